@@ -1,0 +1,60 @@
+/**
+ * CORS exactly as FastMCP wraps its OAuth endpoints (Starlette `CORSMiddleware`, any origin, no credentials,
+ * `mcp-protocol-version` as the only non-safelisted header).
+ */
+
+export const CORS_ALLOWED_HEADERS = [
+  'Accept',
+  'Accept-Language',
+  'Content-Language',
+  'Content-Type',
+  'mcp-protocol-version',
+] as const;
+const ALLOWED_LOWER = new Set(CORS_ALLOWED_HEADERS.map((header) => header.toLowerCase()));
+export const CORS_MAX_AGE_SECONDS = 600;
+
+/** True when the request is a CORS preflight (Starlette: OPTIONS with Origin and Access-Control-Request-Method). */
+export function isPreflight(request: Request): boolean {
+  return (
+    request.method === 'OPTIONS' &&
+    request.headers.has('origin') &&
+    request.headers.has('access-control-request-method')
+  );
+}
+
+/** Answers a preflight for a route that allows `methods`: 200 `OK`, or 400 `Disallowed CORS method, headers`. */
+export function preflightResponse(request: Request, methods: readonly string[]): Response {
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': methods.join(', '),
+    'Access-Control-Max-Age': String(CORS_MAX_AGE_SECONDS),
+    'Access-Control-Allow-Headers': CORS_ALLOWED_HEADERS.join(', '),
+    'content-type': 'text/plain; charset=utf-8',
+  };
+  const failures: string[] = [];
+  if (!methods.includes(request.headers.get('access-control-request-method') ?? '')) failures.push('method');
+  const requested = request.headers.get('access-control-request-headers');
+  if (requested !== null && requested.split(',').some((h) => !ALLOWED_LOWER.has(h.trim().toLowerCase()))) {
+    failures.push('headers');
+  }
+  if (failures.length > 0)
+    return new Response(`Disallowed CORS ${failures.join(', ')}`, { status: 400, headers });
+  return new Response('OK', { status: 200, headers });
+}
+
+/**
+ * Adds the headers of a simple (non-preflight) CORS response. Nothing is added without `Origin`; with a cookie the
+ * origin is echoed instead of `*`, as Starlette does.
+ */
+export function withSimpleCors(request: Request, response: Response): Response {
+  const origin = request.headers.get('origin');
+  if (origin === null) return response;
+  const headers = new Headers(response.headers);
+  if (request.headers.has('cookie')) {
+    headers.set('Access-Control-Allow-Origin', origin);
+    headers.append('Vary', 'Origin');
+  } else {
+    headers.set('Access-Control-Allow-Origin', '*');
+  }
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}

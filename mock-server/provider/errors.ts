@@ -1,0 +1,60 @@
+/** Errors a provider throws to answer with a specific OAuth error, as FastMCP's provider exceptions. */
+
+/** RFC 6749 §4.1.2.1 error codes for the authorization endpoint. */
+export type AuthorizationErrorCode =
+  | 'invalid_request'
+  | 'unauthorized_client'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'server_error'
+  | 'temporarily_unavailable';
+
+/** RFC 6749 §5.2 error codes for the token endpoint. */
+export type TokenErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope';
+
+/** RFC 7591 §3.2.2 error codes for the registration endpoint. */
+export type RegistrationErrorCode =
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement';
+
+/** Thrown by `authorize()`: becomes an error redirect to the client. */
+export class AuthorizeError extends Error {
+  override readonly name = 'AuthorizeError';
+  constructor(
+    readonly error: AuthorizationErrorCode,
+    readonly errorDescription?: string,
+  ) {
+    super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
+  }
+}
+
+/** Thrown by the exchange methods: becomes a 400 from the token endpoint. */
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+  constructor(
+    readonly error: TokenErrorCode,
+    readonly errorDescription?: string,
+  ) {
+    super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
+  }
+}
+
+/** Thrown by `registerClient()`: becomes a 400 from the registration endpoint. */
+export class RegistrationError extends Error {
+  override readonly name = 'RegistrationError';
+  constructor(
+    readonly error: RegistrationErrorCode,
+    readonly errorDescription?: string,
+  ) {
+    super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
+  }
+}

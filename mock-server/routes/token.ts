@@ -1,0 +1,151 @@
+/** `/token`: client authentication, then the `authorization_code` or `refresh_token` grant, checked as FastMCP does. */
+import { readForm, type Form } from '../http/body.js';
+import { s256 } from '../http/crypto.js';
+import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
+import { nowSeconds } from '../provider/clock.js';
+import { TokenError } from '../provider/errors.js';
+import type { OAuthToken } from '../provider/types.js';
+import type { ClientInformation } from '../settings.js';
+import { authenticateClient } from './client-auth.js';
+import type { RouteContext } from './router.js';
+import { FormChecker, stringifyErrors } from './validation.js';
+
+const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+
+type TokenRequest =
+  | { grantType: 'authorization_code'; code: string; redirectUri: string | undefined; codeVerifier: string }
+  | { grantType: 'refresh_token'; refreshToken: string; scope: string | undefined };
+
+type Validated = { ok: true; value: TokenRequest } | { ok: false; description: string };
+
+/** pydantic's tagged union of `AuthorizationCodeRequest | RefreshTokenRequest` on `grant_type`. */
+export function validateTokenRequest(form: Form): Validated {
+  const grantType = form.get('grant_type');
+  if (typeof grantType !== 'string') {
+    return { ok: false, description: ": Unable to extract tag using discriminator 'grant_type'" };
+  }
+  if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
+    return {
+      ok: false,
+      description:
+        `: Input tag '${grantType}' found using 'grant_type' does not match any of the expected tags: ` +
+        GRANT_TYPES.map((tag) => `'${tag}'`).join(', '),
+    };
+  }
+  const check = new FormChecker(form, grantType);
+  const finish = (value: TokenRequest): Validated =>
+    check.errors.length > 0 ? { ok: false, description: stringifyErrors(check.errors) } : { ok: true, value };
+  if (grantType === 'authorization_code') {
+    const code = check.required('code');
+    const redirectUri = check.optionalUrl('redirect_uri');
+    check.required('client_id');
+    check.optional('client_secret');
+    const codeVerifier = check.required('code_verifier');
+    check.optional('resource');
+    return finish({ grantType, code, redirectUri, codeVerifier });
+  }
+  const refreshToken = check.required('refresh_token');
+  const scope = check.optional('scope');
+  check.required('client_id');
+  check.optional('client_secret');
+  check.optional('resource');
+  return finish({ grantType: 'refresh_token', refreshToken, scope });
+}
+
+function tokenResponse(body: unknown, status: number): Response {
+  return jsonResponse(body, status, NO_STORE_NO_CACHE);
+}
+
+function tokenError(error: string, description: string | undefined, status = 400): Response {
+  return tokenResponse(oauthError(error, description), status);
+}
+
+/** Python's `repr` of a list of strings, as FastMCP formats the supported grant types. */
+function pythonListRepr(values: readonly string[]): string {
+  return `[${values.map((value) => `'${value}'`).join(', ')}]`;
+}
+
+/** Field order of FastMCP's `OAuthToken`, absent fields omitted. */
+function tokenBody(token: OAuthToken): Record<string, string | number> {
+  const body: Record<string, string | number> = { access_token: token.access_token, token_type: 'Bearer' };
+  if (token.expires_in !== undefined) body['expires_in'] = token.expires_in;
+  if (token.scope !== undefined) body['scope'] = token.scope;
+  if (token.refresh_token !== undefined) body['refresh_token'] = token.refresh_token;
+  return body;
+}
+
+export async function tokenHandler(request: Request, context: RouteContext): Promise<Response> {
+  const form = await readForm(request, context.settings.maxBodyBytes);
+  const auth = await authenticateClient(request, form, context);
+  if (!auth.ok) return tokenError('unauthorized_client', auth.message, 401);
+  const client = auth.client;
+
+  const validated = validateTokenRequest(form);
+  if (!validated.ok) return tokenError('invalid_request', validated.description);
+  const tokenRequest = validated.value;
+  const clientId = client.client_id;
+
+  // FastMCP's client model defaults grant_types; a custom provider may leave it out.
+  const grantTypes = client.grant_types ?? ['authorization_code', 'refresh_token'];
+  if (!grantTypes.includes(tokenRequest.grantType)) {
+    return tokenError(
+      'unsupported_grant_type',
+      `Unsupported grant type (supported grant types are ${pythonListRepr(grantTypes)})`,
+    );
+  }
+
+  try {
+    const tokens =
+      tokenRequest.grantType === 'authorization_code'
+        ? await exchangeCode(client, clientId, tokenRequest, context)
+        : await exchangeRefresh(client, clientId, tokenRequest, context);
+    return tokens instanceof Response ? tokens : tokenResponse(tokenBody(tokens), 200);
+  } catch (error) {
+    if (error instanceof TokenError) return tokenError(error.error, error.errorDescription);
+    throw error;
+  }
+}
+
+async function exchangeCode(
+  client: ClientInformation,
+  clientId: string,
+  request: Extract<TokenRequest, { grantType: 'authorization_code' }>,
+  context: RouteContext,
+): Promise<OAuthToken | Response> {
+  const code = await context.provider.loadAuthorizationCode(client, request.code);
+  // A code of another client reads as unknown, so codes cannot be probed across clients.
+  if (code === undefined || code.clientId !== clientId) {
+    return tokenError('invalid_grant', 'authorization code does not exist');
+  }
+  if (code.expiresAt < nowSeconds(context.clock))
+    return tokenError('invalid_grant', 'authorization code has expired');
+  const expectedRedirect = code.redirectUriProvidedExplicitly ? code.redirectUri : undefined;
+  if (request.redirectUri !== expectedRedirect) {
+    return tokenError('invalid_request', 'redirect_uri did not match the one used when creating auth code');
+  }
+  if ((await s256(request.codeVerifier)) !== code.codeChallenge) {
+    return tokenError('invalid_grant', 'incorrect code_verifier');
+  }
+  return context.provider.exchangeAuthorizationCode(client, code);
+}
+
+async function exchangeRefresh(
+  client: ClientInformation,
+  clientId: string,
+  request: Extract<TokenRequest, { grantType: 'refresh_token' }>,
+  context: RouteContext,
+): Promise<OAuthToken | Response> {
+  const refreshToken = await context.provider.loadRefreshToken(client, request.refreshToken);
+  if (refreshToken === undefined || refreshToken.clientId !== clientId) {
+    return tokenError('invalid_grant', 'refresh token does not exist');
+  }
+  if (refreshToken.expiresAt && refreshToken.expiresAt < nowSeconds(context.clock)) {
+    return tokenError('invalid_grant', 'refresh token has expired');
+  }
+  const scopes = request.scope ? request.scope.split(' ') : refreshToken.scopes;
+  const extra = scopes.find((scope) => !refreshToken.scopes.includes(scope));
+  if (extra !== undefined) {
+    return tokenError('invalid_scope', `cannot request scope \`${extra}\` not provided by refresh token`);
+  }
+  return context.provider.exchangeRefreshToken(client, refreshToken, scopes);
+}

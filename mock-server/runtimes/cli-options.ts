@@ -1,0 +1,228 @@
+/**
+ * The `mcp-mock-auth-server` command line, as pure functions: argv → what to do. No I/O here, so every flag is
+ * unit-tested without starting a process.
+ */
+import { parseArgs } from 'node:util';
+import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
+
+/** The command line cannot be used as given; the CLI prints the message and exits with code 2. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** What the command line asks for, before the config file and the environment are consulted. */
+export interface CliInvocation {
+  help: boolean;
+  host?: string;
+  port?: number;
+  /** Path of a JSON file in `MockAuthServerSettings` shape. */
+  configFile?: string;
+  /** Settings given as flags: the highest-precedence layer. */
+  settings: Partial<MockAuthServerSettings>;
+}
+
+export const CLI_NAME = 'mcp-mock-auth-server';
+
+export const CLI_HELP = `Usage: ${CLI_NAME} [options]
+
+A mock of the Python MCP SDK's FastMCP authorization server and protected MCP endpoint.
+Prints one line "${CLI_NAME} listening on <url> (issuer <issuer>)" on stdout when ready;
+stops on SIGINT or SIGTERM.
+
+Server:
+  --host <host>                         interface to bind (default 127.0.0.1; env FASTMCP_HOST)
+  --port <port>                         port to bind, 0 picks a free one (default 8000; env FASTMCP_PORT)
+
+Settings (FastMCP AuthSettings):
+  --issuer-url <url>                    default: http://<host>:<bound port>/
+  --resource-server-url <url>           default: <issuer origin>/mcp
+  --service-documentation-url <url>
+  --required-scopes <a,b>               scopes every access token must carry at the MCP endpoint
+  --registration / --no-registration    serve /register (dynamic client registration)
+  --valid-scopes <a,b>                  scopes a client may register for
+  --default-scopes <a,b>                scope of a client that registers without one
+  --client-secret-expiry-seconds <n>    lifetime of registered client secrets
+  --revocation / --no-revocation        serve /revoke
+
+Mock settings:
+  --consent / --no-consent              show an Approve / Deny page instead of approving at once
+  --client <json>                       a pre-registered client (repeatable), e.g.
+                                        '{"client_id":"app","redirect_uris":["http://localhost:3000/cb"]}'
+  --authorization-code-seconds <n>      lifetime of authorization codes (default 300)
+  --access-token-seconds <n>            lifetime of access tokens (default 3600)
+  --refresh-token-seconds <n|never>     lifetime of refresh tokens (default 30 days)
+  --consent-seconds <n>                 how long a consent page stays valid (default 600)
+
+  --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
+  --help                                show this help
+
+Precedence: flags > --config file > FASTMCP_AUTH__* environment > defaults.
+Environment: FASTMCP_AUTH__ISSUER_URL, FASTMCP_AUTH__RESOURCE_SERVER_URL, FASTMCP_AUTH__REQUIRED_SCOPES,
+  FASTMCP_AUTH__SERVICE_DOCUMENTATION_URL, FASTMCP_AUTH__CLIENT_REGISTRATION_OPTIONS__ENABLED|VALID_SCOPES|
+  DEFAULT_SCOPES|CLIENT_SECRET_EXPIRY_SECONDS, FASTMCP_AUTH__REVOCATION_OPTIONS__ENABLED.
+`;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  config: { type: 'string' },
+  'issuer-url': { type: 'string' },
+  'resource-server-url': { type: 'string' },
+  'service-documentation-url': { type: 'string' },
+  'required-scopes': { type: 'string' },
+  'valid-scopes': { type: 'string' },
+  'default-scopes': { type: 'string' },
+  'client-secret-expiry-seconds': { type: 'string' },
+  'authorization-code-seconds': { type: 'string' },
+  'access-token-seconds': { type: 'string' },
+  'refresh-token-seconds': { type: 'string' },
+  'consent-seconds': { type: 'string' },
+  client: { type: 'string', multiple: true },
+  registration: { type: 'boolean' },
+  'no-registration': { type: 'boolean' },
+  revocation: { type: 'boolean' },
+  'no-revocation': { type: 'boolean' },
+  consent: { type: 'boolean' },
+  'no-consent': { type: 'boolean' },
+} as const;
+
+/**
+ * Parses the arguments after the program name.
+ *
+ * @throws CliUsageError for unknown flags, missing or malformed values, positionals and contradictions.
+ */
+export function parseCliArgs(argv: readonly string[]): CliInvocation {
+  const values = parseStrict(argv);
+  const invocation: CliInvocation = { help: values.help === true, settings: {} };
+  if (values.host !== undefined) invocation.host = nonEmpty('--host', values.host);
+  if (values.port !== undefined) invocation.port = parsePort('--port', values.port);
+  if (values.config !== undefined) invocation.configFile = nonEmpty('--config', values.config);
+
+  const settings = invocation.settings;
+  if (values['issuer-url'] !== undefined) settings.issuerUrl = nonEmpty('--issuer-url', values['issuer-url']);
+  if (values['resource-server-url'] !== undefined) {
+    settings.resourceServerUrl = nonEmpty('--resource-server-url', values['resource-server-url']);
+  }
+  if (values['service-documentation-url'] !== undefined) {
+    settings.serviceDocumentationUrl = nonEmpty(
+      '--service-documentation-url',
+      values['service-documentation-url'],
+    );
+  }
+  if (values['required-scopes'] !== undefined)
+    settings.requiredScopes = parseScopeList(values['required-scopes']);
+
+  const registration = switchValue(values, 'registration');
+  const validScopes = values['valid-scopes'];
+  const defaultScopes = values['default-scopes'];
+  const expiry = values['client-secret-expiry-seconds'];
+  if (
+    registration !== undefined ||
+    validScopes !== undefined ||
+    defaultScopes !== undefined ||
+    expiry !== undefined
+  ) {
+    settings.clientRegistrationOptions = {};
+    if (registration !== undefined) settings.clientRegistrationOptions.enabled = registration;
+    if (validScopes !== undefined)
+      settings.clientRegistrationOptions.validScopes = parseScopeList(validScopes);
+    if (defaultScopes !== undefined)
+      settings.clientRegistrationOptions.defaultScopes = parseScopeList(defaultScopes);
+    if (expiry !== undefined) {
+      settings.clientRegistrationOptions.clientSecretExpirySeconds = parseSeconds(
+        '--client-secret-expiry-seconds',
+        expiry,
+      );
+    }
+  }
+  const revocation = switchValue(values, 'revocation');
+  if (revocation !== undefined) settings.revocationOptions = { enabled: revocation };
+  const consent = switchValue(values, 'consent');
+  if (consent !== undefined) settings.approval = consent ? 'consent' : 'auto';
+  if (values.client !== undefined) settings.clients = values.client.map(parseClientJson);
+
+  const lifetimes = parseLifetimes(values);
+  if (Object.keys(lifetimes).length > 0) settings.tokenLifetimes = lifetimes;
+  return invocation;
+}
+
+type ParsedValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+
+function parseStrict(argv: readonly string[]): ParsedValues {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // parseArgs reports unknown flags, missing values and positionals as TypeErrors with readable messages.
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** An on/off flag pair (`--x` / `--no-x`); both at once is a contradiction, neither means "not given". */
+function switchValue(
+  values: ParsedValues,
+  flag: 'registration' | 'revocation' | 'consent',
+): boolean | undefined {
+  const on = values[flag] === true;
+  const off = values[`no-${flag}`] === true;
+  if (on && off) throw new CliUsageError(`--${flag} and --no-${flag} contradict each other`);
+  return on ? true : off ? false : undefined;
+}
+
+function parseLifetimes(values: ParsedValues): TokenLifetimes {
+  const lifetimes: TokenLifetimes = {};
+  const code = values['authorization-code-seconds'];
+  if (code !== undefined)
+    lifetimes.authorizationCodeSeconds = parseSeconds('--authorization-code-seconds', code);
+  const access = values['access-token-seconds'];
+  if (access !== undefined) lifetimes.accessTokenSeconds = parseSeconds('--access-token-seconds', access);
+  const refresh = values['refresh-token-seconds'];
+  if (refresh !== undefined) {
+    lifetimes.refreshTokenSeconds =
+      refresh === 'never' ? null : parseSeconds('--refresh-token-seconds', refresh);
+  }
+  const consent = values['consent-seconds'];
+  if (consent !== undefined) lifetimes.consentSeconds = parseSeconds('--consent-seconds', consent);
+  return lifetimes;
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new CliUsageError(`${flag} needs a value`);
+  return value.trim();
+}
+
+/** A port number; 0 asks the system for a free one. */
+export function parsePort(source: string, value: string): number {
+  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new CliUsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+function parseSeconds(flag: string, value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value.trim()))) {
+    throw new CliUsageError(`${flag} must be a whole number of seconds, got ${JSON.stringify(value)}`);
+  }
+  return Number(value.trim());
+}
+
+/** `a,b`, `a b` or `a, b` → `['a', 'b']`; an empty value is an explicitly empty list. */
+export function parseScopeList(value: string): string[] {
+  return value.split(/[\s,]+/).filter((scope) => scope !== '');
+}
+
+function parseClientJson(text: string, index: number): ClientInformation {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliUsageError(`--client #${index + 1} is not valid JSON: ${reason}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliUsageError(`--client #${index + 1} must be a JSON object with client_id and redirect_uris`);
+  }
+  // Field-level checks (client_id, redirect_uris, auth method…) are validateSettings' job, with precise messages.
+  return parsed as ClientInformation;
+}

@@ -1,0 +1,94 @@
+/**
+ * The CLI's I/O: read the config file, bind, print the ready line, wait for a signal, stop. The decisions are in
+ * cli-options.ts and cli-settings.ts.
+ */
+import { readFile } from 'node:fs/promises';
+import { createMockAuthServer } from '../index.js';
+import { SettingsError, settingsFromEnv, validateSettings } from '../settings.js';
+import type { MockAuthServerSettings } from '../settings.js';
+import { CLI_HELP, CLI_NAME, CliUsageError, parseCliArgs } from './cli-options.js';
+import {
+  completeSettings,
+  listeningLine,
+  mergeSettings,
+  parseConfigFile,
+  resolveAddress,
+} from './cli-settings.js';
+import { listen } from './node.js';
+import type { FetchHandler } from './node.js';
+
+export interface CliIo {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopRequested: Promise<unknown>;
+}
+
+/** Exit codes: 0 stopped cleanly or help, 1 could not bind, 2 bad usage or settings. */
+export async function runCli(io: CliIo): Promise<number> {
+  let plan: { address: { host: string; port: number }; settings: Partial<MockAuthServerSettings> };
+  try {
+    const invocation = parseCliArgs(io.argv);
+    if (invocation.help) {
+      io.stdout(CLI_HELP);
+      return 0;
+    }
+    const fromConfig = invocation.configFile === undefined ? {} : await readConfig(invocation.configFile);
+    const settings = mergeSettings(settingsFromEnv(io.env), fromConfig, invocation.settings);
+    const address = resolveAddress(invocation, io.env);
+    // Validate before binding (with the port asked for), so bad settings never open a socket.
+    validateSettings(completeSettings(settings, address));
+    plan = { address, settings };
+  } catch (error) {
+    if (error instanceof CliUsageError || error instanceof SettingsError) {
+      io.stderr(`${CLI_NAME}: ${error.message}\nRun ${CLI_NAME} --help for the options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  let handler: FetchHandler = async () => new Response('Starting', { status: 503 });
+  let server;
+  try {
+    // Handler failures are reported on stderr by the node runtime (method and path only).
+    server = await listen((request) => handler(request), plan.address);
+  } catch (error) {
+    io.stderr(
+      `${CLI_NAME}: cannot listen on ${plan.address.host}:${plan.address.port}: ${describe(error)}\n`,
+    );
+    return 1;
+  }
+  try {
+    const settings = completeSettings(plan.settings, { host: plan.address.host, port: server.port });
+    const issuer = validateSettings(settings).issuerUrl;
+    const mock = createMockAuthServer(settings);
+    handler = (request) => mock.fetch(request);
+    io.stdout(`${listeningLine(server.url, issuer)}\n`);
+  } catch (error) {
+    await server.close();
+    if (error instanceof SettingsError) {
+      io.stderr(`${CLI_NAME}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  await io.stopRequested;
+  await server.close();
+  return 0;
+}
+
+async function readConfig(path: string): Promise<Partial<MockAuthServerSettings>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`cannot read --config ${path}: ${describe(error)}`);
+  }
+  return parseConfigFile(text, path);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

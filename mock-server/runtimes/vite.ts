@@ -1,0 +1,115 @@
+/**
+ * A Vite plugin that serves the mock from the dev (and preview) server, on the app's own origin, so a browser app
+ * talks to a same-origin authorization server with no CORS or second process.
+ *
+ * @example
+ * // vite.config.ts
+ * export default defineConfig({
+ *   plugins: [mockAuthServerPlugin({ clients: [{ client_id: 'demo', redirect_uris: ['http://localhost:5173/cb'] }] })],
+ * });
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Connect, Logger, Plugin, PreviewServer, ResolvedServerUrls, ViteDevServer } from 'vite';
+import { createMockAuthServer } from '../index.js';
+import type { MockAuthServerOptions, MockAuthServerSettings } from '../index.js';
+import { mockRoutePaths } from './mock-routes.js';
+import type { MockAuthServerLike } from './mock-routes.js';
+import { createNodeRequestListener } from './node.js';
+
+/** Settings whose issuer defaults to the dev server's origin. */
+export type MockAuthServerPluginSettings = Omit<MockAuthServerSettings, 'issuerUrl'> & { issuerUrl?: string };
+
+/** Called once, on the first request, with the origin the dev server is reachable at. */
+export type MockAuthServerFactory = (context: {
+  origin: string;
+}) => MockAuthServerPluginSettings | MockAuthServerLike;
+
+export const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';
+
+/**
+ * Mounts the mock in Vite's dev and preview servers. Only the mock's routes (metadata, `/authorize`, `/token`, …,
+ * the MCP endpoint) are answered; every other request goes on to Vite. The mock is created on the first request,
+ * when the server's real port is known.
+ *
+ * @param settingsOrFactory settings (issuer defaulting to the server's origin), or a factory returning settings or
+ *   a ready mock (to keep a handle on its provider and clock).
+ * @param options passed to `createMockAuthServer` when the plugin creates the mock.
+ */
+export function mockAuthServerPlugin(
+  settingsOrFactory: MockAuthServerPluginSettings | MockAuthServerFactory,
+  options: MockAuthServerOptions = {},
+): Plugin {
+  const mount = (server: ViteDevServer | PreviewServer): void => {
+    const create = (origin: string): MockAuthServerLike => {
+      const produced =
+        typeof settingsOrFactory === 'function' ? settingsOrFactory({ origin }) : settingsOrFactory;
+      if (isMock(produced)) return produced;
+      return createMockAuthServer({ ...produced, issuerUrl: produced.issuerUrl ?? origin }, options);
+    };
+    server.middlewares.use(mockMiddleware(create, server, server.config.logger));
+  };
+  return {
+    name: MOCK_AUTH_SERVER_PLUGIN_NAME,
+    configureServer: mount,
+    configurePreviewServer: mount,
+  };
+}
+
+function mockMiddleware(
+  create: (origin: string) => MockAuthServerLike,
+  server: { resolvedUrls: ResolvedServerUrls | null },
+  logger: Logger,
+): Connect.NextHandleFunction {
+  let mounted:
+    { paths: ReadonlySet<string>; listener: ReturnType<typeof createNodeRequestListener> } | undefined;
+  let failure: unknown;
+  return (req, res, next) => {
+    if (mounted === undefined && failure === undefined) {
+      const origin = serverOrigin(server.resolvedUrls, req);
+      try {
+        const mock = create(origin);
+        mounted = {
+          paths: mockRoutePaths(mock),
+          listener: createNodeRequestListener((request) => mock.fetch(request), {
+            fallbackOrigin: origin,
+            onError: (message, error) =>
+              logger.error(`[${MOCK_AUTH_SERVER_PLUGIN_NAME}] ${message}: ${describe(error)}`),
+          }),
+        };
+      } catch (error) {
+        failure = error;
+        logger.error(`[${MOCK_AUTH_SERVER_PLUGIN_NAME}] cannot start the mock: ${describe(error)}`);
+      }
+    }
+    if (mounted === undefined) {
+      next(failure);
+      return;
+    }
+    if (!mounted.paths.has(pathname(req.url))) {
+      next();
+      return;
+    }
+    mounted.listener(req, res);
+  };
+}
+
+/** The first local URL Vite announces, else what this request was addressed to. */
+function serverOrigin(urls: ResolvedServerUrls | null, req: IncomingMessage): string {
+  const announced = urls?.local[0];
+  if (announced !== undefined && URL.canParse(announced)) return new URL(announced).origin;
+  const scheme = 'encrypted' in req.socket && req.socket.encrypted === true ? 'https' : 'http';
+  return `${scheme}://${req.headers.host ?? 'localhost'}`;
+}
+
+function pathname(url: string | undefined): string {
+  const path = (url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+  return path === '' ? '/' : path;
+}
+
+function isMock(value: MockAuthServerPluginSettings | MockAuthServerLike): value is MockAuthServerLike {
+  return 'fetch' in value && typeof value.fetch === 'function';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

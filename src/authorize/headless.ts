@@ -1,0 +1,53 @@
+/**
+ * Headless authorization for tests and CI: fetch the authorization URL without following redirects and return
+ * the `Location`. Works against servers that auto-approve (conformance suite, mock servers).
+ */
+import { HeadlessAuthorizeError } from '../errors.js';
+import { redactUrl } from '../events.js';
+import type { FetchLike } from '../http.js';
+import type { AuthorizationHandler } from './types.js';
+
+/** Options of `headlessAuthorize`. */
+export interface HeadlessAuthorizeOptions {
+  /** The fetch to use (default: global fetch). */
+  fetch?: FetchLike;
+  /** Milliseconds before giving up (default 30 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** An authorization handler that follows no redirect and returns the redirect target. */
+export function headlessAuthorize(options: HeadlessAuthorizeOptions = {}): AuthorizationHandler {
+  return async (authorizationUrl) => {
+    const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await doFetch(authorizationUrl.href, { method: 'GET', redirect: 'manual', signal });
+    } catch (error) {
+      throw new HeadlessAuthorizeError({
+        code: 'network_error',
+        message: `could not reach the authorization endpoint ${redactUrl(authorizationUrl)}`,
+        cause: error,
+      });
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (response.type === 'opaqueredirect') {
+      throw new HeadlessAuthorizeError({
+        code: 'no_redirect',
+        message:
+          'this runtime hides redirect targets (a browser): headlessAuthorize only works in Node, Deno, Bun or workers; use a redirect or popup handler in a page',
+      });
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !location) {
+      throw new HeadlessAuthorizeError({
+        code: 'no_redirect',
+        status: response.status,
+        message: `the authorization endpoint answered HTTP ${response.status} without a redirect: it needs a user (login or consent page), so headlessAuthorize cannot complete it; use an auto-approving test server or an interactive handler`,
+      });
+    }
+    return new URL(location, authorizationUrl).href;
+  };
+}

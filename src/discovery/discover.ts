@@ -1,0 +1,279 @@
+/**
+ * Discovery I/O: protected-resource metadata, then authorization-server metadata, with every fallback of the
+ * MCP authorization spec (including the 2025-03-26 ones) and the resource / issuer checks.
+ */
+import type { AuthorizationServer } from 'oauth4webapi';
+import { DiscoveryError } from '../errors.js';
+import type { FlowEventEmitter } from '../events.js';
+import { redactUrl } from '../events.js';
+import { assertAcceptableUrl, readJsonObject, send } from '../http.js';
+import type { HttpContext } from '../http.js';
+import { resourceMatchesServer } from './resource-check.js';
+import { authorizationServerMetadataUrls, canonicalResourceUri, resourceMetadataUrls } from './urls.js';
+
+/** Protected-resource metadata (RFC 9728), the fields the client reads. */
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers?: string[];
+  scopes_supported?: string[];
+  [field: string]: unknown;
+}
+
+/** Which 2025-03-26 fallback, if any, discovery had to use. */
+export type LegacyMode = 'none' | 'no-resource-metadata' | 'default-endpoints';
+
+/** Everything discovery established about one MCP server. */
+export interface Discovery {
+  mcpUrl: string;
+  /** The RFC 8707 `resource` to send: the document's `resource` exactly as published, else the canonical URL. */
+  resource: string;
+  resourceMetadata?: ProtectedResourceMetadata;
+  /** The issuer identifier exactly as the resource (or the fallback) named it. */
+  issuer: string;
+  authorizationServer: AuthorizationServer;
+  legacy: LegacyMode;
+}
+
+/** Inputs of one discovery run. */
+export interface DiscoverInput {
+  mcpUrl: URL;
+  /** `resource_metadata` of the 401 challenge, when there was one. */
+  challengeResourceMetadata?: string | undefined;
+  /** When the resource lists several authorization servers, prefer this one. */
+  preferredIssuer?: string | undefined;
+  /** True when a 401 arrived without a readable WWW-Authenticate header (browser CORS exposure). */
+  challengeHeaderMissing?: boolean | undefined;
+}
+
+const CORS_HINT =
+  ' The 401 carried no readable WWW-Authenticate header: in a browser the MCP server must list it in Access-Control-Expose-Headers.';
+
+/** Runs discovery for an MCP server. */
+export async function discover(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  input: DiscoverInput,
+): Promise<Discovery> {
+  const { mcpUrl } = input;
+  const hint = input.challengeHeaderMissing ? CORS_HINT : '';
+  const found = await fetchResourceMetadata(ctx, events, mcpUrl, input.challengeResourceMetadata, hint);
+
+  if (!found) {
+    // 2025-03-26 servers: the MCP server's origin is the authorization server.
+    const issuer = mcpUrl.origin;
+    const metadata = await fetchAuthorizationServerMetadata(ctx, events, issuer);
+    const authorizationServer = metadata ?? defaultEndpoints(issuer);
+    events.emit({
+      step: 'discovery',
+      status: 'succeeded',
+      message: metadata
+        ? 'no protected-resource metadata: using the MCP server origin as authorization server (2025-03-26)'
+        : 'no metadata at all: using /authorize, /token and /register at the MCP server origin (2025-03-26)',
+      detail: { issuer, legacy: true },
+    });
+    return {
+      mcpUrl: mcpUrl.href,
+      resource: canonicalResourceUri(mcpUrl),
+      issuer,
+      authorizationServer,
+      legacy: metadata ? 'no-resource-metadata' : 'default-endpoints',
+    };
+  }
+
+  const { metadata } = found;
+  const servers = metadata.authorization_servers ?? [];
+  const issuer =
+    (input.preferredIssuer !== undefined && servers.includes(input.preferredIssuer)
+      ? input.preferredIssuer
+      : undefined) ?? servers[0];
+  if (issuer === undefined) {
+    throw new DiscoveryError({
+      code: 'no_authorization_server',
+      message: `the protected-resource metadata of ${redactUrl(mcpUrl)} lists no authorization_servers: the server is misconfigured`,
+    });
+  }
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(issuer);
+  } catch {
+    throw new DiscoveryError({
+      code: 'invalid_response',
+      message: `authorization server "${issuer}" is not a URL`,
+    });
+  }
+  assertAcceptableUrl(issuerUrl, ctx, 'discovery', 'authorization server');
+  const authorizationServer = await fetchAuthorizationServerMetadata(ctx, events, issuer);
+  if (!authorizationServer) {
+    throw new DiscoveryError({
+      code: 'authorization_server_metadata_not_found',
+      message: `no authorization-server metadata found for issuer ${issuer} (tried ${authorizationServerMetadataUrls(
+        issuerUrl,
+      )
+        .map((u) => u.href)
+        .join(', ')}): check the issuer in the protected-resource metadata`,
+    });
+  }
+  events.emit({
+    step: 'discovery',
+    status: 'succeeded',
+    message: `authorization server ${issuer}`,
+    detail: { issuer, resource: metadata.resource },
+  });
+  return {
+    mcpUrl: mcpUrl.href,
+    resource: metadata.resource,
+    resourceMetadata: metadata,
+    issuer,
+    authorizationServer,
+    legacy: 'none',
+  };
+}
+
+async function fetchResourceMetadata(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  mcpUrl: URL,
+  challengeUrl: string | undefined,
+  hint: string,
+): Promise<{ metadata: ProtectedResourceMetadata; url: string } | undefined> {
+  for (const url of resourceMetadataUrls(mcpUrl, challengeUrl)) {
+    if (!(url.protocol === 'https:' || url.protocol === 'http:')) continue;
+    assertAcceptableUrl(url, ctx, 'discovery', 'protected-resource metadata');
+    events.emit({
+      step: 'discovery',
+      status: 'started',
+      message: 'protected-resource metadata',
+      request: { method: 'GET', url: redactUrl(url) },
+    });
+    let response: Response;
+    try {
+      response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      events.emit({
+        step: 'discovery',
+        status: 'failed',
+        message: `could not fetch ${redactUrl(url)}${hint}`,
+      });
+      continue;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      events.emit({
+        step: 'discovery',
+        status: 'skipped',
+        message: 'no protected-resource metadata here',
+        request: { method: 'GET', url: redactUrl(url) },
+        response: { status: response.status },
+      });
+      continue;
+    }
+    const body = await readJsonObject(response);
+    if (!body || typeof body['resource'] !== 'string') {
+      throw new DiscoveryError({
+        code: 'invalid_response',
+        message: `protected-resource metadata at ${redactUrl(url)} is not a JSON object with a "resource" string`,
+      });
+    }
+    const metadata = body as ProtectedResourceMetadata;
+    if (!resourceMatchesServer(metadata.resource, mcpUrl)) {
+      throw new DiscoveryError({
+        code: 'resource_mismatch',
+        message: `protected-resource metadata at ${redactUrl(url)} is for "${metadata.resource}", not for ${redactUrl(mcpUrl)}: refusing to authorize (the server is misconfigured or someone is redirecting you)`,
+      });
+    }
+    if (metadata.authorization_servers !== undefined && !isStringArray(metadata.authorization_servers)) {
+      throw new DiscoveryError({
+        code: 'invalid_response',
+        message: `"authorization_servers" at ${redactUrl(url)} is not an array of strings`,
+      });
+    }
+    if (metadata.scopes_supported !== undefined && !isStringArray(metadata.scopes_supported)) {
+      delete metadata.scopes_supported;
+    }
+    events.emit({
+      step: 'discovery',
+      status: 'succeeded',
+      message: 'protected-resource metadata',
+      request: { method: 'GET', url: redactUrl(url) },
+      response: { status: 200 },
+      detail: { resource: metadata.resource },
+    });
+    return { metadata, url: url.href };
+  }
+  return undefined;
+}
+
+/** Fetches and checks authorization-server metadata; undefined when no candidate URL has any. */
+export async function fetchAuthorizationServerMetadata(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  issuer: string,
+): Promise<AuthorizationServer | undefined> {
+  const issuerUrl = new URL(issuer);
+  for (const url of authorizationServerMetadataUrls(issuerUrl)) {
+    events.emit({
+      step: 'discovery',
+      status: 'started',
+      message: 'authorization-server metadata',
+      request: { method: 'GET', url: redactUrl(url) },
+    });
+    let response: Response;
+    try {
+      response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      events.emit({ step: 'discovery', status: 'failed', message: `could not fetch ${redactUrl(url)}` });
+      continue;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      events.emit({
+        step: 'discovery',
+        status: 'skipped',
+        message: 'no authorization-server metadata here',
+        request: { method: 'GET', url: redactUrl(url) },
+        response: { status: response.status },
+      });
+      continue;
+    }
+    const body = await readJsonObject(response);
+    if (!body || typeof body['issuer'] !== 'string') {
+      throw new DiscoveryError({
+        code: 'invalid_response',
+        message: `authorization-server metadata at ${redactUrl(url)} is not a JSON object with an "issuer" string`,
+      });
+    }
+    // RFC 8414 §3.3: exact string comparison, no URL normalisation.
+    if (body['issuer'] !== issuer) {
+      throw new DiscoveryError({
+        code: 'issuer_mismatch',
+        message: `authorization-server metadata at ${redactUrl(url)} names issuer "${body['issuer']}" but was fetched for "${issuer}": none of its endpoints will be used`,
+      });
+    }
+    events.emit({
+      step: 'discovery',
+      status: 'succeeded',
+      message: 'authorization-server metadata',
+      request: { method: 'GET', url: redactUrl(url) },
+      response: { status: 200 },
+      detail: { issuer },
+    });
+    return body as unknown as AuthorizationServer;
+  }
+  return undefined;
+}
+
+/** 2025-03-26 default endpoints when a server publishes no metadata at all. */
+function defaultEndpoints(origin: string): AuthorizationServer {
+  return {
+    issuer: origin,
+    authorization_endpoint: `${origin}/authorize`,
+    token_endpoint: `${origin}/token`,
+    registration_endpoint: `${origin}/register`,
+  };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}

@@ -1,0 +1,76 @@
+/**
+ * Validating the authorization response: RFC 9207 `iss` first (so an impostor's `error` is never acted on),
+ * then `state`, then the server's error, then the code. Pure.
+ */
+import { AuthorizationError } from '../errors.js';
+
+/** What the issuer check needs to know about the server. */
+export interface IssuerExpectation {
+  issuer: string;
+  /** `authorization_response_iss_parameter_supported` of the metadata. */
+  issParameterSupported: boolean;
+}
+
+/**
+ * RFC 9207: advertised → `iss` must be present and equal the issuer exactly; not advertised but present →
+ * compare anyway; neither → proceed. No normalisation (a trailing slash is a mismatch).
+ */
+export function checkIssuerParameter(params: URLSearchParams, expected: IssuerExpectation): void {
+  const values = params.getAll('iss');
+  if (values.length > 1) {
+    throw new AuthorizationError({
+      code: 'iss_mismatch',
+      message: 'the authorization response carries several "iss" parameters: rejected',
+    });
+  }
+  const iss = values[0];
+  if (iss === undefined) {
+    if (expected.issParameterSupported) {
+      throw new AuthorizationError({
+        code: 'iss_missing',
+        message: `the authorization server ${expected.issuer} advertises RFC 9207 but its response has no "iss": rejected (possible mix-up attack)`,
+      });
+    }
+    return;
+  }
+  if (iss !== expected.issuer) {
+    throw new AuthorizationError({
+      code: 'iss_mismatch',
+      message: `the authorization response comes from issuer "${iss}", not "${expected.issuer}": rejected (possible mix-up attack)`,
+    });
+  }
+}
+
+/** Validates a callback URL against the pending request; returns the authorization code. */
+export function validateCallback(callback: URL, expectedState: string, expected: IssuerExpectation): string {
+  const params = callback.searchParams;
+  checkIssuerParameter(params, expected);
+  const states = params.getAll('state');
+  if (states.length !== 1 || states[0] !== expectedState) {
+    throw new AuthorizationError({
+      code: 'state_mismatch',
+      message:
+        'the authorization response does not carry the state of this request: rejected (stale tab or forged callback); start the sign-in again',
+    });
+  }
+  const error = params.get('error');
+  if (error !== null) {
+    const description = params.get('error_description') ?? undefined;
+    throw new AuthorizationError({
+      code: 'authorization_error',
+      message: `the authorization server answered "${error}"${description ? ` (${description})` : ''}${
+        error === 'access_denied' ? ': the user or the server declined access' : ''
+      }`,
+      serverError: error,
+      serverErrorDescription: description,
+    });
+  }
+  const codes = params.getAll('code');
+  if (codes.length !== 1 || !codes[0]) {
+    throw new AuthorizationError({
+      code: 'missing_code',
+      message: 'the authorization response carries no (or several) "code": rejected',
+    });
+  }
+  return codes[0];
+}

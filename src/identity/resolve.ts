@@ -1,0 +1,229 @@
+/**
+ * Client identity, in the spec's priority order: pre-registered credentials, then a Client ID Metadata Document
+ * URL, then a stored or fresh dynamic registration (RFC 7591). Registrations are stored per issuer, so a resource
+ * that moves to another authorization server never sends the old client id there.
+ */
+import { dynamicClientRegistrationRequest } from 'oauth4webapi';
+import type { AuthorizationServer } from 'oauth4webapi';
+import type { McpAuthError } from '../errors.js';
+import { ClientRegistrationError } from '../errors.js';
+import type { FlowEventEmitter } from '../events.js';
+import { redactUrl } from '../events.js';
+import { assertAcceptableUrl, networkError, oauthRequestOptions, readJsonObject } from '../http.js';
+import type { HttpContext } from '../http.js';
+import { registrationAuthMethod } from '../flow/token-endpoint-auth.js';
+import type { AuthStateStore } from '../storage/auth-state.js';
+import { applicationTypeFor } from './application-type.js';
+import type { ClientIdentity, PreRegisteredClient } from './client-identity.js';
+
+/** What identity resolution needs. */
+export interface IdentityInput {
+  issuer: string;
+  authorizationServer: AuthorizationServer;
+  redirectUri: string;
+  clientName: string;
+  preRegistered?: PreRegisteredClient | undefined;
+  /** The issuer unbound pre-registered credentials were first used at (they stay bound to it). */
+  preRegisteredBoundIssuer?: string | undefined;
+  clientMetadataUrl?: string | undefined;
+  /**
+   * Scopes to register for: servers such as FastMCP refuse later requests for scopes outside the registered
+   * `scope`, so this should be everything the client may ever ask (step-up included).
+   */
+  scopes?: readonly string[] | undefined;
+}
+
+/** Whether pre-registered credentials may be used at `issuer`. Pure. */
+export function preRegisteredAppliesTo(
+  preRegistered: PreRegisteredClient | undefined,
+  issuer: string,
+  boundIssuer: string | undefined,
+): preRegistered is PreRegisteredClient {
+  if (!preRegistered) return false;
+  const bound = preRegistered.issuer ?? boundIssuer;
+  return bound === undefined || bound === issuer;
+}
+
+/** Whether the server accepts a metadata-document client id and the application gave a usable one. Pure. */
+export function metadataDocumentApplies(
+  as: AuthorizationServer,
+  clientMetadataUrl: string | undefined,
+): boolean {
+  if (as['client_id_metadata_document_supported'] !== true || !clientMetadataUrl) return false;
+  try {
+    const url = new URL(clientMetadataUrl);
+    return url.protocol === 'https:' && url.pathname !== '/';
+  } catch {
+    return false;
+  }
+}
+
+/** Picks (and if needed registers) the client identity for an issuer. */
+export async function resolveClientIdentity(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  store: AuthStateStore,
+  input: IdentityInput,
+): Promise<ClientIdentity> {
+  const { issuer, authorizationServer: as } = input;
+  if (preRegisteredAppliesTo(input.preRegistered, issuer, input.preRegisteredBoundIssuer)) {
+    const identity: ClientIdentity = {
+      issuer,
+      clientId: input.preRegistered.clientId,
+      redirectUri: input.redirectUri,
+      source: 'pre-registered',
+    };
+    if (input.preRegistered.clientSecret) identity.clientSecret = input.preRegistered.clientSecret;
+    if (input.preRegistered.tokenEndpointAuthMethod) {
+      identity.tokenEndpointAuthMethod = input.preRegistered.tokenEndpointAuthMethod;
+    }
+    emitIdentity(events, identity);
+    return identity;
+  }
+
+  if (metadataDocumentApplies(as, input.clientMetadataUrl)) {
+    const identity: ClientIdentity = {
+      issuer,
+      clientId: input.clientMetadataUrl as string,
+      tokenEndpointAuthMethod: 'none',
+      redirectUri: input.redirectUri,
+      source: 'metadata-document',
+    };
+    emitIdentity(events, identity);
+    return identity;
+  }
+
+  const stored = await store.loadClient(issuer);
+  if (
+    stored &&
+    stored.issuer === issuer &&
+    stored.redirectUri === input.redirectUri &&
+    !secretExpired(stored)
+  ) {
+    emitIdentity(events, stored);
+    return stored;
+  }
+
+  if (typeof as.registration_endpoint !== 'string') {
+    throw new ClientRegistrationError({
+      code: 'client_id_required',
+      message: `the authorization server ${issuer} supports neither dynamic client registration nor client ID metadata documents${
+        input.clientMetadataUrl ? '' : ' (or no clientMetadataUrl was given)'
+      }: register a client with it and pass credentials: { clientId, clientSecret?, issuer }`,
+    });
+  }
+  const identity = await register(ctx, events, input);
+  await store.saveClient(identity);
+  return identity;
+}
+
+async function register(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  input: IdentityInput,
+): Promise<ClientIdentity> {
+  const as = input.authorizationServer;
+  const endpoint = new URL(as.registration_endpoint as string);
+  assertAcceptableUrl(endpoint, ctx, 'registration', 'registration endpoint');
+  const authMethod = registrationAuthMethod(as.token_endpoint_auth_methods_supported);
+  const metadata = {
+    redirect_uris: [input.redirectUri],
+    client_name: input.clientName,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: authMethod,
+    application_type: applicationTypeFor(new URL(input.redirectUri)),
+    ...(input.scopes && input.scopes.length > 0 ? { scope: input.scopes.join(' ') } : {}),
+  };
+  events.emit({
+    step: 'registration',
+    status: 'started',
+    message: 'dynamic client registration',
+    request: { method: 'POST', url: redactUrl(endpoint) },
+    detail: { application_type: metadata.application_type, token_endpoint_auth_method: authMethod },
+  });
+  let response: Response;
+  try {
+    response = await dynamicClientRegistrationRequest(as, metadata, oauthRequestOptions<'POST', string>(ctx));
+  } catch (error) {
+    throw networkError(error, ctx, 'registration', endpoint);
+  }
+  // Parsed here rather than by oauth4webapi: deployed servers often omit client_secret_expires_at, which
+  // RFC 7591 requires alongside a secret; the registration is still usable.
+  const registered = await readJsonObject(response);
+  if (
+    (response.status !== 201 && response.status !== 200) ||
+    !registered ||
+    typeof registered['client_id'] !== 'string' ||
+    registered['client_id'] === ''
+  ) {
+    const failure = registrationFailure(registered, response.status);
+    events.emit({
+      step: 'registration',
+      status: 'failed',
+      message: failure.message,
+      response: { status: response.status },
+      error: { code: failure.code, message: failure.message },
+    });
+    throw failure;
+  }
+  const identity: ClientIdentity = {
+    issuer: input.issuer,
+    clientId: registered['client_id'],
+    redirectUri: input.redirectUri,
+    source: 'dynamic-registration',
+    tokenEndpointAuthMethod:
+      typeof registered['token_endpoint_auth_method'] === 'string'
+        ? registered['token_endpoint_auth_method']
+        : authMethod,
+  };
+  if (typeof registered['client_secret'] === 'string' && registered['client_secret'] !== '') {
+    identity.clientSecret = registered['client_secret'];
+  }
+  if (typeof registered['client_secret_expires_at'] === 'number') {
+    identity.clientSecretExpiresAt = registered['client_secret_expires_at'];
+  }
+  events.emit({
+    step: 'registration',
+    status: 'succeeded',
+    message: 'client registered',
+    response: { status: response.status },
+    detail: { client_id: identity.clientId, source: identity.source },
+  });
+  return identity;
+}
+
+function registrationFailure(body: Record<string, unknown> | undefined, status: number): McpAuthError {
+  const serverError = typeof body?.['error'] === 'string' ? body['error'] : undefined;
+  const description = typeof body?.['error_description'] === 'string' ? body['error_description'] : undefined;
+  if (serverError) {
+    return new ClientRegistrationError({
+      code: 'registration_failed',
+      message: `dynamic client registration was refused (${serverError}${
+        description ? `: ${description}` : ''
+      }): check the client metadata, or pre-register a client and pass credentials`,
+      serverError,
+      serverErrorDescription: description,
+      status,
+    });
+  }
+  return new ClientRegistrationError({
+    code: 'registration_failed',
+    message: `dynamic client registration failed (HTTP ${status}, no client_id in the answer): pre-register a client and pass credentials`,
+    status,
+  });
+}
+
+function secretExpired(identity: ClientIdentity): boolean {
+  const expiresAt = identity.clientSecretExpiresAt;
+  return expiresAt !== undefined && expiresAt !== 0 && expiresAt * 1000 <= Date.now();
+}
+
+function emitIdentity(events: FlowEventEmitter, identity: ClientIdentity): void {
+  events.emit({
+    step: 'registration',
+    status: 'skipped',
+    message: `using ${identity.source} client`,
+    detail: { client_id: identity.clientId, source: identity.source, issuer: identity.issuer },
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * mcp-authed-client: connect to OAuth-protected MCP servers (MCP authorization 2025-06-18 / 2025-11-25).
+ *
+ * @packageDocumentation
+ */
+export { createAuthedMcpClient, AuthedMcpClient } from './session/client.js';
+export type { AuthedMcpClientOptions } from './options.js';
+export { headlessAuthorize } from './authorize/headless.js';
+export type { HeadlessAuthorizeOptions } from './authorize/headless.js';
+export type { AuthorizationHandler } from './authorize/types.js';
+export { memoryStorage } from './storage/storage.js';
+export type { AuthStorage } from './storage/storage.js';
+export { inProcessLocks, webLocks } from './tokens/single-flight.js';
+export type { Locks, WebLockManager } from './tokens/single-flight.js';
+export type { PreRegisteredClient, TokenEndpointAuthMethod } from './identity/client-identity.js';
+export type { FlowEvent, FlowEventListener, FlowEventStatus, FlowEventStream } from './events.js';
+export {
+  McpAuthError,
+  DiscoveryError,
+  ClientRegistrationError,
+  AuthorizationError,
+  TokenError,
+  SessionAuthError,
+  HeadlessAuthorizeError,
+} from './errors.js';
+export type { FlowStep, McpAuthErrorCode, McpAuthErrorInit } from './errors.js';

@@ -1,0 +1,122 @@
+/**
+ * Options of `createAuthedMcpClient`, and their validation into the internal configuration.
+ */
+import type { AuthorizationHandler } from './authorize/types.js';
+import { McpAuthError } from './errors.js';
+import type { FlowEventListener } from './events.js';
+import type { FetchLike } from './http.js';
+import { isAcceptableRedirectUri } from './identity/application-type.js';
+import type { PreRegisteredClient } from './identity/client-identity.js';
+import type { AuthStorage } from './storage/storage.js';
+import type { Locks } from './tokens/single-flight.js';
+
+/** Options of `createAuthedMcpClient`. Everything is optional. */
+export interface AuthedMcpClientOptions {
+  /** Client metadata used for registration and the MCP handshake. */
+  clientMetadata?: {
+    /** `client_name` at registration and the MCP `clientInfo.name` (default "mcp-authed-client"). */
+    name?: string;
+    /** MCP `clientInfo.version` (default "0.1.0"). */
+    version?: string;
+    /** Where the authorization server sends the browser back: https, or http on loopback (default http://127.0.0.1/callback). */
+    redirectUri?: string;
+  };
+  /** HTTPS URL of this client's Client ID Metadata Document, used as client id where the server supports it. */
+  clientMetadataUrl?: string;
+  /** Credentials registered with the authorization server out of band (bind them with `issuer`). */
+  credentials?: PreRegisteredClient;
+  /** Scopes to request in addition to the ones the server asks for. */
+  scopes?: readonly string[];
+  /** Where registrations, tokens and pending requests are kept (default: in memory). */
+  storage?: AuthStorage;
+  /** Cross-context locks for refresh (e.g. `webLocks(navigator.locks)`); default: in-process. */
+  locks?: Locks;
+  /** Opens the authorization URL and resolves to the callback URL (`headlessAuthorize()` in tests). */
+  authorize?: AuthorizationHandler;
+  /** The fetch used for every request (default: global fetch). */
+  fetch?: FetchLike;
+  /** Milliseconds before one HTTP request is abandoned (default 30 000). */
+  timeoutMs?: number;
+  /** Milliseconds the authorization handler may take (default 300 000). */
+  authorizationTimeoutMs?: number;
+  /** Refresh this many milliseconds before the access token expires (default 60 000). */
+  refreshSkewMs?: number;
+  /** Cancels discovery, authorization and requests in flight. */
+  signal?: AbortSignal;
+  /** Receives every flow event, including those before the client is returned. */
+  onEvent?: FlowEventListener;
+  /** Accept plain http to non-loopback hosts (tests only). */
+  allowInsecureHttp?: boolean;
+}
+
+/** Validated, defaulted options. */
+export interface ResolvedOptions {
+  clientName: string;
+  clientVersion: string;
+  redirectUri: string;
+  clientMetadataUrl: string | undefined;
+  credentials: PreRegisteredClient | undefined;
+  scopes: readonly string[];
+  timeoutMs: number;
+  authorizationTimeoutMs: number;
+  refreshSkewMs: number;
+  allowInsecureHttp: boolean;
+}
+
+function invalid(message: string): McpAuthError {
+  return new McpAuthError({ code: 'invalid_option', step: 'connection', message });
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw invalid(`${name} must be a positive number of milliseconds`);
+  return value;
+}
+
+/** Validates options; throws `invalid_option` with what to change. */
+export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions {
+  const redirectUri = options.clientMetadata?.redirectUri ?? 'http://127.0.0.1/callback';
+  let parsedRedirect: URL;
+  try {
+    parsedRedirect = new URL(redirectUri);
+  } catch {
+    throw invalid(`clientMetadata.redirectUri "${redirectUri}" is not an absolute URL`);
+  }
+  if (!isAcceptableRedirectUri(parsedRedirect)) {
+    throw invalid(`clientMetadata.redirectUri must be https, or http on a loopback host, without a fragment`);
+  }
+  if (options.clientMetadataUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(options.clientMetadataUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'https:' || url.pathname === '/') {
+      throw invalid('clientMetadataUrl must be an https URL with a path (the Client ID Metadata Document)');
+    }
+  }
+  if (
+    options.credentials !== undefined &&
+    (typeof options.credentials.clientId !== 'string' || options.credentials.clientId === '')
+  ) {
+    throw invalid('credentials.clientId must be a non-empty string');
+  }
+  const scopes = options.scopes ?? [];
+  if (scopes.some((scope) => typeof scope !== 'string' || scope === '' || /\s/.test(scope))) {
+    throw invalid('scopes must be non-empty strings without spaces');
+  }
+  return {
+    clientName: options.clientMetadata?.name ?? 'mcp-authed-client',
+    clientVersion: options.clientMetadata?.version ?? '0.1.0',
+    redirectUri: parsedRedirect.href,
+    clientMetadataUrl: options.clientMetadataUrl,
+    credentials: options.credentials,
+    scopes,
+    timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
+    authorizationTimeoutMs: positive(options.authorizationTimeoutMs, 300_000, 'authorizationTimeoutMs'),
+    refreshSkewMs: options.refreshSkewMs === undefined ? 60_000 : Math.max(0, options.refreshSkewMs),
+    allowInsecureHttp: options.allowInsecureHttp === true,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * `createAuthedMcpClient`: an SDK `Client` over Streamable HTTP whose fetch does MCP authorization.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpAuthError } from '../errors.js';
+import { createEventStream, redactUrl } from '../events.js';
+import type { FlowEventEmitter, FlowEventStream } from '../events.js';
+import { assertAcceptableUrl } from '../http.js';
+import type { FetchLike, HttpContext } from '../http.js';
+import { resolveOptions } from '../options.js';
+import type { AuthedMcpClientOptions } from '../options.js';
+import { AuthStateStore } from '../storage/auth-state.js';
+import { memoryStorage } from '../storage/storage.js';
+import { inProcessLocks } from '../tokens/single-flight.js';
+import { createAuthedFetch } from './authed-fetch.js';
+import { Authorizer } from './authorizer.js';
+
+/** A connected MCP client (the SDK `Client` API) with sign-out and the flow event stream. */
+export class AuthedMcpClient extends Client {
+  /** Flow events (discovery, registration, authorization, token, refresh, step-up, revocation, connection). */
+  readonly events: FlowEventStream;
+  readonly #authorizer: Authorizer;
+
+  /** @internal Use `createAuthedMcpClient`. */
+  constructor(info: { name: string; version: string }, events: FlowEventStream, authorizer: Authorizer) {
+    super(info);
+    this.events = events;
+    this.#authorizer = authorizer;
+  }
+
+  /**
+   * Revokes the refresh token, then the access token (RFC 7009), forgets them, and closes the connection.
+   * Throws the first revocation failure after local state is cleared.
+   */
+  async signOut(): Promise<void> {
+    try {
+      await this.#authorizer.signOut();
+    } finally {
+      await this.close();
+    }
+  }
+}
+
+/**
+ * Connects to an MCP server at `url`, authorizing as needed (discovery, client identity, PKCE authorization
+ * code flow), and resolves to a connected client.
+ */
+export async function createAuthedMcpClient(
+  url: string | URL,
+  options: AuthedMcpClientOptions = {},
+): Promise<AuthedMcpClient> {
+  const events: FlowEventEmitter = createEventStream(options.onEvent);
+  const resolved = resolveOptions(options);
+  let mcpUrl: URL;
+  try {
+    mcpUrl = new URL(url);
+  } catch {
+    throw new McpAuthError({
+      code: 'invalid_option',
+      step: 'connection',
+      message: `"${String(url)}" is not an absolute MCP server URL`,
+    });
+  }
+  mcpUrl.hash = '';
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const ctx: HttpContext = {
+    fetch: baseFetch,
+    timeoutMs: resolved.timeoutMs,
+    signal: options.signal,
+    allowInsecureHttp: resolved.allowInsecureHttp,
+  };
+  assertAcceptableUrl(mcpUrl, ctx, 'connection', 'MCP server');
+
+  const authorizer = new Authorizer({
+    mcpUrl,
+    ctx,
+    events,
+    store: new AuthStateStore(options.storage ?? memoryStorage()),
+    locks: options.locks ?? inProcessLocks(),
+    handler: options.authorize,
+    redirectUri: resolved.redirectUri,
+    clientName: resolved.clientName,
+    preRegistered: resolved.credentials,
+    clientMetadataUrl: resolved.clientMetadataUrl,
+    extraScopes: resolved.scopes,
+    authorizationTimeoutMs: resolved.authorizationTimeoutMs,
+    refreshSkewMs: resolved.refreshSkewMs,
+  });
+  const authedFetch = createAuthedFetch({ authorizer, fetch: withSignal(baseFetch, options.signal), mcpUrl });
+  const client = new AuthedMcpClient(
+    { name: resolved.clientName, version: resolved.clientVersion },
+    events,
+    authorizer,
+  );
+  const transport = new StreamableHTTPClientTransport(mcpUrl, { fetch: authedFetch });
+
+  events.emit({
+    step: 'connection',
+    status: 'started',
+    message: 'connecting to the MCP server',
+    request: { method: 'POST', url: redactUrl(mcpUrl) },
+  });
+  try {
+    await client.connect(transport, options.signal ? { signal: options.signal } : undefined);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    const failure =
+      error instanceof McpAuthError
+        ? error
+        : new McpAuthError({
+            code: 'network_error',
+            step: 'connection',
+            message: `could not connect to the MCP server: ${error instanceof Error ? error.message : String(error)}`,
+            cause: error,
+          });
+    events.emit({
+      step: 'connection',
+      status: 'failed',
+      message: failure.message,
+      error: { code: failure.code, message: failure.message },
+    });
+    throw failure;
+  }
+  events.emit({ step: 'connection', status: 'succeeded', message: 'connected' });
+  return client;
+}
+
+/** Adds the application's AbortSignal to MCP requests that have none. */
+function withSignal(base: FetchLike, signal: AbortSignal | undefined): FetchLike {
+  if (!signal) return base;
+  return (input, init) =>
+    base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+}

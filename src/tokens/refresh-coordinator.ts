@@ -1,0 +1,65 @@
+/**
+ * Refresh coordination: one refresh per grant at a time (single-flight in this realm, a named lock across
+ * realms), rotation-safe. A caller that presents an access token which is no longer the stored one gets the
+ * stored grant (someone else refreshed); `invalid_grant` drops the grant only if it still holds the refresh
+ * token that was sent; network errors and 5xx never drop anything.
+ */
+import { McpAuthError } from '../errors.js';
+import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
+import { SingleFlight } from './single-flight.js';
+import type { Locks } from './single-flight.js';
+import type { TokenSet } from './token-set.js';
+
+/** Performs the refresh request for a grant. */
+export type RefreshRequest = (grant: StoredGrant) => Promise<TokenSet>;
+
+/** Coordinates refreshes of the grants of one store. */
+export class RefreshCoordinator {
+  readonly #store: AuthStateStore;
+  readonly #locks: Locks;
+  readonly #flights = new SingleFlight();
+
+  constructor(store: AuthStateStore, locks: Locks) {
+    this.#store = store;
+    this.#locks = locks;
+  }
+
+  /**
+   * Makes sure the grant of `key` is newer than `presentedAccessToken`, refreshing it if needed. Resolves to the
+   * current grant, or undefined when there is none (or it cannot be refreshed: no refresh token).
+   */
+  refresh(
+    key: string,
+    presentedAccessToken: string,
+    request: RefreshRequest,
+  ): Promise<StoredGrant | undefined> {
+    return this.#flights.run(key, () =>
+      this.#locks.withLock(`refresh:${key}`, async () => {
+        const grant = await this.#store.loadGrant(key);
+        if (!grant) return undefined;
+        if (grant.tokens.accessToken !== presentedAccessToken) return grant;
+        if (!grant.tokens.refreshToken) return undefined;
+        try {
+          const tokens = await request(grant);
+          const next: StoredGrant = { ...grant, tokens };
+          await this.#store.saveGrant(key, next);
+          return next;
+        } catch (error) {
+          if (error instanceof McpAuthError && error.code === 'invalid_grant') {
+            const current = await this.#store.loadGrant(key);
+            if (current?.tokens.refreshToken === grant.tokens.refreshToken)
+              await this.#store.deleteGrant(key);
+          }
+          throw error;
+        }
+      }),
+    );
+  }
+}
+
+/** Whether a refresh failure is transient (keep tokens, report) rather than a refusal (re-authorize). */
+export function isTransientFailure(error: unknown): boolean {
+  if (!(error instanceof McpAuthError)) return false;
+  if (error.code === 'network_error' || error.code === 'timeout' || error.code === 'aborted') return true;
+  return error.status !== undefined && error.status >= 500;
+}

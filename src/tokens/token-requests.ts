@@ -1,0 +1,155 @@
+/**
+ * Token endpoint I/O over oauth4webapi: authorization-code exchange, refresh and revocation. Every request
+ * carries `resource` (RFC 8707) where the spec asks for it.
+ */
+import {
+  authorizationCodeGrantRequest,
+  processAuthorizationCodeResponse,
+  processRefreshTokenResponse,
+  processRevocationResponse,
+  refreshTokenGrantRequest,
+  revocationRequest,
+  validateAuthResponse,
+} from 'oauth4webapi';
+import type { AuthorizationServer, Client } from 'oauth4webapi';
+import { McpAuthError } from '../errors.js';
+import { clientAuthentication } from '../flow/token-endpoint-auth.js';
+import { assertAcceptableUrl, networkError, oauthRequestOptions } from '../http.js';
+import type { HttpContext } from '../http.js';
+import type { ClientIdentity } from '../identity/client-identity.js';
+import { tokenEndpointFailure } from './oauth-errors.js';
+import { tokenSetFromResponse } from './token-set.js';
+import type { TokenSet } from './token-set.js';
+
+function oauthClient(identity: ClientIdentity): Client {
+  return { client_id: identity.clientId };
+}
+
+function tokenEndpoint(ctx: HttpContext, as: AuthorizationServer, step: 'token' | 'refresh'): URL {
+  if (typeof as.token_endpoint !== 'string') {
+    throw new McpAuthError({
+      code: 'invalid_response',
+      step,
+      message: `the authorization server ${as.issuer} publishes no token_endpoint`,
+    });
+  }
+  const url = new URL(as.token_endpoint);
+  assertAcceptableUrl(url, ctx, step, 'token endpoint');
+  return url;
+}
+
+/** Exchanges an authorization code (already validated against state and iss) for tokens. */
+export async function exchangeCode(
+  ctx: HttpContext,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+    resource: string;
+    requestedScopes: readonly string[];
+  },
+): Promise<TokenSet> {
+  const { as, identity } = input;
+  const endpoint = tokenEndpoint(ctx, as, 'token');
+  const client = oauthClient(identity);
+  // oauth4webapi only accepts callback parameters it validated itself; state/iss were checked already.
+  const callback = validateAuthResponse(
+    { ...as, authorization_response_iss_parameter_supported: false },
+    client,
+    new URLSearchParams({ code: input.code }),
+  );
+  let response: Response;
+  try {
+    response = await authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+      callback,
+      input.redirectUri,
+      input.codeVerifier,
+      { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+    );
+  } catch (error) {
+    throw networkError(error, ctx, 'token', endpoint);
+  }
+  try {
+    const body = await processAuthorizationCodeResponse(as, client, response);
+    return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
+  } catch (error) {
+    throw tokenEndpointFailure(error, 'token');
+  }
+}
+
+/** Redeems a refresh token. Throws typed errors; `invalid_grant` is told apart from everything else. */
+export async function refreshTokens(
+  ctx: HttpContext,
+  input: { as: AuthorizationServer; identity: ClientIdentity; tokens: TokenSet; resource: string },
+): Promise<TokenSet> {
+  const { as, identity, tokens } = input;
+  if (!tokens.refreshToken) {
+    throw new McpAuthError({
+      code: 'refresh_failed',
+      step: 'refresh',
+      message: 'no refresh token was issued: sign in again',
+    });
+  }
+  const endpoint = tokenEndpoint(ctx, as, 'refresh');
+  const client = oauthClient(identity);
+  let response: Response;
+  try {
+    response = await refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+      tokens.refreshToken,
+      { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+    );
+  } catch (error) {
+    throw networkError(error, ctx, 'refresh', endpoint);
+  }
+  try {
+    const body = await processRefreshTokenResponse(as, client, response);
+    // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
+    return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
+  } catch (error) {
+    throw tokenEndpointFailure(error, 'refresh');
+  }
+}
+
+/** Revokes one token (RFC 7009). */
+export async function revokeToken(
+  ctx: HttpContext,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    token: string;
+    hint: 'refresh_token' | 'access_token';
+  },
+): Promise<void> {
+  const { as, identity } = input;
+  const endpoint = new URL(as.revocation_endpoint as string);
+  assertAcceptableUrl(endpoint, ctx, 'revocation', 'revocation endpoint');
+  const client = oauthClient(identity);
+  let response: Response;
+  try {
+    response = await revocationRequest(
+      as,
+      client,
+      clientAuthentication(
+        identity,
+        as.revocation_endpoint_auth_methods_supported ?? as.token_endpoint_auth_methods_supported,
+      ),
+      input.token,
+      { ...oauthRequestOptions(ctx), additionalParameters: { token_type_hint: input.hint } },
+    );
+  } catch (error) {
+    throw networkError(error, ctx, 'revocation', endpoint);
+  }
+  try {
+    await processRevocationResponse(response);
+  } catch (error) {
+    throw tokenEndpointFailure(error, 'revocation');
+  }
+}

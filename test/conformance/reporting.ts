@@ -1,0 +1,91 @@
+/**
+ * Text the harness prints. Pure functions returning lines, so the format is testable and the runners stay thin.
+ */
+import { formatEntry } from './expected-failures.js';
+import type { ExpectedFailure, Finding, Verdict } from './expected-failures.js';
+import { collapseChecks, countChecks, isProblem } from './results.js';
+import type { CheckCounts, ScenarioResult } from './results.js';
+
+const MESSAGE_LIMIT = 300;
+
+/** One line, bounded: suite messages can carry whole response bodies. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MESSAGE_LIMIT ? `${flat.slice(0, MESSAGE_LIMIT - 1)}…` : flat;
+}
+
+// The suite colours its check listings whatever NO_COLOR says.
+const ANSI_SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** The suite's output without colour codes, for logs. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_SGR, '');
+}
+
+/** The plain totals line other tools grep for: `conformance: N passed, N failed, N warnings`. */
+export function totalsLine(counts: CheckCounts, label = 'conformance'): string {
+  return `${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.warnings} warnings`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * `✓ scenario: 9 passed, 0 failed (2.1s)`; the mark reflects the scenario's checks before any baseline, and
+ * warnings count against it unless `warningsFail` is false.
+ */
+export function scenarioLine(result: ScenarioResult, note = '', warningsFail = true): string {
+  const counts = countChecks(result.checks);
+  const ok = !collapseChecks(result.checks).some((check) =>
+    warningsFail ? isProblem(check) : check.status === 'FAILURE',
+  );
+  const warnings = counts.warnings > 0 ? `, ${counts.warnings} warnings` : '';
+  const suffix = note === '' ? '' : ` ${note}`;
+  return `${ok ? '✓' : '✗'} ${result.scenario}: ${counts.passed} passed, ${counts.failed} failed${warnings} (${seconds(result.durationMs)})${suffix}`;
+}
+
+function findingLine(finding: Finding): string {
+  const message = finding.check.errorMessage ?? finding.check.description;
+  return `  - ${finding.scenario}:${finding.check.id} ${finding.check.status}: ${oneLine(message)}`;
+}
+
+function entryLine(entry: ExpectedFailure): string {
+  return `  - ${formatEntry(entry)} (${oneLine(entry.reason)})`;
+}
+
+/** The verdict, most important first; empty sections are left out. */
+export function verdictLines(verdict: Verdict, expectedFailuresFile: string): string[] {
+  const lines: string[] = [];
+  if (verdict.unexpected.length > 0) {
+    lines.push(
+      `Unexpected failures and warnings (${verdict.unexpected.length}):`,
+      ...verdict.unexpected.map(findingLine),
+    );
+  }
+  if (verdict.stale.length > 0) {
+    lines.push(
+      `Stale expected failures (${verdict.stale.length}): they pass now or are not scored; remove them from ${expectedFailuresFile}:`,
+      ...verdict.stale.map(entryLine),
+    );
+  }
+  if (verdict.unknown.length > 0) {
+    lines.push(
+      `Expected failures naming scenarios the suite does not have (${verdict.unknown.length}), in ${expectedFailuresFile}:`,
+      ...verdict.unknown.map(entryLine),
+    );
+  }
+  if (verdict.expected.length > 0) {
+    lines.push(`Expected failures (${verdict.expected.length}, listed in ${expectedFailuresFile}):`);
+    lines.push(
+      ...verdict.expected.map((finding) => `${findingLine(finding)} [${oneLine(finding.reason ?? '')}]`),
+    );
+  }
+  if (verdict.informational.length > 0) {
+    lines.push(
+      `Not scored, for information (${verdict.informational.length}):`,
+      ...verdict.informational.map(findingLine),
+    );
+  }
+  return lines;
+}

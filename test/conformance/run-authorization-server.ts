@@ -1,0 +1,247 @@
+/**
+ * Authorization-server conformance: starts our mock server with a pre-registered client, runs the suite's
+ * `authorization` command (scenarios authorization-server-metadata-endpoint and authorization-code-grant) on the
+ * Node 24 binary, completes the authorization step headlessly, and fails on any FAILURE.
+ *
+ *   tsx test/conformance/run-authorization-server.ts [--variant confidential|public]… [--server-command "<cmd>"]
+ *     [--timeout 120000] [--verbose]
+ *
+ * Variants: `confidential` registers a `client_secret_post` client and gives the suite its secret; `public`
+ * registers a `none` client (PKCE only). Both run by default, each against a fresh server.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SERVER_COMMAND, startAuthorizationServer } from './authorization-server-process.js';
+import type { PreRegisteredClient, RunningAuthorizationServer } from './authorization-server-process.js';
+import { makeOutputDir, readResultDir, removeOutputDir, startSuite } from './conformance-cli.js';
+import {
+  callbackOrigin,
+  completeAuthorization,
+  INITIAL_PROMPT_STATE,
+  readPromptLine,
+} from './headless-authorization.js';
+import type { PromptState } from './headless-authorization.js';
+import { isEntryPoint, runAsProgram } from './main.js';
+import type { PartOutcome } from './main.js';
+import { oneLine, scenarioLine, stripAnsi, totalsLine } from './reporting.js';
+import { addCounts, collapseChecks, countChecks, runnerFailure } from './results.js';
+import type { CheckCounts, ConformanceCheck, ScenarioResult } from './results.js';
+import { AUTHORIZATION_SERVER_SCENARIOS } from './scenarios.js';
+import { ensureToolchain } from './toolchain.js';
+import type { Toolchain } from './toolchain.js';
+
+export type ClientVariant = 'confidential' | 'public';
+
+export interface AuthorizationServerRunOptions {
+  readonly variants: readonly ClientVariant[];
+  readonly serverCommand: readonly string[];
+  readonly timeoutMs: number;
+  readonly verbose: boolean;
+}
+
+export function parseAuthorizationServerArgs(argv: readonly string[]): AuthorizationServerRunOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      variant: { type: 'string', multiple: true, default: [] },
+      'server-command': { type: 'string' },
+      timeout: { type: 'string', default: '120000' },
+      verbose: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const variants = values.variant.length === 0 ? ['confidential', 'public'] : values.variant;
+  for (const variant of variants) {
+    if (variant !== 'confidential' && variant !== 'public') {
+      throw new Error(`--variant must be confidential or public, not ${variant}`);
+    }
+  }
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 5_000) throw new Error('--timeout is in ms, ≥ 5000');
+  const serverCommand = values['server-command']?.trim().split(/\s+/) ?? DEFAULT_SERVER_COMMAND;
+  return { variants: variants as ClientVariant[], serverCommand, timeoutMs, verbose: values.verbose };
+}
+
+/** A port that was free a moment ago (the suite's callback server must listen on a port we register up front). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (typeof address === 'object' && address !== null) resolve(address.port);
+        else reject(new Error('could not read the probe port'));
+      });
+    });
+  });
+}
+
+export function preRegisteredClient(variant: ClientVariant, callbackPort: number): PreRegisteredClient {
+  const base = {
+    client_id: `conformance-${variant}-${randomBytes(6).toString('hex')}`,
+    client_name: `MCP conformance suite (${variant} client)`,
+    redirect_uris: [`${callbackOrigin(callbackPort)}/callback`],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  };
+  return variant === 'confidential'
+    ? {
+        ...base,
+        client_secret: randomBytes(32).toString('hex'),
+        token_endpoint_auth_method: 'client_secret_post',
+      }
+    : { ...base, token_endpoint_auth_method: 'none' };
+}
+
+/**
+ * The verdict per scenario: a missing checks.json or a SKIPPED check (the grant was not exercised) is a failure
+ * here, and a headless-driver problem is reported against authorization-code-grant.
+ */
+export function authorizationServerChecks(
+  found: ReadonlyMap<string, readonly ConformanceCheck[]>,
+  driverError: string | undefined,
+  timedOut: boolean,
+): Map<string, ConformanceCheck[]> {
+  const byScenario = new Map<string, ConformanceCheck[]>();
+  for (const scenario of AUTHORIZATION_SERVER_SCENARIOS) {
+    const checks = [...(found.get(scenario) ?? [])];
+    const driverStoppedIt = scenario === 'authorization-code-grant' && driverError !== undefined;
+    if (!found.has(scenario) && !driverStoppedIt) {
+      const why = timedOut
+        ? 'the suite was stopped at the time limit'
+        : 'the suite wrote no checks.json for it';
+      checks.push(runnerFailure('no-results', 'The suite reported this scenario', why));
+    }
+    for (const skipped of checks.filter((check) => check.status === 'SKIPPED')) {
+      checks.push(
+        runnerFailure(
+          'skipped',
+          'The scenario was exercised',
+          `${skipped.id}: ${skipped.errorMessage ?? ''}`,
+        ),
+      );
+    }
+    if (scenario === 'authorization-code-grant' && driverError !== undefined) {
+      checks.push(
+        runnerFailure('headless-authorization', 'The harness completed the authorization step', driverError),
+      );
+    }
+    byScenario.set(scenario, checks);
+  }
+  return byScenario;
+}
+
+interface VariantResult {
+  readonly variant: ClientVariant;
+  readonly results: readonly ScenarioResult[];
+  readonly log: string;
+}
+
+async function runVariant(
+  toolchain: Toolchain,
+  variant: ClientVariant,
+  options: AuthorizationServerRunOptions,
+): Promise<VariantResult> {
+  const started = Date.now();
+  const port = await freeLoopbackPort();
+  const client = preRegisteredClient(variant, port);
+  const outputDir = await makeOutputDir(`authorization-server-${variant}`);
+  let server: RunningAuthorizationServer | undefined;
+  try {
+    server = await startAuthorizationServer(client, options.serverCommand);
+    // prettier-ignore
+    const args = [
+      'authorization', '--url', server.issuer, '--client-id', client.client_id, '--port', String(port),
+      '-o', outputDir,
+      ...(client.client_secret === undefined ? [] : ['--client-secret', client.client_secret]),
+    ];
+    let prompt: PromptState = INITIAL_PROMPT_STATE;
+    let driving: Promise<string | undefined> | undefined;
+    const suite = startSuite(toolchain, args, {
+      timeoutMs: options.timeoutMs,
+      onLine: (stream, line) => {
+        if (stream !== 'stdout' || driving) return;
+        prompt = readPromptLine(prompt, line, callbackOrigin(port));
+        const url = prompt.authorizationUrl;
+        if (url === undefined || !prompt.callbackReady) return;
+        driving = completeAuthorization(url, port).then(
+          () => undefined,
+          (error: unknown) => {
+            // The suite would wait five minutes for a callback that will not come.
+            // (Output lines arrive asynchronously, after `suite` is assigned.)
+            void suite.stop();
+            return error instanceof Error ? error.message : String(error);
+          },
+        );
+      },
+    });
+    const exit = await suite.exited;
+    const driverError = await driving;
+    const checks = authorizationServerChecks(
+      await readResultDir(outputDir, 'authorization-server'),
+      driverError,
+      exit.timedOut,
+    );
+    const durationMs = Date.now() - started;
+    const results = [...checks].map(([scenario, scenarioChecks]) => ({
+      scenario,
+      checks: scenarioChecks,
+      durationMs,
+    }));
+    return {
+      variant,
+      results,
+      log: stripAnsi(`${suite.output('stdout')}${suite.output('stderr')}\n${server.output()}`),
+    };
+  } finally {
+    await server?.stop();
+    await removeOutputDir(outputDir);
+  }
+}
+
+/** The authorization-server part of the harness. */
+export async function runAuthorizationServerConformance(
+  options: AuthorizationServerRunOptions,
+): Promise<PartOutcome> {
+  const toolchain = await ensureToolchain();
+  console.log(
+    `conformance authorization-server: ${AUTHORIZATION_SERVER_SCENARIOS.join(', ')}; ` +
+      `variants: ${options.variants.join(', ')}; server: ${options.serverCommand.join(' ')}`,
+  );
+  let counts: CheckCounts = { passed: 0, failed: 0, warnings: 0 };
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  // One variant at a time: each one's suite holds a callback port and drives its own server.
+  for (const variant of options.variants) {
+    const { results, log } = await runVariant(toolchain, variant, options);
+    for (const result of results) {
+      console.log(scenarioLine({ ...result, scenario: `${result.scenario} [${variant} client]` }, '', false));
+      counts = addCounts(counts, countChecks(result.checks));
+      for (const check of collapseChecks(result.checks)) {
+        const line = `  - ${result.scenario}:${check.id} [${variant} client]: ${oneLine(check.errorMessage ?? check.description)}`;
+        if (check.status === 'FAILURE') failures.push(line);
+        if (check.status === 'WARNING') warnings.push(line);
+      }
+    }
+    const failed = results.some((result) => result.checks.some((check) => check.status === 'FAILURE'));
+    if (options.verbose || failed)
+      console.log(`--- suite output [${variant} client] ---\n${log}\n--- end ---`);
+  }
+  if (failures.length > 0) console.log(`\nFailures (${failures.length}):\n${failures.join('\n')}`);
+  if (warnings.length > 0)
+    console.log(`\nWarnings (${warnings.length}, reported, not failing):\n${warnings.join('\n')}`);
+  const ok = failures.length === 0;
+  console.log(`\n${totalsLine(counts)}`);
+  console.log(`conformance authorization-server: ${ok ? 'OK' : 'FAILED'}`);
+  return { counts, ok };
+}
+
+if (isEntryPoint(import.meta.url)) {
+  runAsProgram(
+    async () =>
+      (await runAuthorizationServerConformance(parseAuthorizationServerArgs(process.argv.slice(2)))).ok,
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The conformance harness's entry point (`npm test` runs it without arguments: both parts).
+ *
+ *   tsx test/conformance/run.ts                          both parts, authorization server first
+ *   tsx test/conformance/run.ts authorization-server …   see run-authorization-server.ts for its options
+ *   tsx test/conformance/run.ts client …                 see run-client.ts for its options
+ */
+import { isEntryPoint, runAsProgram } from './main.js';
+import type { PartOutcome } from './main.js';
+import { totalsLine } from './reporting.js';
+import { addCounts } from './results.js';
+import {
+  parseAuthorizationServerArgs,
+  runAuthorizationServerConformance,
+} from './run-authorization-server.js';
+import { parseClientArgs, runClientConformance } from './run-client.js';
+
+const PARTS = {
+  'authorization-server': (argv: readonly string[]) =>
+    runAuthorizationServerConformance(parseAuthorizationServerArgs(argv)),
+  client: (argv: readonly string[]) => runClientConformance(parseClientArgs(argv)),
+} as const;
+
+type PartName = keyof typeof PARTS;
+
+function isPartName(name: string | undefined): name is PartName {
+  return name !== undefined && Object.hasOwn(PARTS, name);
+}
+
+const FAILED_TO_RUN: PartOutcome = { counts: { passed: 0, failed: 0, warnings: 0 }, ok: false };
+
+/** Runs one part; an error (toolchain, missing program, bad options) fails that part but not the others. */
+async function runPart(name: PartName, argv: readonly string[]): Promise<PartOutcome> {
+  try {
+    return await PARTS[name](argv);
+  } catch (error) {
+    console.error(
+      `conformance ${name}: ERROR ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    return FAILED_TO_RUN;
+  }
+}
+
+export async function runConformance(argv: readonly string[]): Promise<boolean> {
+  const [first, ...rest] = argv;
+  if (isPartName(first)) return (await runPart(first, rest)).ok;
+  if (first !== undefined) {
+    throw new Error(`usage: run.ts [authorization-server|client] [options…]; unknown subcommand ${first}`);
+  }
+
+  const started = Date.now();
+  const outcomes: [PartName, PartOutcome][] = [];
+  for (const name of Object.keys(PARTS) as PartName[]) {
+    console.log(`\n== conformance ${name}`);
+    outcomes.push([name, await runPart(name, [])]);
+  }
+  console.log('');
+  for (const [name, outcome] of outcomes) {
+    console.log(`${totalsLine(outcome.counts, name)} — ${outcome.ok ? 'OK' : 'FAILED'}`);
+  }
+  const total = outcomes.reduce((sum, [, outcome]) => addCounts(sum, outcome.counts), FAILED_TO_RUN.counts);
+  console.log(totalsLine(total));
+  const failed = outcomes.filter(([, outcome]) => !outcome.ok).map(([name]) => name);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    failed.length === 0
+      ? `conformance: OK (${seconds}s)`
+      : `conformance: FAILED: ${failed.join(', ')} (${seconds}s)`,
+  );
+  return failed.length === 0;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  runAsProgram(() => runConformance(process.argv.slice(2)));
+}

@@ -1,0 +1,23 @@
+/**
+ * The behaviour table of the mock authorization server (every row and error string of
+ * shared/spec/fastmcp-auth-server.md). A runner supplies `{ fetch, baseUrl }` and the settings factory gets the base URL,
+ * so the same cases run in-process and over real HTTP.
+ */
+import { authorizeCases } from './cases-authorize.js';
+import { consentCases } from './cases-consent.js';
+import { registerRevokeCases } from './cases-register-revoke.js';
+import { robustnessCases } from './cases-robustness.js';
+import { routingCases } from './cases-routing.js';
+import { tokenCases } from './cases-token.js';
+import type { AuthServerCase } from './helpers.js';
+
+export type { AuthServerCase, CaseContext } from './helpers.js';
+
+export const authServerCases: readonly AuthServerCase[] = [
+  ...routingCases,
+  ...authorizeCases,
+  ...tokenCases,
+  ...registerRevokeCases,
+  ...consentCases,
+  ...robustnessCases,
+];

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: what `npm test` runs, locally and in CI.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+step() { printf '\n== %s\n' "$1"; }
+
+step "Chromium"
+CHROMIUM_PATH=$(bash test/support/ensure-chromium.sh)
+export CHROMIUM_PATH
+echo "using $CHROMIUM_PATH"
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+step "lint"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+
+step "unit and integration tests"
+npx vitest run
+
+step "conformance"
+npx tsx test/conformance/run.ts

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { listeningUrlIn } from '../../conformance/authorization-server-process.js';
+import type { ConformanceCheck } from '../../conformance/results.js';
+import {
+  authorizationServerChecks,
+  preRegisteredClient,
+} from '../../conformance/run-authorization-server.js';
+
+const ok = (id: string): ConformanceCheck => ({ id, name: id, description: id, status: 'SUCCESS' });
+
+describe('preRegisteredClient', () => {
+  it('registers the suite callback as the only redirect URI', () => {
+    expect(preRegisteredClient('public', 40123).redirect_uris).toEqual(['http://127.0.0.1:40123/callback']);
+  });
+
+  it('gives the confidential client a secret and client_secret_post, the public one neither', () => {
+    const confidential = preRegisteredClient('confidential', 1);
+    const pub = preRegisteredClient('public', 1);
+    expect(confidential.token_endpoint_auth_method).toBe('client_secret_post');
+    expect(confidential.client_secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(pub.token_endpoint_auth_method).toBe('none');
+    expect(pub.client_secret).toBeUndefined();
+    expect(confidential.client_id).not.toBe(preRegisteredClient('confidential', 1).client_id);
+  });
+});
+
+describe('authorizationServerChecks', () => {
+  const both = new Map([
+    ['authorization-server-metadata-endpoint', [ok('authorization-server-metadata')]],
+    ['authorization-code-grant', [ok('authorization-code-grant')]],
+  ]);
+
+  it('passes the suite checks through', () => {
+    expect(authorizationServerChecks(both, undefined, false)).toEqual(both);
+  });
+
+  it('fails a scenario without results, saying whether the time limit stopped it', () => {
+    const checks = authorizationServerChecks(new Map(), undefined, true);
+    expect(checks.get('authorization-code-grant')?.map((c) => [c.id, c.errorMessage])).toEqual([
+      ['runner:no-results', 'the suite was stopped at the time limit'],
+    ]);
+  });
+
+  it('fails a skipped scenario: the grant was not exercised', () => {
+    const skipped = new Map(both);
+    skipped.set('authorization-code-grant', [
+      { ...ok('authorization-code-grant'), status: 'SKIPPED', errorMessage: 'requires --client-id' },
+    ]);
+    const ids = authorizationServerChecks(skipped, undefined, false)
+      .get('authorization-code-grant')
+      ?.map((c) => c.id);
+    expect(ids).toEqual(['authorization-code-grant', 'runner:skipped']);
+  });
+
+  it('reports a headless-driver problem against the grant scenario only', () => {
+    const checks = authorizationServerChecks(
+      new Map([['authorization-server-metadata-endpoint', [ok('authorization-server-metadata')]]]),
+      'the authorization endpoint answered 200 without a redirect',
+      false,
+    );
+    expect(checks.get('authorization-server-metadata-endpoint')).toEqual([
+      ok('authorization-server-metadata'),
+    ]);
+    expect(checks.get('authorization-code-grant')?.map((c) => c.id)).toEqual([
+      'runner:headless-authorization',
+    ]);
+  });
+});
+
+describe('listeningUrlIn', () => {
+  it('finds the loopback URL a server prints', () => {
+    expect(
+      listeningUrlIn(
+        'mcp-mock-auth-server listening on http://127.0.0.1:41234 (issuer http://127.0.0.1:41234/)',
+      ),
+    ).toBe('http://127.0.0.1:41234');
+    expect(listeningUrlIn('Mock authorization server listening on http://127.0.0.1:39183/.')).toBe(
+      'http://127.0.0.1:39183/',
+    );
+    expect(listeningUrlIn('starting…')).toBeUndefined();
+  });
+});

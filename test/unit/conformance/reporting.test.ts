@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { oneLine, scenarioLine, stripAnsi, totalsLine, verdictLines } from '../../conformance/reporting.js';
+import type { ConformanceCheck } from '../../conformance/results.js';
+
+function check(id: string, status: ConformanceCheck['status'], errorMessage?: string): ConformanceCheck {
+  return { id, name: id, description: `${id} works`, status, ...(errorMessage ? { errorMessage } : {}) };
+}
+
+describe('totalsLine', () => {
+  it('has the plain form other tools read', () => {
+    expect(totalsLine({ passed: 412, failed: 3, warnings: 1 })).toBe(
+      'conformance: 412 passed, 3 failed, 1 warnings',
+    );
+    expect(totalsLine({ passed: 4, failed: 0, warnings: 0 }, 'client')).toBe(
+      'client: 4 passed, 0 failed, 0 warnings',
+    );
+  });
+});
+
+describe('scenarioLine', () => {
+  const result = {
+    scenario: 'auth/basic-cimd',
+    checks: [check('a', 'SUCCESS'), check('b', 'WARNING')],
+    durationMs: 1830,
+  };
+
+  it('marks a scenario with a warning as failing by default', () => {
+    expect(scenarioLine(result)).toBe('✗ auth/basic-cimd: 1 passed, 0 failed, 1 warnings (1.8s)');
+  });
+
+  it('can let warnings pass and add a note', () => {
+    expect(scenarioLine(result, '[note]', false)).toBe(
+      '✓ auth/basic-cimd: 1 passed, 0 failed, 1 warnings (1.8s) [note]',
+    );
+  });
+});
+
+describe('oneLine', () => {
+  it('flattens whitespace and bounds the length', () => {
+    expect(oneLine('a\n  b\tc')).toBe('a b c');
+    expect(oneLine('x'.repeat(1000))).toHaveLength(300);
+  });
+});
+
+describe('verdictLines', () => {
+  it('lists unexpected problems first, then stale and unknown entries, expected failures and information', () => {
+    const lines = verdictLines(
+      {
+        unexpected: [
+          { scenario: 'auth/iss-wrong-issuer', check: check('iss', 'FAILURE', 'accepted a wrong iss') },
+        ],
+        stale: [{ scenario: 'initialize', reason: 'fixed upstream' }],
+        unknown: [{ scenario: 'sse-retyr', reason: 'typo' }],
+        expected: [{ scenario: 'sse-retry', check: check('timing', 'FAILURE'), reason: 'SDK timing' }],
+        informational: [{ scenario: 'json-schema-2020-12-preservation', check: check('echo', 'WARNING') }],
+      },
+      'expected-failures.json',
+    );
+    expect(lines).toEqual([
+      'Unexpected failures and warnings (1):',
+      '  - auth/iss-wrong-issuer:iss FAILURE: accepted a wrong iss',
+      'Stale expected failures (1): they pass now or are not scored; remove them from expected-failures.json:',
+      '  - initialize (fixed upstream)',
+      'Expected failures naming scenarios the suite does not have (1), in expected-failures.json:',
+      '  - sse-retyr (typo)',
+      'Expected failures (1, listed in expected-failures.json):',
+      '  - sse-retry:timing FAILURE: timing works [SDK timing]',
+      'Not scored, for information (1):',
+      '  - json-schema-2020-12-preservation:echo WARNING: echo works',
+    ]);
+  });
+
+  it('prints nothing for a clean verdict', () => {
+    expect(
+      verdictLines({ unexpected: [], stale: [], unknown: [], expected: [], informational: [] }, 'f'),
+    ).toEqual([]);
+  });
+});
+
+describe('stripAnsi', () => {
+  it('removes the colour codes the suite prints', () => {
+    expect(stripAnsi('\u001b[90m2026\u001b[0m [a] \u001b[31mFAILURE\u001b[0m x')).toBe('2026 [a] FAILURE x');
+  });
+});

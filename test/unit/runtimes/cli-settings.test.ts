@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { settingsFromEnv } from '../../../mock-server/settings.js';
+import { CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
+import {
+  completeSettings,
+  listeningLine,
+  mergeSettings,
+  parseConfigFile,
+  parseListeningLine,
+  resolveAddress,
+} from '../../../mock-server/runtimes/cli-settings.js';
+
+/** The CLI's layering, as runCli does it: flags > config file > environment. */
+function layered(argv: string[], config: object, env: Record<string, string>) {
+  const invocation = parseCliArgs(argv);
+  return mergeSettings(
+    settingsFromEnv(env),
+    parseConfigFile(JSON.stringify(config), 'config.json'),
+    invocation.settings,
+  );
+}
+
+describe('precedence: flags > config file > environment > defaults', () => {
+  const env = {
+    FASTMCP_AUTH__ISSUER_URL: 'http://localhost:1111',
+    FASTMCP_AUTH__REQUIRED_SCOPES: 'env-scope',
+    FASTMCP_AUTH__SERVICE_DOCUMENTATION_URL: 'https://env.example/docs',
+    FASTMCP_AUTH__CLIENT_REGISTRATION_OPTIONS__ENABLED: 'true',
+    FASTMCP_AUTH__CLIENT_REGISTRATION_OPTIONS__VALID_SCOPES: '["env-a","env-b"]',
+    FASTMCP_AUTH__REVOCATION_OPTIONS__ENABLED: '1',
+  };
+
+  it('takes the environment when nothing else says otherwise', () => {
+    expect(layered([], {}, env)).toEqual({
+      issuerUrl: 'http://localhost:1111',
+      requiredScopes: ['env-scope'],
+      serviceDocumentationUrl: 'https://env.example/docs',
+      clientRegistrationOptions: { enabled: true, validScopes: ['env-a', 'env-b'] },
+      revocationOptions: { enabled: true },
+    });
+  });
+
+  it('lets the config file override the environment, key by key inside nested options', () => {
+    const config = {
+      issuerUrl: 'http://localhost:2222',
+      clientRegistrationOptions: { validScopes: ['config-scope'], defaultScopes: ['config-scope'] },
+      revocationOptions: { enabled: false },
+    };
+    expect(layered([], config, env)).toEqual({
+      issuerUrl: 'http://localhost:2222',
+      requiredScopes: ['env-scope'],
+      serviceDocumentationUrl: 'https://env.example/docs',
+      clientRegistrationOptions: {
+        enabled: true,
+        validScopes: ['config-scope'],
+        defaultScopes: ['config-scope'],
+      },
+      revocationOptions: { enabled: false },
+    });
+  });
+
+  it('lets flags override both', () => {
+    const config = {
+      issuerUrl: 'http://localhost:2222',
+      requiredScopes: ['config-scope'],
+      approval: 'consent',
+    };
+    const merged = layered(
+      ['--issuer-url', 'http://localhost:3333', '--no-registration', '--revocation', '--no-consent'],
+      config,
+      env,
+    );
+    expect(merged).toEqual({
+      issuerUrl: 'http://localhost:3333',
+      requiredScopes: ['config-scope'],
+      serviceDocumentationUrl: 'https://env.example/docs',
+      clientRegistrationOptions: { enabled: false, validScopes: ['env-a', 'env-b'] },
+      revocationOptions: { enabled: true },
+      approval: 'auto',
+    });
+  });
+
+  it('merges clients by client_id, the later layer winning', () => {
+    const config = {
+      clients: [
+        { client_id: 'a', redirect_uris: ['http://localhost/config-a'] },
+        { client_id: 'b', redirect_uris: ['http://localhost/config-b'] },
+      ],
+    };
+    const merged = layered(
+      ['--client', '{"client_id":"a","redirect_uris":["http://localhost/flag-a"]}'],
+      config,
+      {},
+    );
+    expect(merged.clients).toEqual([
+      { client_id: 'a', redirect_uris: ['http://localhost/flag-a'] },
+      { client_id: 'b', redirect_uris: ['http://localhost/config-b'] },
+    ]);
+  });
+
+  it('merges token lifetimes key by key', () => {
+    const merged = layered(
+      ['--access-token-seconds', '5'],
+      { tokenLifetimes: { accessTokenSeconds: 100, refreshTokenSeconds: 200 } },
+      {},
+    );
+    expect(merged.tokenLifetimes).toEqual({ accessTokenSeconds: 5, refreshTokenSeconds: 200 });
+  });
+});
+
+describe('parseConfigFile', () => {
+  it('accepts settings in the MockAuthServerSettings shape', () => {
+    const settings = {
+      issuerUrl: 'http://localhost:8000',
+      clients: [{ client_id: 'x', redirect_uris: ['http://localhost/cb'] }],
+      tokenLifetimes: { accessTokenSeconds: 10 },
+    };
+    expect(parseConfigFile(JSON.stringify(settings), 'a.json')).toEqual(settings);
+  });
+
+  it.each([
+    ['{', /a\.json is not valid JSON/],
+    ['[]', /a\.json must contain a JSON object of settings/],
+    ['"text"', /a\.json must contain a JSON object/],
+    ['{"issuer_url":"http://localhost"}', /a\.json: unknown setting "issuer_url"/],
+    ['{"revocationOptions":true}', /a\.json: revocationOptions must be an object/],
+    ['{"clients":{"client_id":"x"}}', /a\.json: clients must be a list/],
+  ])('rejects %s', (text, message) => {
+    expect(() => parseConfigFile(text, 'a.json')).toThrow(CliUsageError);
+    expect(() => parseConfigFile(text, 'a.json')).toThrow(message);
+  });
+});
+
+describe('resolveAddress', () => {
+  it('defaults to FastMCP’s 127.0.0.1:8000', () => {
+    expect(resolveAddress({}, {})).toEqual({ host: '127.0.0.1', port: 8000 });
+  });
+
+  it('reads FASTMCP_HOST and FASTMCP_PORT, and flags win over them', () => {
+    const env = { FASTMCP_HOST: 'localhost', FASTMCP_PORT: '9001' };
+    expect(resolveAddress({}, env)).toEqual({ host: 'localhost', port: 9001 });
+    expect(resolveAddress({ host: '127.0.0.1', port: 0 }, env)).toEqual({ host: '127.0.0.1', port: 0 });
+  });
+
+  it('rejects a malformed FASTMCP_PORT', () => {
+    expect(() => resolveAddress({}, { FASTMCP_PORT: 'eighty' })).toThrow(
+      /FASTMCP_PORT must be a port number/,
+    );
+  });
+});
+
+describe('completeSettings', () => {
+  it('derives the issuer from the address actually bound', () => {
+    expect(completeSettings({}, { host: '127.0.0.1', port: 41234 })).toEqual({
+      issuerUrl: 'http://127.0.0.1:41234',
+    });
+    expect(completeSettings({}, { host: '0.0.0.0', port: 1 }).issuerUrl).toBe('http://localhost:1');
+    expect(completeSettings({}, { host: '::1', port: 1 }).issuerUrl).toBe('http://[::1]:1');
+  });
+
+  it('keeps a configured issuer', () => {
+    expect(
+      completeSettings({ issuerUrl: 'https://auth.example' }, { host: '127.0.0.1', port: 1 }).issuerUrl,
+    ).toBe('https://auth.example');
+  });
+});
+
+describe('listening line', () => {
+  it('round-trips through parseListeningLine', () => {
+    const line = listeningLine('http://127.0.0.1:5000', 'http://127.0.0.1:5000/');
+    expect(line).toBe(
+      'mcp-mock-auth-server listening on http://127.0.0.1:5000 (issuer http://127.0.0.1:5000/)',
+    );
+    expect(parseListeningLine(`${line}\n`)).toEqual({
+      url: 'http://127.0.0.1:5000',
+      issuer: 'http://127.0.0.1:5000/',
+    });
+    expect(parseListeningLine('something else')).toBeUndefined();
+  });
+});
