@@ -5,7 +5,18 @@
  * const mock = createMockAuthServer({ issuerUrl: 'http://localhost:8000', clients: [...] });
  * const response = await mock.fetch(new Request('http://localhost:8000/.well-known/oauth-authorization-server'));
  */
+import { createAdjustableClock } from './controls/clock.js';
+import {
+  createControlLayer,
+  type MockControl,
+  type PresetPatch,
+  type ServerConfiguration,
+} from './controls/control-layer.js';
+import { ClientIdMetadataResolver } from './cimd/resolver.js';
+import type { FetchLike } from './cimd/fetch-document.js';
 import { textResponse } from './http/responses.js';
+import { McpEndpoint, type McpServerConfigurer } from './mcp/endpoint.js';
+import { MOCK_SERVER_PRESETS } from './presets.js';
 import { systemClock, type Clock } from './provider/clock.js';
 import { InMemoryProvider } from './provider/in-memory.js';
 import type { OAuthAuthorizationServerProvider } from './provider/types.js';
@@ -27,17 +38,38 @@ export interface MockAuthServerOptions {
   clock?: Clock;
   /** More routes (e.g. the MCP endpoint), matched after the authorization server's own. */
   extraRoutes?: readonly Route[];
+  /** Your own presets for `mock.control.usePreset(name)` (a name here replaces a built-in one). */
+  presets?: Readonly<Record<string, PresetPatch>>;
+  /** How many requests `mock.control.requests()` keeps (the most recent). Default 1000. */
+  requestLogLimit?: number;
+  /** Adds your tools, resources and prompts to the `McpServer` of every new MCP session (see also `mock.mcp`). */
+  configureMcpServer?: McpServerConfigurer;
+  /**
+   * Other mocks whose access tokens the MCP endpoint accepts when `quirks.resourceAuthorizationServers` names
+   * their issuers (a resource that moved to another authorization server).
+   */
+  peers?: ReadonlyArray<Pick<MockAuthServer, 'settings' | 'provider'>>;
+  /** How Client ID Metadata Documents are fetched (default: global `fetch`); inject one in tests. */
+  fetchClientIdMetadataDocument?: FetchLike;
 }
 
 export interface MockAuthServer {
-  /** Answers one request. Never throws; a client's mistake never yields a 5xx. */
+  /**
+   * Answers one request. Rejects only as `fetch` does, with the abort reason when the request's signal aborts; a
+   * client's mistake never yields a 5xx.
+   */
   fetch(request: Request): Promise<Response>;
-  /** Validated settings with defaults filled in. */
+  /** Validated settings with defaults filled in (the ones in force: `control.reconfigure` changes them). */
   readonly settings: ResolvedMockAuthServerSettings;
   readonly provider: OAuthAuthorizationServerProvider;
+  /** The clock every expiry reads: the given one plus whatever `control.clock.advance` skipped. */
   readonly clock: Clock;
-  /** Every route the mock answers, in matching order. */
+  /** Every route the mock answers, in matching order (the ones in force). */
   readonly routes: readonly Route[];
+  /** Test controls: faults, clock, request log, tokens, reconfiguration, reset. */
+  readonly control: MockControl;
+  /** The protected MCP endpoint: its sessions, and `configure(server => …)` for your own tools. */
+  readonly mcp: McpEndpoint;
 }
 
 /** Builds the mock. Throws `SettingsError` when the settings cannot be used. */
@@ -45,25 +77,66 @@ export function createMockAuthServer(
   settings: MockAuthServerSettings,
   options: MockAuthServerOptions = {},
 ): MockAuthServer {
-  const resolved = validateSettings(settings);
-  const clock = options.clock ?? systemClock;
-  const provider = options.provider ?? InMemoryProvider.fromSettings(resolved, clock);
-  const context: RouteContext = { settings: resolved, provider, clock };
-  const routes = [...authServerRoutes(resolved), ...(options.extraRoutes ?? [])];
-  const route = createRouter(routes);
-  return {
-    settings: resolved,
+  const clock = createAdjustableClock(options.clock ?? systemClock);
+  const provider = options.provider ?? InMemoryProvider.fromSettings(validateSettings(settings), clock);
+  const mcp = new McpEndpoint({
+    ...(options.configureMcpServer === undefined ? {} : { configureMcpServer: options.configureMcpServer }),
+    peers: (options.peers ?? []).map((peer) => ({
+      issuer: peer.settings.issuerUrl,
+      loadAccessToken: (token: string) => peer.provider.loadAccessToken(token),
+    })),
+  });
+  const clientIdMetadata = new ClientIdMetadataResolver({
+    clock,
+    ...(options.fetchClientIdMetadataDocument === undefined
+      ? {}
+      : { fetch: options.fetchClientIdMetadataDocument }),
+  });
+  // One configuration per settings value; `mock.control` swaps them whole, so a request sees one consistent set.
+  const build = (input: MockAuthServerSettings): ServerConfiguration => {
+    const resolved = validateSettings(input);
+    const context: RouteContext = { settings: resolved, provider, clock, mcp, clientIdMetadata };
+    const routes = [...authServerRoutes(resolved), ...(options.extraRoutes ?? [])];
+    const route = createRouter(routes);
+    return {
+      input,
+      settings: resolved,
+      routes,
+      async handle(request: Request): Promise<Response> {
+        try {
+          return await route(request, context);
+        } catch {
+          // Only a bug in the mock or a failing custom provider gets here; the details stay out of the response.
+          return textResponse('Internal Server Error', 500);
+        }
+      },
+    };
+  };
+  const layer = createControlLayer({
+    initialSettings: settings,
+    build,
     provider,
     clock,
-    routes,
-    async fetch(request: Request): Promise<Response> {
-      try {
-        return await route(request, context);
-      } catch {
-        // Only a bug in the mock or a failing custom provider gets here; the details stay out of the response.
-        return textResponse('Internal Server Error', 500);
-      }
+    presets: { ...MOCK_SERVER_PRESETS, ...options.presets },
+    ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
+    onReset: () => {
+      // Sessions belong to principals whose tokens are gone, and cached documents to the state before.
+      void mcp.sessions.closeAll();
+      clientIdMetadata.clear();
     },
+  });
+  return {
+    get settings() {
+      return layer.current().settings;
+    },
+    get routes() {
+      return layer.current().routes;
+    },
+    provider,
+    clock,
+    control: layer.control,
+    fetch: layer.fetch,
+    mcp,
   };
 }
 
@@ -85,6 +158,24 @@ export type {
   TokenEndpointAuthMethod,
 } from './settings.js';
 export { systemClock, type Clock } from './provider/clock.js';
+export { createManualClock, type ManualClock } from './controls/clock.js';
+export type {
+  MockControl,
+  ClockControl,
+  PresetPatch,
+  ResetOptions,
+  ServerConfiguration,
+} from './controls/control-layer.js';
+export { ControlUnsupportedError } from './controls/errors.js';
+export { ENDPOINT_NAMES, type EndpointName, type EndpointTarget } from './controls/endpoints.js';
+export type { FailOptions, FaultScope, InjectedError, PendingFault } from './controls/faults.js';
+export { REDACTED_PARAMETERS, type RequestLogEntry } from './controls/request-log.js';
+export { mergeSettings, type SettingsPatch, type Patch } from './controls/settings-patch.js';
+export {
+  supportsAdministration,
+  type ProviderAdministration,
+  type TokenKind,
+} from './provider/administration.js';
 export {
   InMemoryProvider,
   ACCESS_DENIED_DESCRIPTION,
@@ -111,6 +202,7 @@ export {
   type OAuthToken,
 } from './provider/types.js';
 export { createRouter, type Route, type RouteContext, type RouteHandler } from './routes/router.js';
+export { approve, ApproveError, type ApproveOptions } from './runtimes/approve.js';
 export { authServerRoutes } from './routes/index.js';
 export { CONSENT_PATH } from './routes/consent.js';
 export {
@@ -119,3 +211,26 @@ export {
   protectedResourceMetadataPath,
   protectedResourceMetadataUrl,
 } from './routes/metadata.js';
+export {
+  BEYOND_FASTMCP_FLAGS,
+  type BeyondFastMcpOptions,
+  type BeyondFastMcpFlag,
+  type SpecMode,
+  type ServerQuirks,
+  type McpEndpointOptions,
+  type ClientIdMetadataDocumentLimits,
+} from './settings-beyond.js';
+export {
+  MOCK_SERVER_PRESETS,
+  MOCK_SERVER_PRESET_NAMES,
+  presetPatch,
+  resourceMovedTo,
+  type MockServerPresetName,
+} from './presets.js';
+export { McpEndpoint, MOCK_MCP_SERVER_INFO, type McpServerConfigurer } from './mcp/endpoint.js';
+export type { TokenVerifier } from './mcp/bearer.js';
+export { McpSessionStore, type McpSession } from './mcp/sessions.js';
+export { WHOAMI_TOOL, ECHO_TOOL, ELEVATED_TOOL, type WhoAmI } from './mcp/tools.js';
+export { isGrantAware, type GrantAwareProvider } from './provider/types.js';
+export { MOCK_SUBJECT } from './provider/in-memory.js';
+export type { FetchLike as ClientIdMetadataDocumentFetch } from './cimd/fetch-document.js';

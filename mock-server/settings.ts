@@ -3,6 +3,11 @@
  * mock's own switches (approval mode, pre-registered clients, token lifetimes).
  */
 import { parseUrl } from './http/url.js';
+import {
+  resolveBeyondSettings,
+  type BeyondSettingsInput,
+  type ResolvedBeyondSettings,
+} from './settings-beyond.js';
 
 /** Client metadata as stored by the server (RFC 7591 §2 plus the fields FastMCP keeps). */
 export interface ClientInformation {
@@ -69,7 +74,12 @@ export interface TokenLifetimes {
   consentSeconds?: number;
 }
 
-export interface MockAuthServerSettings {
+/**
+ * Everything the mock can be told. The first fields mirror FastMCP's `AuthSettings`; `spec`, `beyondFastMcp`,
+ * `clientIdMetadataDocumentLimits`, `mcp` and `quirks` (see settings-beyond.ts) go beyond FastMCP and are off by
+ * default.
+ */
+export interface MockAuthServerSettings extends BeyondSettingsInput {
   /** Issuer URL: https unless the host is localhost or 127.0.0.1; no query or fragment. */
   issuerUrl: string;
   /** URL of the protected MCP endpoint (e.g. `http://localhost:8000/mcp`). Defaults to `<issuer origin>/mcp`. */
@@ -88,7 +98,7 @@ export interface MockAuthServerSettings {
 }
 
 /** Settings after validation: every default filled in, every URL normalised. */
-export interface ResolvedMockAuthServerSettings {
+export interface ResolvedMockAuthServerSettings extends ResolvedBeyondSettings {
   /** Normalised issuer as FastMCP publishes it (a bare host gains a trailing `/`). */
   readonly issuerUrl: string;
   /** Normalised resource URL. */
@@ -181,6 +191,7 @@ export function validateSettings(settings: MockAuthServerSettings): ResolvedMock
       consentSeconds: optionalSeconds('tokenLifetimes.consentSeconds', lifetimes.consentSeconds) ?? 600,
     },
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    ...resolveBeyondSettings(settings),
   };
 }
 

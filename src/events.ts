@@ -2,6 +2,7 @@
  * The typed event stream of flow steps. UIs draw the flow from it; logs can print it. Every URL in an event
  * goes through `redactUrl` and no event carries a token, code, verifier or client secret.
  */
+import { McpAuthError } from './errors.js';
 import type { FlowStep, McpAuthErrorCode } from './errors.js';
 
 /** Where a step is at. */
@@ -91,4 +92,11 @@ export function redactUrl(url: string | URL): string {
   }
   parsed.hash = '';
   return parsed.href;
+}
+
+/** The `failed` event for an error (its message is already free of secrets). */
+export function failureEvent(step: FlowStep, error: unknown): Omit<FlowEvent, 'at'> {
+  const code: McpAuthErrorCode = error instanceof McpAuthError ? error.code : 'invalid_response';
+  const message = error instanceof Error ? error.message : 'unknown failure';
+  return { step, status: 'failed', message, error: { code, message } };
 }

@@ -10,6 +10,8 @@ export type { HeadlessAuthorizeOptions } from './authorize/headless.js';
 export type { AuthorizationHandler } from './authorize/types.js';
 export { memoryStorage } from './storage/storage.js';
 export type { AuthStorage } from './storage/storage.js';
+export { webStorage } from './storage/web-storage.js';
+export type { WebStorageLike } from './storage/web-storage.js';
 export { inProcessLocks, webLocks } from './tokens/single-flight.js';
 export type { Locks, WebLockManager } from './tokens/single-flight.js';
 export type { PreRegisteredClient, TokenEndpointAuthMethod } from './identity/client-identity.js';

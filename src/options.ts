@@ -1,12 +1,14 @@
 /**
  * Options of `createAuthedMcpClient`, and their validation into the internal configuration.
  */
+import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AuthorizationHandler } from './authorize/types.js';
 import { McpAuthError } from './errors.js';
 import type { FlowEventListener } from './events.js';
 import type { FetchLike } from './http.js';
 import { isAcceptableRedirectUri } from './identity/application-type.js';
 import type { PreRegisteredClient } from './identity/client-identity.js';
+import type { AuthedMcpClient } from './session/client.js';
 import type { AuthStorage } from './storage/storage.js';
 import type { Locks } from './tokens/single-flight.js';
 
@@ -47,6 +49,28 @@ export interface AuthedMcpClientOptions {
   onEvent?: FlowEventListener;
   /** Accept plain http to non-loopback hosts (tests only). */
   allowInsecureHttp?: boolean;
+  /**
+   * MCP revision to speak. `2026-07-28` uses the stateless lifecycle (`server/discover`, per-request `_meta`);
+   * anything else (default) uses the SDK's initialize handshake (2025-11-25 and earlier).
+   */
+  protocolVersion?: string;
+  /**
+   * Options of the underlying `@modelcontextprotocol/sdk` `Client`: the capabilities to declare (`elicitation`,
+   * `sampling`, `roots`), list-changed handlers, the JSON Schema validator. A declared capability needs a handler
+   * for its requests: register it in `beforeConnect`.
+   *
+   * @example
+   * mcpClientOptions: { capabilities: { elicitation: { form: { applyDefaults: true } } } }
+   */
+  mcpClientOptions?: ClientOptions;
+  /**
+   * Runs once the client is built and before it connects (and so before any authorization). Register handlers for
+   * server-initiated requests here, so that none arrives before its handler. A rejection aborts the connection.
+   *
+   * @example
+   * beforeConnect: (client) => client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'decline' }))
+   */
+  beforeConnect?: (client: AuthedMcpClient) => void | Promise<void>;
 }
 
 /** Validated, defaulted options. */

@@ -8,7 +8,8 @@ export type AuthorizationErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_target';
 
 /** RFC 6749 §5.2 error codes for the token endpoint. */
 export type TokenErrorCode =
@@ -17,7 +18,8 @@ export type TokenErrorCode =
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
-  | 'invalid_scope';
+  | 'invalid_scope'
+  | 'invalid_target';
 
 /** RFC 7591 §3.2.2 error codes for the registration endpoint. */
 export type RegistrationErrorCode =

@@ -10,6 +10,7 @@ import {
   type ClientInformation,
   type ResolvedMockAuthServerSettings,
 } from '../settings.js';
+import type { ProviderAdministration, TokenKind } from './administration.js';
 import { nowSeconds, systemClock, type Clock } from './clock.js';
 import { TokenError } from './errors.js';
 import type {
@@ -18,6 +19,7 @@ import type {
   AuthorizationParams,
   ConsentCapableProvider,
   ConsentDecision,
+  GrantAwareProvider,
   OAuthToken,
   PendingAuthorization,
   RefreshToken,
@@ -38,48 +40,47 @@ export interface InMemoryProviderOptions {
   consentSeconds?: number;
 }
 
+/** The end user every token of the in-memory provider acts for (it has no login). */
+export const MOCK_SUBJECT = 'mock-user';
+
+/** How many redeemed codes and rotated refresh tokens are remembered for replay detection. */
+const REPLAY_MEMORY = 10_000;
+
 /** Text of the `error_description` sent when the user presses Deny. */
 export const ACCESS_DENIED_DESCRIPTION = 'The user denied the authorization request';
 
 interface StoredAccessToken extends AccessToken {
   pairedRefreshToken: string | undefined;
+  /** One id per authorization grant: the code's exchange and every refresh after it. */
+  grantId: string;
 }
 
 interface StoredRefreshToken extends RefreshToken {
   pairedAccessToken: string;
   resource: string | undefined;
+  grantId: string;
 }
 
-export class InMemoryProvider implements ConsentCapableProvider {
+export class InMemoryProvider implements ConsentCapableProvider, ProviderAdministration, GrantAwareProvider {
+  /** Redeemed codes and rotated-out refresh tokens → their grant, oldest first (bounded). */
+  readonly #spent = new Map<string, string>();
   readonly #clients = new Map<string, ClientInformation>();
   readonly #codes = new Map<string, AuthorizationCode>();
   readonly #accessTokens = new Map<string, StoredAccessToken>();
   readonly #refreshTokens = new Map<string, StoredRefreshToken>();
   readonly #pending = new Map<string, PendingAuthorization>();
   readonly #clock: Clock;
-  readonly #approval: ApprovalMode;
-  readonly #consentPageUrl: string | undefined;
-  readonly #codeSeconds: number;
-  readonly #accessSeconds: number;
-  readonly #refreshSeconds: number | null;
-  readonly #consentSeconds: number;
+  // Not readonly: `applySettings` changes them at run time (mock.control.reconfigure).
+  #approval: ApprovalMode = 'auto';
+  #consentPageUrl: string | undefined;
+  #codeSeconds = 300;
+  #accessSeconds = 3600;
+  #refreshSeconds: number | null = 30 * 24 * 3600;
+  #consentSeconds = 600;
 
   constructor(options: InMemoryProviderOptions = {}) {
-    options.clients?.forEach((client, index) => {
-      const resolved = resolveClient(`clients[${index}]`, structuredClone(client));
-      this.#clients.set(resolved.client_id, resolved);
-    });
     this.#clock = options.clock ?? systemClock;
-    this.#approval = options.approval ?? 'auto';
-    this.#consentPageUrl = options.consentPageUrl;
-    if (this.#approval === 'consent' && this.#consentPageUrl === undefined) {
-      throw new TypeError('InMemoryProvider: consentPageUrl is required when approval is "consent"');
-    }
-    this.#codeSeconds = options.authorizationCodeSeconds ?? 300;
-    this.#accessSeconds = options.accessTokenSeconds ?? 3600;
-    this.#refreshSeconds =
-      options.refreshTokenSeconds === undefined ? 30 * 24 * 3600 : options.refreshTokenSeconds;
-    this.#consentSeconds = options.consentSeconds ?? 600;
+    this.#configure(options);
   }
 
   /** The provider `createMockAuthServer` builds from resolved settings. */
@@ -87,13 +88,76 @@ export class InMemoryProvider implements ConsentCapableProvider {
     settings: ResolvedMockAuthServerSettings,
     clock: Clock = systemClock,
   ): InMemoryProvider {
-    return new InMemoryProvider({
-      clients: settings.clients,
-      clock,
-      approval: settings.approval,
-      consentPageUrl: `${new URL(settings.issuerUrl).origin}/consent`,
-      ...settings.tokenLifetimes,
+    return new InMemoryProvider({ ...optionsFromSettings(settings), clock });
+  }
+
+  /** {@inheritDoc ProviderAdministration.applySettings} */
+  applySettings(settings: ResolvedMockAuthServerSettings): void {
+    this.#configure(optionsFromSettings(settings));
+  }
+
+  /** {@inheritDoc ProviderAdministration.resetState} */
+  resetState(settings: ResolvedMockAuthServerSettings): void {
+    const options = optionsFromSettings(settings);
+    // Checked before anything is forgotten, so a bad call leaves the state alone.
+    checkApproval(options);
+    this.#clients.clear();
+    this.#codes.clear();
+    this.#accessTokens.clear();
+    this.#refreshTokens.clear();
+    this.#pending.clear();
+    this.#spent.clear();
+    this.#configure(options);
+  }
+
+  /** {@inheritDoc ProviderAdministration.expireTokens} */
+  expireTokens(kind: TokenKind): number {
+    // One second in the past: every expiry check is "expiresAt < now".
+    const past = Math.floor(nowSeconds(this.#clock)) - 1;
+    let touched = 0;
+    if (kind !== 'refresh') {
+      for (const token of this.#accessTokens.values()) {
+        token.expiresAt = past;
+        touched++;
+      }
+    }
+    if (kind !== 'access') {
+      for (const token of this.#refreshTokens.values()) {
+        token.expiresAt = past;
+        touched++;
+      }
+    }
+    return touched;
+  }
+
+  /** {@inheritDoc ProviderAdministration.revokeTokens} */
+  revokeTokens(kind: TokenKind): number {
+    let removed = 0;
+    if (kind !== 'refresh') {
+      removed += this.#accessTokens.size;
+      this.#accessTokens.clear();
+    }
+    if (kind !== 'access') {
+      removed += this.#refreshTokens.size;
+      this.#refreshTokens.clear();
+      for (const access of this.#accessTokens.values()) access.pairedRefreshToken = undefined;
+    }
+    return removed;
+  }
+
+  #configure(options: InMemoryProviderOptions): void {
+    checkApproval(options);
+    options.clients?.forEach((client, index) => {
+      const resolved = resolveClient(`clients[${index}]`, structuredClone(client));
+      this.#clients.set(resolved.client_id, resolved);
     });
+    this.#approval = options.approval ?? 'auto';
+    this.#consentPageUrl = options.consentPageUrl;
+    this.#codeSeconds = options.authorizationCodeSeconds ?? 300;
+    this.#accessSeconds = options.accessTokenSeconds ?? 3600;
+    this.#refreshSeconds =
+      options.refreshTokenSeconds === undefined ? 30 * 24 * 3600 : options.refreshTokenSeconds;
+    this.#consentSeconds = options.consentSeconds ?? 600;
   }
 
   async getClient(clientId: string): Promise<ClientInformation | undefined> {
@@ -162,7 +226,9 @@ export class InMemoryProvider implements ConsentCapableProvider {
     if (!this.#codes.delete(code.code)) {
       throw new TokenError('invalid_grant', 'authorization code does not exist');
     }
-    return this.#issueTokens(client.client_id, code.scopes, code.resource);
+    const grantId = randomToken(16);
+    this.#remember(`code:${code.code}`, grantId);
+    return this.#issueTokens(client.client_id, code.scopes, code.resource, grantId);
   }
 
   async loadRefreshToken(
@@ -182,9 +248,42 @@ export class InMemoryProvider implements ConsentCapableProvider {
     if (stored === undefined) throw new TokenError('invalid_grant', 'refresh token does not exist');
     // Rotation: the old refresh token stops working. Its access token stays valid until it expires.
     this.#refreshTokens.delete(stored.token);
+    this.#remember(`refresh:${stored.token}`, stored.grantId);
     const oldAccess = this.#accessTokens.get(stored.pairedAccessToken);
     if (oldAccess !== undefined) oldAccess.pairedRefreshToken = undefined;
-    return this.#issueTokens(client.client_id, scopes, stored.resource);
+    return this.#issueTokens(client.client_id, scopes, stored.resource, stored.grantId);
+  }
+
+  async revokeGrantOfRedeemedCode(code: string): Promise<boolean> {
+    return this.#revokeGrant(this.#spent.get(`code:${code}`));
+  }
+
+  async revokeFamilyOfRotatedRefreshToken(refreshToken: string): Promise<boolean> {
+    return this.#revokeGrant(this.#spent.get(`refresh:${refreshToken}`));
+  }
+
+  async resourceOfRefreshToken(refreshToken: string): Promise<string | undefined> {
+    return this.#refreshTokens.get(refreshToken)?.resource;
+  }
+
+  #revokeGrant(grantId: string | undefined): boolean {
+    if (grantId === undefined) return false;
+    let revoked = false;
+    for (const [token, stored] of this.#accessTokens) {
+      if (stored.grantId === grantId) revoked = this.#accessTokens.delete(token) || revoked;
+    }
+    for (const [token, stored] of this.#refreshTokens) {
+      if (stored.grantId === grantId) revoked = this.#refreshTokens.delete(token) || revoked;
+    }
+    return revoked;
+  }
+
+  #remember(key: string, grantId: string): void {
+    this.#spent.set(key, grantId);
+    if (this.#spent.size > REPLAY_MEMORY) {
+      const oldest = this.#spent.keys().next().value;
+      if (oldest !== undefined) this.#spent.delete(oldest);
+    }
   }
 
   async loadAccessToken(token: string): Promise<AccessToken | undefined> {
@@ -225,7 +324,12 @@ export class InMemoryProvider implements ConsentCapableProvider {
     return constructRedirectUri(params.redirectUri, { code, state: params.state });
   }
 
-  #issueTokens(clientId: string, scopes: string[], resource: string | undefined): OAuthToken {
+  #issueTokens(
+    clientId: string,
+    scopes: string[],
+    resource: string | undefined,
+    grantId: string,
+  ): OAuthToken {
     const now = Math.floor(nowSeconds(this.#clock));
     const accessToken = randomToken();
     const refreshToken = randomToken();
@@ -235,7 +339,9 @@ export class InMemoryProvider implements ConsentCapableProvider {
       scopes: [...scopes],
       expiresAt: now + this.#accessSeconds,
       resource,
+      subject: MOCK_SUBJECT,
       pairedRefreshToken: refreshToken,
+      grantId,
     });
     this.#refreshTokens.set(refreshToken, {
       token: refreshToken,
@@ -244,6 +350,7 @@ export class InMemoryProvider implements ConsentCapableProvider {
       expiresAt: this.#refreshSeconds === null ? undefined : now + this.#refreshSeconds,
       pairedAccessToken: accessToken,
       resource,
+      grantId,
     });
     const response: OAuthToken = {
       access_token: accessToken,
@@ -253,6 +360,21 @@ export class InMemoryProvider implements ConsentCapableProvider {
     if (scopes.length > 0) response.scope = scopes.join(' ');
     response.refresh_token = refreshToken;
     return response;
+  }
+}
+
+function optionsFromSettings(settings: ResolvedMockAuthServerSettings): InMemoryProviderOptions {
+  return {
+    clients: settings.clients,
+    approval: settings.approval,
+    consentPageUrl: `${new URL(settings.issuerUrl).origin}/consent`,
+    ...settings.tokenLifetimes,
+  };
+}
+
+function checkApproval(options: InMemoryProviderOptions): void {
+  if (options.approval === 'consent' && options.consentPageUrl === undefined) {
+    throw new TypeError('InMemoryProvider: consentPageUrl is required when approval is "consent"');
   }
 }
 
@@ -268,6 +390,7 @@ function publicAccessToken(stored: StoredAccessToken): AccessToken {
     scopes: [...stored.scopes],
     expiresAt: stored.expiresAt,
     resource: stored.resource,
+    subject: MOCK_SUBJECT,
   };
 }
 

@@ -45,6 +45,8 @@ export interface AccessToken {
   /** Seconds since the epoch; `undefined` → never expires. */
   expiresAt: number | undefined;
   resource: string | undefined;
+  /** The resource owner (end user) the token acts for, when the provider knows one. */
+  subject?: string;
 }
 
 /** The token endpoint's success body (RFC 6749 §5.1); absent fields are omitted. */
@@ -98,6 +100,28 @@ export interface ConsentCapableProvider extends OAuthAuthorizationServerProvider
   loadPendingAuthorization(requestId: string): Promise<PendingAuthorization | undefined>;
   /** Consumes the pending request and returns the redirect URL (code on approve, `access_denied` on deny). */
   completePendingAuthorization(requestId: string, decision: ConsentDecision): Promise<string | undefined>;
+}
+
+/**
+ * A provider that remembers which tokens came from which grant, so the token endpoint can revoke a whole grant when
+ * a code is replayed or a rotated-out refresh token comes back (the default in-memory provider does).
+ */
+export interface GrantAwareProvider extends OAuthAuthorizationServerProvider {
+  /** `code` was redeemed before: revoke every token issued from it. Returns whether anything was revoked. */
+  revokeGrantOfRedeemedCode(code: string): Promise<boolean>;
+  /** `refreshToken` was rotated out before: revoke its whole family. Returns whether anything was revoked. */
+  revokeFamilyOfRotatedRefreshToken(refreshToken: string): Promise<boolean>;
+  /** The RFC 8707 resource a live refresh token's grant is bound to. */
+  resourceOfRefreshToken(refreshToken: string): Promise<string | undefined>;
+}
+
+export function isGrantAware(provider: OAuthAuthorizationServerProvider): provider is GrantAwareProvider {
+  const candidate = provider as Partial<GrantAwareProvider>;
+  return (
+    typeof candidate.revokeGrantOfRedeemedCode === 'function' &&
+    typeof candidate.revokeFamilyOfRotatedRefreshToken === 'function' &&
+    typeof candidate.resourceOfRefreshToken === 'function'
+  );
 }
 
 export function isConsentCapable(

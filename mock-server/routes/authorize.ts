@@ -15,6 +15,9 @@ import { constructRedirectUri, urlError } from '../http/url.js';
 import { AuthorizeError, type AuthorizationErrorCode } from '../provider/errors.js';
 import type { AuthorizationParams } from '../provider/types.js';
 import type { ClientInformation } from '../settings.js';
+import { lookupClient } from '../cimd/lookup.js';
+import { isOwnResource } from './audience.js';
+import { withIssParameter } from './iss.js';
 import { checkScopes, resolveRedirectUri } from './redirect-uri.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
@@ -72,7 +75,7 @@ export async function authorizeHandler(request: Request, context: RouteContext):
   ): Promise<Response> => {
     if (client === undefined && attemptLoadClient && params !== undefined) {
       const clientId = formString(params, 'client_id');
-      client = clientId ? await provider.getClient(clientId).catch(() => undefined) : undefined;
+      client = clientId ? await lookupClient(context, clientId).catch(() => undefined) : undefined;
     }
     if (redirectUri === undefined && client !== undefined && params !== undefined) {
       const raw = params.get('redirect_uri');
@@ -85,7 +88,8 @@ export async function authorizeHandler(request: Request, context: RouteContext):
     if (state === undefined && params !== undefined) state = formString(params, 'state');
     const body = oauthError(error, description, { state });
     if (redirectUri !== undefined && client !== undefined) {
-      return redirectResponse(constructRedirectUri(redirectUri, body), NO_STORE);
+      const location = constructRedirectUri(redirectUri, body);
+      return redirectResponse(withIssParameter(location, redirectUri, context.settings), NO_STORE);
     }
     return jsonResponse(body, 400, NO_STORE);
   };
@@ -101,7 +105,7 @@ export async function authorizeHandler(request: Request, context: RouteContext):
     if (!validated.ok) return await errorResponse(validated.error, validated.description);
     const authRequest = validated.value;
 
-    client = await provider.getClient(authRequest.clientId);
+    client = await lookupClient(context, authRequest.clientId);
     if (client === undefined) {
       return await errorResponse('invalid_request', `Client ID '${authRequest.clientId}' not found`, false);
     }
@@ -113,6 +117,14 @@ export async function authorizeHandler(request: Request, context: RouteContext):
     const scopes = checkScopes(client, authRequest.scope);
     if (!scopes.ok) return await errorResponse('invalid_scope', scopes.message);
 
+    if (
+      context.settings.beyondFastMcp.audienceBinding &&
+      authRequest.resource !== undefined &&
+      !isOwnResource(authRequest.resource, context.settings)
+    ) {
+      return await errorResponse('invalid_target', `Resource '${authRequest.resource}' is not served here`);
+    }
+
     const authParams: AuthorizationParams = {
       state,
       scopes: scopes.value,
@@ -122,7 +134,8 @@ export async function authorizeHandler(request: Request, context: RouteContext):
       resource: authRequest.resource,
     };
     try {
-      return redirectResponse(await provider.authorize(client, authParams), NO_STORE);
+      const location = await provider.authorize(client, authParams);
+      return redirectResponse(withIssParameter(location, redirectUri, context.settings), NO_STORE);
     } catch (error) {
       if (error instanceof AuthorizeError) return await errorResponse(error.error, error.errorDescription);
       throw error;

@@ -7,6 +7,7 @@ import { decodeBase64Utf8, timingSafeEqual } from '../http/crypto.js';
 import { pythonUnquote } from '../http/url.js';
 import { nowSeconds } from '../provider/clock.js';
 import type { ClientInformation } from '../settings.js';
+import { lookupClient } from '../cimd/lookup.js';
 import type { RouteContext } from './router.js';
 
 export type ClientAuthResult = { ok: true; client: ClientInformation } | { ok: false; message: string };
@@ -18,7 +19,7 @@ export async function authenticateClient(
 ): Promise<ClientAuthResult> {
   const clientId = formString(form, 'client_id');
   if (!clientId) return { ok: false, message: 'Missing client_id' };
-  const client = await context.provider.getClient(clientId);
+  const client = await lookupClient(context, clientId);
   if (client === undefined) return { ok: false, message: 'Invalid client_id' };
 
   let presentedSecret: string | undefined;

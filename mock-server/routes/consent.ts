@@ -10,6 +10,7 @@ import { timingSafeEqual } from '../http/crypto.js';
 import { escapeHtml } from '../http/html.js';
 import { htmlResponse, redirectResponse, textResponse } from '../http/responses.js';
 import { isConsentCapable, type PendingAuthorization } from '../provider/types.js';
+import { withIssParameter } from './iss.js';
 import type { RouteContext } from './router.js';
 
 export const CONSENT_PATH = '/consent';
@@ -48,7 +49,9 @@ export async function consentHandler(request: Request, context: RouteContext): P
   const location = await provider.completePendingAuthorization(requestId, decision);
   if (location === undefined)
     return textResponse('Unknown or expired authorization request', 400, PAGE_HEADERS);
-  return redirectResponse(location, { 'Cache-Control': 'no-store' });
+  return redirectResponse(withIssParameter(location, pending.params.redirectUri, context.settings), {
+    'Cache-Control': 'no-store',
+  });
 }
 
 function renderConsentPage(pending: PendingAuthorization): string {

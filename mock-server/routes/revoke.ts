@@ -17,7 +17,9 @@ export async function revokeHandler(request: Request, context: RouteContext): Pr
   const hint = check.optionalLiteral('token_type_hint', ['access_token', 'refresh_token']);
   check.required('client_id');
   // FastMCP's model declares `client_secret: str | None` without a default: the key must be present (may be empty).
-  check.required('client_secret');
+  // Once `none` is advertised, a public client revokes as RFC 7009 says: without any client_secret.
+  if (context.settings.beyondFastMcp.advertisePublicClients) check.optional('client_secret');
+  else check.required('client_secret');
   if (check.errors.length > 0)
     return jsonResponse(oauthError('invalid_request', stringifyErrors(check.errors)), 400);
 

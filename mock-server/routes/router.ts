@@ -5,6 +5,8 @@
 import { BodyParseError, BodyTooLargeError } from '../http/body.js';
 import { isPreflight, preflightResponse, withSimpleCors } from '../http/cors.js';
 import { methodNotAllowed, notFound, payloadTooLarge, textResponse, withoutBody } from '../http/responses.js';
+import type { ClientIdMetadataResolver } from '../cimd/resolver.js';
+import type { McpEndpoint } from '../mcp/endpoint.js';
 import type { Clock } from '../provider/clock.js';
 import type { OAuthAuthorizationServerProvider } from '../provider/types.js';
 import type { ResolvedMockAuthServerSettings } from '../settings.js';
@@ -14,6 +16,10 @@ export interface RouteContext {
   readonly settings: ResolvedMockAuthServerSettings;
   readonly provider: OAuthAuthorizationServerProvider;
   readonly clock: Clock;
+  /** The protected MCP endpoint's state (sessions, tools); without it the MCP route answers 404. */
+  readonly mcp?: McpEndpoint;
+  /** Fetches Client ID Metadata Documents (`beyondFastMcp.clientIdMetadataDocuments`); without it none are. */
+  readonly clientIdMetadata?: ClientIdMetadataResolver;
 }
 
 export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;

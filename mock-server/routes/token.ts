@@ -4,8 +4,9 @@ import { s256 } from '../http/crypto.js';
 import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
 import { nowSeconds } from '../provider/clock.js';
 import { TokenError } from '../provider/errors.js';
-import type { OAuthToken } from '../provider/types.js';
+import { isGrantAware, type OAuthToken } from '../provider/types.js';
 import type { ClientInformation } from '../settings.js';
+import { isOwnResource } from './audience.js';
 import { authenticateClient } from './client-auth.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
@@ -13,8 +14,19 @@ import { FormChecker, stringifyErrors } from './validation.js';
 const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 
 type TokenRequest =
-  | { grantType: 'authorization_code'; code: string; redirectUri: string | undefined; codeVerifier: string }
-  | { grantType: 'refresh_token'; refreshToken: string; scope: string | undefined };
+  | {
+      grantType: 'authorization_code';
+      code: string;
+      redirectUri: string | undefined;
+      codeVerifier: string;
+      resource: string | undefined;
+    }
+  | {
+      grantType: 'refresh_token';
+      refreshToken: string;
+      scope: string | undefined;
+      resource: string | undefined;
+    };
 
 type Validated = { ok: true; value: TokenRequest } | { ok: false; description: string };
 
@@ -41,15 +53,15 @@ export function validateTokenRequest(form: Form): Validated {
     check.required('client_id');
     check.optional('client_secret');
     const codeVerifier = check.required('code_verifier');
-    check.optional('resource');
-    return finish({ grantType, code, redirectUri, codeVerifier });
+    const resource = check.optional('resource');
+    return finish({ grantType, code, redirectUri, codeVerifier, resource });
   }
   const refreshToken = check.required('refresh_token');
   const scope = check.optional('scope');
   check.required('client_id');
   check.optional('client_secret');
-  check.optional('resource');
-  return finish({ grantType: 'refresh_token', refreshToken, scope });
+  const resource = check.optional('resource');
+  return finish({ grantType: 'refresh_token', refreshToken, scope, resource });
 }
 
 function tokenResponse(body: unknown, status: number): Response {
@@ -99,7 +111,10 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
       tokenRequest.grantType === 'authorization_code'
         ? await exchangeCode(client, clientId, tokenRequest, context)
         : await exchangeRefresh(client, clientId, tokenRequest, context);
-    return tokens instanceof Response ? tokens : tokenResponse(tokenBody(tokens), 200);
+    if (tokens instanceof Response) return tokens;
+    // The `never-refresh` quirk: whatever the provider issued, the client never sees a refresh token.
+    if (context.settings.quirks.omitRefreshToken) delete tokens.refresh_token;
+    return tokenResponse(tokenBody(tokens), 200);
   } catch (error) {
     if (error instanceof TokenError) return tokenError(error.error, error.errorDescription);
     throw error;
@@ -112,9 +127,14 @@ async function exchangeCode(
   request: Extract<TokenRequest, { grantType: 'authorization_code' }>,
   context: RouteContext,
 ): Promise<OAuthToken | Response> {
-  const code = await context.provider.loadAuthorizationCode(client, request.code);
+  const { provider, settings } = context;
+  const code = await provider.loadAuthorizationCode(client, request.code);
   // A code of another client reads as unknown, so codes cannot be probed across clients.
   if (code === undefined || code.clientId !== clientId) {
+    // RFC 6749 §4.1.2: a code redeemed twice may have been stolen; revoke what it already yielded.
+    if (code === undefined && settings.beyondFastMcp.codeReplayRevokesGrant && isGrantAware(provider)) {
+      await provider.revokeGrantOfRedeemedCode(request.code);
+    }
     return tokenError('invalid_grant', 'authorization code does not exist');
   }
   if (code.expiresAt < nowSeconds(context.clock))
@@ -126,7 +146,12 @@ async function exchangeCode(
   if ((await s256(request.codeVerifier)) !== code.codeChallenge) {
     return tokenError('invalid_grant', 'incorrect code_verifier');
   }
-  return context.provider.exchangeAuthorizationCode(client, code);
+  if (settings.beyondFastMcp.audienceBinding && request.resource !== undefined) {
+    const problem = targetProblem(request.resource, code.resource, context);
+    if (problem !== undefined) return tokenError('invalid_target', problem);
+    code.resource ??= request.resource;
+  }
+  return provider.exchangeAuthorizationCode(client, code);
 }
 
 async function exchangeRefresh(
@@ -135,8 +160,17 @@ async function exchangeRefresh(
   request: Extract<TokenRequest, { grantType: 'refresh_token' }>,
   context: RouteContext,
 ): Promise<OAuthToken | Response> {
-  const refreshToken = await context.provider.loadRefreshToken(client, request.refreshToken);
+  const { provider, settings } = context;
+  const refreshToken = await provider.loadRefreshToken(client, request.refreshToken);
   if (refreshToken === undefined || refreshToken.clientId !== clientId) {
+    // OAuth 2.1 §4.3.1: a rotated-out refresh token coming back means two parties hold the family.
+    if (
+      refreshToken === undefined &&
+      settings.beyondFastMcp.refreshTokenReuseRevokesFamily &&
+      isGrantAware(provider)
+    ) {
+      await provider.revokeFamilyOfRotatedRefreshToken(request.refreshToken);
+    }
     return tokenError('invalid_grant', 'refresh token does not exist');
   }
   if (refreshToken.expiresAt && refreshToken.expiresAt < nowSeconds(context.clock)) {
@@ -147,5 +181,25 @@ async function exchangeRefresh(
   if (extra !== undefined) {
     return tokenError('invalid_scope', `cannot request scope \`${extra}\` not provided by refresh token`);
   }
-  return context.provider.exchangeRefreshToken(client, refreshToken, scopes);
+  if (settings.beyondFastMcp.audienceBinding && request.resource !== undefined) {
+    const bound = isGrantAware(provider)
+      ? await provider.resourceOfRefreshToken(refreshToken.token)
+      : undefined;
+    const problem = targetProblem(request.resource, bound, context);
+    if (problem !== undefined) return tokenError('invalid_target', problem);
+  }
+  return provider.exchangeRefreshToken(client, refreshToken, scopes);
+}
+
+/** Why `requested` cannot be the token's audience (RFC 8707 §2), or `undefined` when it can. */
+function targetProblem(
+  requested: string,
+  bound: string | undefined,
+  context: RouteContext,
+): string | undefined {
+  if (!isOwnResource(requested, context.settings)) return `Resource '${requested}' is not served here`;
+  if (bound !== undefined && !isOwnResource(bound, context.settings)) {
+    return `Resource '${requested}' differs from the one the grant was made for`;
+  }
+  return undefined;
 }

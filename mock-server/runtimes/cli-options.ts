@@ -3,6 +3,8 @@
  * unit-tested without starting a process.
  */
 import { parseArgs } from 'node:util';
+import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.js';
+import type { BeyondFastMcpFlag } from '../settings-beyond.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
 
 /** The command line cannot be used as given; the CLI prints the message and exits with code 2. */
@@ -17,11 +19,28 @@ export interface CliInvocation {
   port?: number;
   /** Path of a JSON file in `MockAuthServerSettings` shape. */
   configFile?: string;
+  /** A built-in server variant applied on top of the settings (see mock-server/presets.ts). */
+  preset?: MockServerPresetName;
   /** Settings given as flags: the highest-precedence layer. */
   settings: Partial<MockAuthServerSettings>;
 }
 
 export const CLI_NAME = 'mcp-mock-auth-server';
+
+/** `items` joined by `, ` in lines indented by `indent` and no longer than `width`. */
+function wrapList(items: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (indent + next.length + 1 > width && line !== '') {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((text) => `${' '.repeat(indent)}${text}`).join('\n');
+}
 
 export const CLI_HELP = `Usage: ${CLI_NAME} [options]
 
@@ -52,6 +71,21 @@ Mock settings:
   --access-token-seconds <n>            lifetime of access tokens (default 3600)
   --refresh-token-seconds <n|never>     lifetime of refresh tokens (default 30 days)
   --consent-seconds <n>                 how long a consent page stays valid (default 600)
+
+Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> turns one off again):
+  --spec <fastmcp|latest>               fastmcp (default) or latest
+  --iss / --no-iss                      RFC 9207 iss on authorization responses (+ metadata flag)
+  --path-aware-metadata                 RFC 8414 path insertion, openid-configuration, endpoints under the issuer path
+  --cimd                                accept Client ID Metadata Documents (https client_id URLs)
+  --challenge-scope                     scope= in the MCP endpoint's WWW-Authenticate
+  --audience-binding                    RFC 8707: invalid_target for other resources, tokens bound to one resource
+  --code-replay-revocation              a replayed authorization code revokes its grant's tokens
+  --refresh-reuse-revocation            a reused rotated refresh token revokes its family
+  --advertise-none                      "none" in token_endpoint_auth_methods_supported
+  --mcp-cors                            CORS on the MCP endpoint (Authorization allowed, headers exposed)
+  --step-up                             403 insufficient_scope + scope= for elevated_echo without its scope
+  --preset <name>                       a server variant on top of the settings, one of:
+${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
 
   --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
   --help                                show this help
@@ -85,7 +119,43 @@ const OPTIONS = {
   'no-revocation': { type: 'boolean' },
   consent: { type: 'boolean' },
   'no-consent': { type: 'boolean' },
+  spec: { type: 'string' },
+  preset: { type: 'string' },
+  iss: { type: 'boolean' },
+  'no-iss': { type: 'boolean' },
+  'path-aware-metadata': { type: 'boolean' },
+  'no-path-aware-metadata': { type: 'boolean' },
+  cimd: { type: 'boolean' },
+  'no-cimd': { type: 'boolean' },
+  'challenge-scope': { type: 'boolean' },
+  'no-challenge-scope': { type: 'boolean' },
+  'audience-binding': { type: 'boolean' },
+  'no-audience-binding': { type: 'boolean' },
+  'code-replay-revocation': { type: 'boolean' },
+  'no-code-replay-revocation': { type: 'boolean' },
+  'refresh-reuse-revocation': { type: 'boolean' },
+  'no-refresh-reuse-revocation': { type: 'boolean' },
+  'advertise-none': { type: 'boolean' },
+  'no-advertise-none': { type: 'boolean' },
+  'mcp-cors': { type: 'boolean' },
+  'no-mcp-cors': { type: 'boolean' },
+  'step-up': { type: 'boolean' },
+  'no-step-up': { type: 'boolean' },
 } as const;
+
+/** Command-line switch → the `beyondFastMcp` setting it sets. */
+const BEYOND_SWITCHES = {
+  iss: 'authorizationResponseIss',
+  'path-aware-metadata': 'pathAwareMetadata',
+  cimd: 'clientIdMetadataDocuments',
+  'challenge-scope': 'challengeScope',
+  'audience-binding': 'audienceBinding',
+  'code-replay-revocation': 'codeReplayRevokesGrant',
+  'refresh-reuse-revocation': 'refreshTokenReuseRevokesFamily',
+  'advertise-none': 'advertisePublicClients',
+  'mcp-cors': 'mcpCors',
+  'step-up': 'stepUpChallenge',
+} as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /**
  * Parses the arguments after the program name.
@@ -98,6 +168,14 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
   if (values.host !== undefined) invocation.host = nonEmpty('--host', values.host);
   if (values.port !== undefined) invocation.port = parsePort('--port', values.port);
   if (values.config !== undefined) invocation.configFile = nonEmpty('--config', values.config);
+  if (values.preset !== undefined) {
+    if (!(MOCK_SERVER_PRESET_NAMES as readonly string[]).includes(values.preset)) {
+      throw new CliUsageError(
+        `--preset must be one of ${MOCK_SERVER_PRESET_NAMES.join(', ')}, got ${JSON.stringify(values.preset)}`,
+      );
+    }
+    invocation.preset = values.preset as MockServerPresetName;
+  }
 
   const settings = invocation.settings;
   if (values['issuer-url'] !== undefined) settings.issuerUrl = nonEmpty('--issuer-url', values['issuer-url']);
@@ -142,6 +220,17 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
   if (consent !== undefined) settings.approval = consent ? 'consent' : 'auto';
   if (values.client !== undefined) settings.clients = values.client.map(parseClientJson);
 
+  if (values.spec !== undefined) {
+    if (values.spec !== 'fastmcp' && values.spec !== 'latest') {
+      throw new CliUsageError(`--spec must be fastmcp or latest, got ${JSON.stringify(values.spec)}`);
+    }
+    settings.spec = values.spec;
+  }
+  for (const [flag, setting] of Object.entries(BEYOND_SWITCHES)) {
+    const value = switchValue(values, flag as keyof typeof BEYOND_SWITCHES);
+    if (value !== undefined) settings.beyondFastMcp = { ...settings.beyondFastMcp, [setting]: value };
+  }
+
   const lifetimes = parseLifetimes(values);
   if (Object.keys(lifetimes).length > 0) settings.tokenLifetimes = lifetimes;
   return invocation;
@@ -161,7 +250,7 @@ function parseStrict(argv: readonly string[]): ParsedValues {
 /** An on/off flag pair (`--x` / `--no-x`); both at once is a contradiction, neither means "not given". */
 function switchValue(
   values: ParsedValues,
-  flag: 'registration' | 'revocation' | 'consent',
+  flag: 'registration' | 'revocation' | 'consent' | keyof typeof BEYOND_SWITCHES,
 ): boolean | undefined {
   const on = values[flag] === true;
   const off = values[`no-${flag}`] === true;

@@ -28,7 +28,11 @@ export interface CliIo {
 
 /** Exit codes: 0 stopped cleanly or help, 1 could not bind, 2 bad usage or settings. */
 export async function runCli(io: CliIo): Promise<number> {
-  let plan: { address: { host: string; port: number }; settings: Partial<MockAuthServerSettings> };
+  let plan: {
+    address: { host: string; port: number };
+    settings: Partial<MockAuthServerSettings>;
+    preset: string | undefined;
+  };
   try {
     const invocation = parseCliArgs(io.argv);
     if (invocation.help) {
@@ -40,7 +44,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const address = resolveAddress(invocation, io.env);
     // Validate before binding (with the port asked for), so bad settings never open a socket.
     validateSettings(completeSettings(settings, address));
-    plan = { address, settings };
+    plan = { address, settings, preset: invocation.preset };
   } catch (error) {
     if (error instanceof CliUsageError || error instanceof SettingsError) {
       io.stderr(`${CLI_NAME}: ${error.message}\nRun ${CLI_NAME} --help for the options.\n`);
@@ -62,10 +66,10 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   try {
     const settings = completeSettings(plan.settings, { host: plan.address.host, port: server.port });
-    const issuer = validateSettings(settings).issuerUrl;
     const mock = createMockAuthServer(settings);
+    if (plan.preset !== undefined) mock.control.usePreset(plan.preset);
     handler = (request) => mock.fetch(request);
-    io.stdout(`${listeningLine(server.url, issuer)}\n`);
+    io.stdout(`${listeningLine(server.url, mock.settings.issuerUrl)}\n`);
   } catch (error) {
     await server.close();
     if (error instanceof SettingsError) {

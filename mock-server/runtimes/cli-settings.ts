@@ -25,9 +25,22 @@ const SETTINGS_KEYS = {
   approval: true,
   clients: true,
   tokenLifetimes: true,
+  spec: true,
+  beyondFastMcp: true,
+  clientIdMetadataDocumentLimits: true,
+  mcp: true,
+  quirks: true,
 } as const satisfies Record<keyof MockAuthServerSettings, true>;
 
-const NESTED_KEYS = ['clientRegistrationOptions', 'revocationOptions', 'tokenLifetimes'] as const;
+const NESTED_KEYS = [
+  'clientRegistrationOptions',
+  'revocationOptions',
+  'tokenLifetimes',
+  'beyondFastMcp',
+  'clientIdMetadataDocumentLimits',
+  'mcp',
+  'quirks',
+] as const;
 
 /**
  * Parses a `--config` file. Checks the JSON shape only as far as merging needs (object, known keys, nested objects,
@@ -76,6 +89,17 @@ export function mergeSettings(...layers: Partial<MockAuthServerSettings>[]): Par
       merged.serviceDocumentationUrl = layer.serviceDocumentationUrl;
     if (layer.requiredScopes !== undefined) merged.requiredScopes = layer.requiredScopes;
     if (layer.approval !== undefined) merged.approval = layer.approval;
+    if (layer.spec !== undefined) merged.spec = layer.spec;
+    if (layer.beyondFastMcp !== undefined)
+      merged.beyondFastMcp = { ...merged.beyondFastMcp, ...layer.beyondFastMcp };
+    if (layer.clientIdMetadataDocumentLimits !== undefined) {
+      merged.clientIdMetadataDocumentLimits = {
+        ...merged.clientIdMetadataDocumentLimits,
+        ...layer.clientIdMetadataDocumentLimits,
+      };
+    }
+    if (layer.mcp !== undefined) merged.mcp = { ...merged.mcp, ...layer.mcp };
+    if (layer.quirks !== undefined) merged.quirks = { ...merged.quirks, ...layer.quirks };
     if (layer.clientRegistrationOptions !== undefined) {
       merged.clientRegistrationOptions = {
         ...merged.clientRegistrationOptions,

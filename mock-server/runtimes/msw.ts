@@ -5,6 +5,10 @@
  * @example
  * const mock = createMockAuthServer({ issuerUrl: 'http://auth.test', clients: [...] });
  * const server = setupServer(...createMswHandlers(mock));
+ *
+ * In the browser (`setupWorker`) the service worker answers `fetch` but never a navigation, so a redirect to
+ * `/authorize` cannot reach the mock: call {@link approve} with the authorization URL instead, and hand the callback
+ * URL it returns to the client as if the browser had landed there.
  */
 import { http } from 'msw';
 import type { RequestHandler } from 'msw';
@@ -12,6 +16,7 @@ import { mockOrigins, mockRoutePaths } from './mock-routes.js';
 import type { MockAuthServerLike } from './mock-routes.js';
 
 export type { MockAuthServerLike } from './mock-routes.js';
+export { approve, ApproveError, type ApproveOptions } from './approve.js';
 
 export interface MswHandlerOptions {
   /**
@@ -29,14 +34,15 @@ export function createMswHandlers(
   mock: MockAuthServerLike,
   options: MswHandlerOptions = {},
 ): RequestHandler[] {
-  const origins = options.origins
+  const fixedOrigins = options.origins
     ? new Set(options.origins.map((url) => new URL(url).origin))
-    : mockOrigins(mock);
-  const paths = mockRoutePaths(mock);
+    : undefined;
   const handler = http.all(
     ({ request }) => {
       const url = new URL(request.url);
-      return origins.has(url.origin) && paths.has(url.pathname);
+      // Read per request: `mock.control.reconfigure` can switch routes (and the issuer) at run time.
+      const origins = fixedOrigins ?? mockOrigins(mock);
+      return origins.has(url.origin) && mockRoutePaths(mock).has(url.pathname);
     },
     ({ request }) => mock.fetch(request),
   );

@@ -61,7 +61,7 @@ function mockMiddleware(
   logger: Logger,
 ): Connect.NextHandleFunction {
   let mounted:
-    { paths: ReadonlySet<string>; listener: ReturnType<typeof createNodeRequestListener> } | undefined;
+    { mock: MockAuthServerLike; listener: ReturnType<typeof createNodeRequestListener> } | undefined;
   let failure: unknown;
   return (req, res, next) => {
     if (mounted === undefined && failure === undefined) {
@@ -69,7 +69,7 @@ function mockMiddleware(
       try {
         const mock = create(origin);
         mounted = {
-          paths: mockRoutePaths(mock),
+          mock,
           listener: createNodeRequestListener((request) => mock.fetch(request), {
             fallbackOrigin: origin,
             onError: (message, error) =>
@@ -85,7 +85,8 @@ function mockMiddleware(
       next(failure);
       return;
     }
-    if (!mounted.paths.has(pathname(req.url))) {
+    // Per request: `mock.control.reconfigure` can switch routes at run time.
+    if (!mockRoutePaths(mounted.mock).has(pathname(req.url))) {
       next();
       return;
     }

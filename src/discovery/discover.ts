@@ -59,9 +59,12 @@ export async function discover(
   const found = await fetchResourceMetadata(ctx, events, mcpUrl, input.challengeResourceMetadata, hint);
 
   if (!found) {
-    // 2025-03-26 servers: the MCP server's origin is the authorization server.
-    const issuer = mcpUrl.origin;
-    const metadata = await fetchAuthorizationServerMetadata(ctx, events, issuer);
+    // 2025-03-26 servers: the MCP server's origin is the authorization server. Nobody named the issuer, so the
+    // origin with a trailing slash counts as well (Python servers publish `http://host/` for a bare host).
+    const metadata = await fetchAuthorizationServerMetadata(ctx, events, mcpUrl.origin, [
+      `${mcpUrl.origin}/`,
+    ]);
+    const issuer = metadata?.issuer ?? mcpUrl.origin;
     const authorizationServer = metadata ?? defaultEndpoints(issuer);
     events.emit({
       step: 'discovery',
@@ -204,11 +207,15 @@ async function fetchResourceMetadata(
   return undefined;
 }
 
-/** Fetches and checks authorization-server metadata; undefined when no candidate URL has any. */
+/**
+ * Fetches and checks authorization-server metadata; undefined when no candidate URL has any. The document's
+ * `issuer` must equal `issuer` (or one of `equivalentIssuers`, for issuers nobody published) string for string.
+ */
 export async function fetchAuthorizationServerMetadata(
   ctx: HttpContext,
   events: FlowEventEmitter,
   issuer: string,
+  equivalentIssuers: readonly string[] = [],
 ): Promise<AuthorizationServer | undefined> {
   const issuerUrl = new URL(issuer);
   for (const url of authorizationServerMetadataUrls(issuerUrl)) {
@@ -245,7 +252,7 @@ export async function fetchAuthorizationServerMetadata(
       });
     }
     // RFC 8414 §3.3: exact string comparison, no URL normalisation.
-    if (body['issuer'] !== issuer) {
+    if (body['issuer'] !== issuer && !equivalentIssuers.includes(body['issuer'])) {
       throw new DiscoveryError({
         code: 'issuer_mismatch',
         message: `authorization-server metadata at ${redactUrl(url)} names issuer "${body['issuer']}" but was fetched for "${issuer}": none of its endpoints will be used`,
@@ -257,7 +264,7 @@ export async function fetchAuthorizationServerMetadata(
       message: 'authorization-server metadata',
       request: { method: 'GET', url: redactUrl(url) },
       response: { status: 200 },
-      detail: { issuer },
+      detail: { issuer: body['issuer'] },
     });
     return body as unknown as AuthorizationServer;
   }
@@ -265,7 +272,7 @@ export async function fetchAuthorizationServerMetadata(
 }
 
 /** 2025-03-26 default endpoints when a server publishes no metadata at all. */
-function defaultEndpoints(origin: string): AuthorizationServer {
+export function defaultEndpoints(origin: string): AuthorizationServer {
   return {
     issuer: origin,
     authorization_endpoint: `${origin}/authorize`,

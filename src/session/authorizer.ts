@@ -4,13 +4,14 @@
  * modules; this class sequences them and keeps their state.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
+import { runAuthorizationHandler } from '../authorize/run-handler.js';
 import type { AuthorizationHandler } from '../authorize/types.js';
-import { discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
+import { defaultEndpoints, discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
 import { AuthorizationError, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
-import { redactUrl } from '../events.js';
+import { failureEvent, redactUrl } from '../events.js';
 import { assertPkceS256, buildAuthorizationRequest } from '../flow/authorization-request.js';
 import { validateCallback } from '../flow/authorization-response.js';
 import { selectScopes, union } from '../flow/scope.js';
@@ -26,7 +27,9 @@ import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
 import { isTransientFailure, RefreshCoordinator } from '../tokens/refresh-coordinator.js';
 import { SingleFlight } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
-import { exchangeCode, refreshTokens, revokeToken } from '../tokens/token-requests.js';
+import { revokeGrantTokens } from '../tokens/revoke-grant.js';
+import { isClientRejection } from '../tokens/oauth-errors.js';
+import { exchangeCode, refreshTokens } from '../tokens/token-requests.js';
 import { isExpiring } from '../tokens/token-set.js';
 
 /** Configuration of an authorizer (already validated by the public entry point). */
@@ -85,7 +88,7 @@ export class Authorizer {
         // The grant was dropped (invalid_grant): send nothing and let the 401 start a new authorization.
         return (await this.#config.store.loadGrant(this.#key))?.tokens.accessToken;
       } catch {
-        // Transient failure: the old token may still be accepted; a 401 will retry the refresh.
+        // The token may still be accepted until it really expires; a 401 retries the refresh, then re-authorizes.
         return grant.tokens.accessToken;
       }
     }
@@ -141,44 +144,18 @@ export class Authorizer {
     try {
       const as = await this.#authorizationServerFor(grant.issuer);
       const identity = await this.#existingIdentity(grant);
-      if (!as?.revocation_endpoint || !identity) {
+      if (!as || !identity) {
         events.emit({
           step: 'revocation',
           status: 'skipped',
-          message: as?.revocation_endpoint
-            ? 'client identity unknown: cannot revoke'
-            : 'the authorization server has no revocation_endpoint',
+          message: 'client identity or authorization server unknown: cannot revoke',
         });
       } else {
-        // Refresh token first: revoking it revokes the grant, so a failure later cannot leave it alive.
-        const order: Array<['refresh_token' | 'access_token', string | undefined]> = [
-          ['refresh_token', grant.tokens.refreshToken],
-          ['access_token', grant.tokens.accessToken],
-        ];
-        for (const [hint, token] of order) {
-          if (!token) continue;
-          events.emit({
-            step: 'revocation',
-            status: 'started',
-            message: `revoking the ${hint.replace('_', ' ')}`,
-            request: { method: 'POST', url: redactUrl(as.revocation_endpoint) },
-          });
-          try {
-            await revokeToken(this.#config.ctx, { as, identity, token, hint });
-            events.emit({
-              step: 'revocation',
-              status: 'succeeded',
-              message: `${hint.replace('_', ' ')} revoked`,
-            });
-          } catch (error) {
-            failure ??= error;
-            events.emit(failedEvent('revocation', error));
-          }
-        }
+        failure = await revokeGrantTokens(this.#config.ctx, events, { as, identity, tokens: grant.tokens });
       }
     } catch (error) {
-      failure ??= error;
-      events.emit(failedEvent('revocation', error));
+      failure = error;
+      events.emit(failureEvent('revocation', error));
     } finally {
       await store.deleteGrant(this.#key);
     }
@@ -200,12 +177,17 @@ export class Authorizer {
               'the client identity or authorization server of the stored grant is unknown: sign in again',
           });
         }
-        return refreshTokens(this.#config.ctx, {
-          as,
-          identity,
-          tokens: current.tokens,
-          resource: current.resource,
-        });
+        try {
+          return await refreshTokens(this.#config.ctx, {
+            as,
+            identity,
+            tokens: current.tokens,
+            resource: current.resource,
+          });
+        } catch (error) {
+          await this.#forgetRefusedRegistration(identity, error);
+          throw error;
+        }
       });
       events.emit({
         step: 'refresh',
@@ -214,7 +196,7 @@ export class Authorizer {
       });
       return grant;
     } catch (error) {
-      events.emit(failedEvent('refresh', error));
+      events.emit(failureEvent('refresh', error));
       throw error;
     }
   }
@@ -285,8 +267,16 @@ export class Authorizer {
         request: { method: 'GET', url: redactUrl(url) },
         detail: { client_id: identity.clientId, scopes, resource: discovery.resource },
       });
-      const callbackValue = await this.#callHandler(url);
-      await store.takePending(pending.state);
+      let callbackValue: URL | string;
+      try {
+        callbackValue = await runAuthorizationHandler(this.#config.handler, url, {
+          timeoutMs: this.#config.authorizationTimeoutMs,
+          signal: ctx.signal,
+        });
+      } finally {
+        // A state is good for one answer, and an abandoned one must not linger in storage.
+        await store.takePending(pending.state);
+      }
       let callback: URL;
       try {
         callback = new URL(String(callbackValue), this.#config.redirectUri);
@@ -323,14 +313,7 @@ export class Authorizer {
           requestedScopes: scopes,
         });
       } catch (error) {
-        if (
-          error instanceof McpAuthError &&
-          error.serverError === 'invalid_client' &&
-          identity.source === 'dynamic-registration'
-        ) {
-          // A stale stored registration: forget it so the next attempt registers again.
-          await store.deleteClient(identity.issuer);
-        }
+        await this.#forgetRefusedRegistration(identity, error);
         throw error;
       }
       await store.saveGrant(this.#key, {
@@ -353,55 +336,29 @@ export class Authorizer {
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
       const failed = error instanceof McpAuthError ? error.step : step;
-      events.emit(failedEvent(failed, error));
+      events.emit(failureEvent(failed, error));
       throw error;
     }
   }
 
-  async #callHandler(url: URL): Promise<URL | string> {
-    const { handler, authorizationTimeoutMs, ctx } = this.#config;
-    if (!handler) {
-      throw new AuthorizationError({
-        code: 'no_authorization_handler',
-        message:
-          'the MCP server requires authorization but no authorize handler was given: pass options.authorize (headlessAuthorize() for tests)',
-      });
-    }
-    const timeout = AbortSignal.timeout(authorizationTimeoutMs);
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () =>
-        reject(
-          new AuthorizationError({
-            code: ctx.signal?.aborted ? 'aborted' : 'timeout',
-            message: ctx.signal?.aborted
-              ? 'authorization aborted by the application'
-              : `the authorization handler did not return within ${authorizationTimeoutMs} ms: the user did not finish signing in`,
-          }),
-        );
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([handler(url), aborted]);
-    } catch (error) {
-      if (error instanceof McpAuthError) throw error;
-      throw new AuthorizationError({
-        code: 'authorization_handler_failed',
-        message: `the authorization handler failed: ${error instanceof Error ? error.message : String(error)}`,
-        cause: error,
-      });
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    }
+  /**
+   * A dynamically registered client the server no longer knows (it restarted and lost its in-memory clients)
+   * is forgotten, so the next authorization registers again instead of presenting a dead client id.
+   */
+  async #forgetRefusedRegistration(identity: ClientIdentity, error: unknown): Promise<void> {
+    if (identity.source !== 'dynamic-registration' || !isClientRejection(error)) return;
+    await this.#config.store.deleteClient(identity.issuer);
+    if (this.#identity === identity) this.#identity = undefined;
   }
 
   async #authorizationServerFor(issuer: string): Promise<AuthorizationServer | undefined> {
     if (this.#discovery?.issuer === issuer) return this.#discovery.authorizationServer;
     const cached = this.#metadataByIssuer.get(issuer);
     if (cached) return cached;
-    const fetched = await fetchAuthorizationServerMetadata(this.#config.ctx, this.#config.events, issuer);
+    const fetched =
+      (await fetchAuthorizationServerMetadata(this.#config.ctx, this.#config.events, issuer)) ??
+      // A grant from a 2025-03-26 server without metadata: its origin's default endpoints issued it.
+      (issuer === this.#config.mcpUrl.origin ? defaultEndpoints(issuer) : undefined);
     if (fetched) this.#metadataByIssuer.set(issuer, fetched);
     return fetched;
   }
@@ -441,10 +398,4 @@ export class Authorizer {
     const stored = await store.loadClient(grant.issuer);
     return stored?.clientId === grant.clientId ? stored : undefined;
   }
-}
-
-function failedEvent(step: McpAuthError['step'], error: unknown): Parameters<FlowEventEmitter['emit']>[0] {
-  const code = error instanceof McpAuthError ? error.code : 'invalid_response';
-  const message = error instanceof Error ? error.message : 'unknown failure';
-  return { step, status: 'failed', message, error: { code, message } };
 }

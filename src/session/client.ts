@@ -2,6 +2,7 @@
  * `createAuthedMcpClient`: an SDK `Client` over Streamable HTTP whose fetch does MCP authorization.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpAuthError } from '../errors.js';
 import { createEventStream, redactUrl } from '../events.js';
@@ -15,6 +16,7 @@ import { memoryStorage } from '../storage/storage.js';
 import { inProcessLocks } from '../tokens/single-flight.js';
 import { createAuthedFetch } from './authed-fetch.js';
 import { Authorizer } from './authorizer.js';
+import { STATELESS_PROTOCOL_VERSIONS, StatelessTransport, withMethodHeaders } from './stateless-transport.js';
 
 /** A connected MCP client (the SDK `Client` API) with sign-out and the flow event stream. */
 export class AuthedMcpClient extends Client {
@@ -23,8 +25,13 @@ export class AuthedMcpClient extends Client {
   readonly #authorizer: Authorizer;
 
   /** @internal Use `createAuthedMcpClient`. */
-  constructor(info: { name: string; version: string }, events: FlowEventStream, authorizer: Authorizer) {
-    super(info);
+  constructor(
+    info: { name: string; version: string },
+    events: FlowEventStream,
+    authorizer: Authorizer,
+    options?: ClientOptions,
+  ) {
+    super(info, options);
     this.events = events;
     this.#authorizer = authorizer;
   }
@@ -92,8 +99,17 @@ export async function createAuthedMcpClient(
     { name: resolved.clientName, version: resolved.clientVersion },
     events,
     authorizer,
+    options.mcpClientOptions,
   );
-  const transport = new StreamableHTTPClientTransport(mcpUrl, { fetch: authedFetch });
+  // The application's handlers for server requests must be in place before the first message can arrive.
+  await options.beforeConnect?.(client);
+  const stateless =
+    options.protocolVersion !== undefined && STATELESS_PROTOCOL_VERSIONS.includes(options.protocolVersion);
+  const http = new StreamableHTTPClientTransport(mcpUrl, {
+    fetch: stateless ? withMethodHeaders(authedFetch) : authedFetch,
+  });
+  const transport =
+    stateless && options.protocolVersion ? new StatelessTransport(http, options.protocolVersion) : http;
 
   events.emit({
     step: 'connection',
@@ -108,12 +124,19 @@ export async function createAuthedMcpClient(
     const failure =
       error instanceof McpAuthError
         ? error
-        : new McpAuthError({
-            code: 'network_error',
-            step: 'connection',
-            message: `could not connect to the MCP server: ${error instanceof Error ? error.message : String(error)}`,
-            cause: error,
-          });
+        : options.signal?.aborted
+          ? new McpAuthError({
+              code: 'aborted',
+              step: 'connection',
+              message: 'connecting was aborted by the application',
+              cause: error,
+            })
+          : new McpAuthError({
+              code: 'network_error',
+              step: 'connection',
+              message: `could not connect to the MCP server: ${error instanceof Error ? error.message : String(error)}`,
+              cause: error,
+            });
     events.emit({
       step: 'connection',
       status: 'failed',

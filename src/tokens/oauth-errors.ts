@@ -2,7 +2,7 @@
  * Mapping oauth4webapi failures of token-endpoint calls to typed errors (never including secrets).
  */
 import { OperationProcessingError, ResponseBodyError, WWWAuthenticateChallengeError } from 'oauth4webapi';
-import { TokenError } from '../errors.js';
+import { McpAuthError, TokenError } from '../errors.js';
 
 /** A typed error for a failed token / refresh / revocation response. */
 export function tokenEndpointFailure(error: unknown, step: 'token' | 'refresh' | 'revocation'): TokenError {
@@ -49,12 +49,26 @@ export function tokenEndpointFailure(error: unknown, step: 'token' | 'refresh' |
     error instanceof OperationProcessingError && error.cause instanceof Response
       ? error.cause.status
       : undefined;
+  // oauth4webapi attaches the parsed body to these errors, and a malformed token response may still carry tokens:
+  // only its message (which names the faulty field, never a value) is kept, never the error itself.
+  const detail = error instanceof OperationProcessingError ? ` (${error.message})` : '';
   return new TokenError({
     step,
     code:
       step === 'refresh' ? 'refresh_failed' : step === 'token' ? 'token_request_failed' : 'revocation_failed',
-    message: `${what} failed${status !== undefined ? ` (HTTP ${status})` : ''}: the server's answer is not a valid OAuth response`,
+    message: `${what} failed${status !== undefined ? ` (HTTP ${status})` : ''}: the server's answer is not a valid OAuth response${detail}`,
     status,
-    cause: error,
+    ...(error instanceof OperationProcessingError ? {} : { cause: error }),
   });
+}
+
+/**
+ * Whether the token endpoint refused the client itself: `invalid_client` (RFC 6749 §5.2), or
+ * `unauthorized_client`, which FastMCP answers for a client id it does not know.
+ */
+export function isClientRejection(error: unknown): boolean {
+  return (
+    error instanceof McpAuthError &&
+    (error.serverError === 'invalid_client' || error.serverError === 'unauthorized_client')
+  );
 }

@@ -11,7 +11,7 @@ import {
   revocationRequest,
   validateAuthResponse,
 } from 'oauth4webapi';
-import type { AuthorizationServer, Client } from 'oauth4webapi';
+import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
 import { McpAuthError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
 import { assertAcceptableUrl, networkError, oauthRequestOptions } from '../http.js';
@@ -118,7 +118,10 @@ export async function refreshTokens(
   }
 }
 
-/** Revokes one token (RFC 7009). */
+/**
+ * Revokes one token (RFC 7009). Resolves to whether the server needed a public client's empty `client_secret`
+ * (pass that back as `emptySecret` for the next token of the grant, to save a refused request).
+ */
 export async function revokeToken(
   ctx: HttpContext,
   input: {
@@ -126,30 +129,52 @@ export async function revokeToken(
     identity: ClientIdentity;
     token: string;
     hint: 'refresh_token' | 'access_token';
+    emptySecret?: boolean;
   },
-): Promise<void> {
+): Promise<{ emptySecret: boolean }> {
   const { as, identity } = input;
   const endpoint = new URL(as.revocation_endpoint as string);
   assertAcceptableUrl(endpoint, ctx, 'revocation', 'revocation endpoint');
   const client = oauthClient(identity);
-  let response: Response;
+  const send = async (auth: ClientAuth): Promise<void> => {
+    let response: Response;
+    try {
+      response = await revocationRequest(as, client, auth, input.token, {
+        ...oauthRequestOptions(ctx),
+        additionalParameters: { token_type_hint: input.hint },
+      });
+    } catch (error) {
+      throw networkError(error, ctx, 'revocation', endpoint);
+    }
+    try {
+      await processRevocationResponse(response);
+    } catch (error) {
+      throw tokenEndpointFailure(error, 'revocation');
+    }
+  };
+  // FastMCP's revocation endpoint requires a `client_secret` field even from public clients and answers
+  // invalid_request without one; RFC 6749 §2.3.1 reads an empty secret as no secret, so a public client may say so.
+  const emptySecret: ClientAuth = (_as, c, body) => {
+    body.set('client_id', c.client_id);
+    body.set('client_secret', '');
+  };
+  const publicClient = !identity.clientSecret;
+  if (publicClient && input.emptySecret === true) {
+    await send(emptySecret);
+    return { emptySecret: true };
+  }
   try {
-    response = await revocationRequest(
-      as,
-      client,
+    await send(
       clientAuthentication(
         identity,
         as.revocation_endpoint_auth_methods_supported ?? as.token_endpoint_auth_methods_supported,
       ),
-      input.token,
-      { ...oauthRequestOptions(ctx), additionalParameters: { token_type_hint: input.hint } },
     );
+    return { emptySecret: false };
   } catch (error) {
-    throw networkError(error, ctx, 'revocation', endpoint);
-  }
-  try {
-    await processRevocationResponse(response);
-  } catch (error) {
-    throw tokenEndpointFailure(error, 'revocation');
+    if (!publicClient || !(error instanceof McpAuthError) || error.serverError !== 'invalid_request')
+      throw error;
+    await send(emptySecret);
+    return { emptySecret: true };
   }
 }

@@ -2,11 +2,15 @@
  * Conformance client: `npx tsx test/conformance/client.ts <server-url>`.
  *
  * One generic program over the public API only: connect with headless authorization (the suite's authorization
- * server auto-approves), list the tools, call every tool that needs no arguments, exit 0. Any failure exits 1
- * with the error message. It never looks at the scenario name.
+ * server auto-approves), list the tools, call each one with arguments built from its input schema, answer form
+ * elicitations with the schema's defaults, exit 0. Any failure exits 1 with the error message. It never looks at
+ * the scenario name.
  */
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { createAuthedMcpClient, headlessAuthorize, McpAuthError } from '../../src/index.js';
-import type { AuthedMcpClientOptions } from '../../src/index.js';
+import type { AuthedMcpClient, AuthedMcpClientOptions } from '../../src/index.js';
+import { sampleFormContent, sampleToolArguments } from './schema-sample.js';
 
 const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
 
@@ -32,8 +36,12 @@ function credentialsFromContext(raw: string | undefined): AuthedMcpClientOptions
   };
 }
 
-function needsNoArguments(inputSchema: { required?: unknown } | undefined): boolean {
-  return !Array.isArray(inputSchema?.required) || inputSchema.required.length === 0;
+/** A headless user: accepts every form with its defaults; cannot visit a URL, so declines URL elicitations. */
+function answerElicitations(client: AuthedMcpClient): void {
+  client.setRequestHandler(ElicitRequestSchema, async (request): Promise<ElicitResult> => {
+    if (request.params.mode === 'url') return { action: 'decline' };
+    return { action: 'accept', content: sampleFormContent(request.params.requestedSchema) };
+  });
 }
 
 async function main(): Promise<void> {
@@ -45,6 +53,12 @@ async function main(): Promise<void> {
     clientMetadataUrl: CLIENT_METADATA_URL,
     ...(credentials ? { credentials } : {}),
     authorize: headlessAuthorize(),
+    // The suite says which revision to speak; 2026-07-28 selects the stateless lifecycle.
+    ...(process.env['MCP_CONFORMANCE_PROTOCOL_VERSION']
+      ? { protocolVersion: process.env['MCP_CONFORMANCE_PROTOCOL_VERSION'] }
+      : {}),
+    mcpClientOptions: { capabilities: { elicitation: { form: { applyDefaults: true } } } },
+    beforeConnect: answerElicitations,
     onEvent: (event) => {
       if (process.env['MCP_AUTHED_CLIENT_DEBUG'])
         console.error(`[${event.step}] ${event.status}: ${event.message}`);
@@ -53,8 +67,12 @@ async function main(): Promise<void> {
   try {
     const { tools } = await client.listTools();
     for (const tool of tools) {
-      if (!needsNoArguments(tool.inputSchema)) continue;
-      await client.callTool({ name: tool.name, arguments: {} });
+      const args = sampleToolArguments(tool.inputSchema);
+      if (args === undefined) {
+        console.error(`skipping tool ${tool.name}: no value can be built for its required arguments`);
+        continue;
+      }
+      await client.callTool({ name: tool.name, arguments: args });
     }
   } finally {
     await client.close();

@@ -3,11 +3,16 @@
  * `authorization` command (scenarios authorization-server-metadata-endpoint and authorization-code-grant) on the
  * Node 24 binary, completes the authorization step headlessly, and fails on any FAILURE.
  *
- *   tsx test/conformance/run-authorization-server.ts [--variant confidential|public]… [--server-command "<cmd>"]
- *     [--timeout 120000] [--verbose]
+ *   tsx test/conformance/run-authorization-server.ts [--variant confidential|public]… [--spec fastmcp|latest]…
+ *     [--server-command "<cmd>"] [--timeout 120000] [--verbose]
  *
  * Variants: `confidential` registers a `client_secret_post` client and gives the suite its secret; `public`
  * registers a `none` client (PKCE only). Both run by default, each against a fresh server.
+ *
+ * Specs: `fastmcp` runs the mock as FastMCP (the suite warns that CIMD is not advertised; warnings do not fail);
+ * `latest` adds `--spec latest` and then every check must be SUCCESS (a warning fails). Both run by default. In
+ * `latest` mode the confidential variant also gets `--no-advertise-none`: the suite sends no secret at all whenever
+ * the server lists `none` (its `selectTokenAuthMethod`), so a confidential client cannot be tested otherwise.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -32,9 +37,11 @@ import { ensureToolchain } from './toolchain.js';
 import type { Toolchain } from './toolchain.js';
 
 export type ClientVariant = 'confidential' | 'public';
+export type SpecMode = 'fastmcp' | 'latest';
 
 export interface AuthorizationServerRunOptions {
   readonly variants: readonly ClientVariant[];
+  readonly specs: readonly SpecMode[];
   readonly serverCommand: readonly string[];
   readonly timeoutMs: number;
   readonly verbose: boolean;
@@ -45,6 +52,7 @@ export function parseAuthorizationServerArgs(argv: readonly string[]): Authoriza
     args: [...argv],
     options: {
       variant: { type: 'string', multiple: true, default: [] },
+      spec: { type: 'string', multiple: true, default: [] },
       'server-command': { type: 'string' },
       timeout: { type: 'string', default: '120000' },
       verbose: { type: 'boolean', default: false },
@@ -58,10 +66,21 @@ export function parseAuthorizationServerArgs(argv: readonly string[]): Authoriza
       throw new Error(`--variant must be confidential or public, not ${variant}`);
     }
   }
+  const specs = values.spec.length === 0 ? ['fastmcp', 'latest'] : values.spec;
+  for (const spec of specs) {
+    if (spec !== 'fastmcp' && spec !== 'latest')
+      throw new Error(`--spec must be fastmcp or latest, not ${spec}`);
+  }
   const timeoutMs = Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 5_000) throw new Error('--timeout is in ms, ≥ 5000');
   const serverCommand = values['server-command']?.trim().split(/\s+/) ?? DEFAULT_SERVER_COMMAND;
-  return { variants: variants as ClientVariant[], serverCommand, timeoutMs, verbose: values.verbose };
+  return {
+    variants: variants as ClientVariant[],
+    specs: specs as SpecMode[],
+    serverCommand,
+    timeoutMs,
+    verbose: values.verbose,
+  };
 }
 
 /** A port that was free a moment ago (the suite's callback server must listen on a port we register up front). */
@@ -140,9 +159,16 @@ interface VariantResult {
   readonly log: string;
 }
 
+/** Extra arguments for the server in a spec mode (see the module comment for `--no-advertise-none`). */
+export function specServerArgs(spec: SpecMode, variant: ClientVariant): string[] {
+  if (spec === 'fastmcp') return [];
+  return variant === 'confidential' ? ['--spec', 'latest', '--no-advertise-none'] : ['--spec', 'latest'];
+}
+
 async function runVariant(
   toolchain: Toolchain,
   variant: ClientVariant,
+  spec: SpecMode,
   options: AuthorizationServerRunOptions,
 ): Promise<VariantResult> {
   const started = Date.now();
@@ -151,7 +177,10 @@ async function runVariant(
   const outputDir = await makeOutputDir(`authorization-server-${variant}`);
   let server: RunningAuthorizationServer | undefined;
   try {
-    server = await startAuthorizationServer(client, options.serverCommand);
+    server = await startAuthorizationServer(client, [
+      ...options.serverCommand,
+      ...specServerArgs(spec, variant),
+    ]);
     // prettier-ignore
     const args = [
       'authorization', '--url', server.issuer, '--client-id', client.client_id, '--port', String(port),
@@ -209,26 +238,30 @@ export async function runAuthorizationServerConformance(
   const toolchain = await ensureToolchain();
   console.log(
     `conformance authorization-server: ${AUTHORIZATION_SERVER_SCENARIOS.join(', ')}; ` +
-      `variants: ${options.variants.join(', ')}; server: ${options.serverCommand.join(' ')}`,
+      `variants: ${options.variants.join(', ')}; specs: ${options.specs.join(', ')}; ` +
+      `server: ${options.serverCommand.join(' ')}`,
   );
   let counts: CheckCounts = { passed: 0, failed: 0, warnings: 0 };
   const failures: string[] = [];
   const warnings: string[] = [];
   // One variant at a time: each one's suite holds a callback port and drives its own server.
-  for (const variant of options.variants) {
-    const { results, log } = await runVariant(toolchain, variant, options);
-    for (const result of results) {
-      console.log(scenarioLine({ ...result, scenario: `${result.scenario} [${variant} client]` }, '', false));
-      counts = addCounts(counts, countChecks(result.checks));
-      for (const check of collapseChecks(result.checks)) {
-        const line = `  - ${result.scenario}:${check.id} [${variant} client]: ${oneLine(check.errorMessage ?? check.description)}`;
-        if (check.status === 'FAILURE') failures.push(line);
-        if (check.status === 'WARNING') warnings.push(line);
+  for (const spec of options.specs) {
+    for (const variant of options.variants) {
+      const label = `${variant} client, spec ${spec}`;
+      const { results, log } = await runVariant(toolchain, variant, spec, options);
+      for (const result of results) {
+        console.log(scenarioLine({ ...result, scenario: `${result.scenario} [${label}]` }, '', false));
+        counts = addCounts(counts, countChecks(result.checks));
+        for (const check of collapseChecks(result.checks)) {
+          const line = `  - ${result.scenario}:${check.id} [${label}]: ${oneLine(check.errorMessage ?? check.description)}`;
+          if (check.status === 'FAILURE') failures.push(line);
+          // In latest mode every check must be SUCCESS: a warning (e.g. CIMD not advertised) is a failure.
+          if (check.status === 'WARNING') (spec === 'latest' ? failures : warnings).push(line);
+        }
       }
+      const failed = results.some((result) => result.checks.some((check) => check.status === 'FAILURE'));
+      if (options.verbose || failed) console.log(`--- suite output [${label}] ---\n${log}\n--- end ---`);
     }
-    const failed = results.some((result) => result.checks.some((check) => check.status === 'FAILURE'));
-    if (options.verbose || failed)
-      console.log(`--- suite output [${variant} client] ---\n${log}\n--- end ---`);
   }
   if (failures.length > 0) console.log(`\nFailures (${failures.length}):\n${failures.join('\n')}`);
   if (warnings.length > 0)

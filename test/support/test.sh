@@ -20,5 +20,8 @@ npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 step "unit and integration tests"
 npx vitest run
 
+step "browser tests (Playwright, real Chromium)"
+npx playwright test -c test/e2e/playwright.config.ts
+
 step "conformance"
 npx tsx test/conformance/run.ts

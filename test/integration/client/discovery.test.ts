@@ -118,6 +118,26 @@ describe('discover', () => {
     expect(result.resource).toBe('https://mcp.example/mcp');
   });
 
+  it('takes the origin with or without a trailing slash as the 2025-03-26 issuer, and nothing else', async () => {
+    const slash = server({
+      'mcp.example/.well-known/oauth-authorization-server': {
+        issuer: 'https://mcp.example/',
+        authorization_endpoint: 'https://mcp.example/authorize',
+      },
+    });
+    const result = await run(slash.ctx, 'https://mcp.example/mcp');
+    expect(result.issuer).toBe('https://mcp.example/');
+
+    const other = server({
+      'mcp.example/.well-known/oauth-authorization-server': {
+        issuer: 'https://mcp.example/tenant',
+        authorization_endpoint: 'https://mcp.example/authorize',
+      },
+    });
+    const error = await run(other.ctx, 'https://mcp.example/mcp').catch((e: unknown) => e);
+    expect((error as DiscoveryError).code).toBe('issuer_mismatch');
+  });
+
   it('uses /authorize, /token and /register at the origin when there is no metadata at all', async () => {
     const { ctx } = server({});
     const result = await run(ctx, 'https://mcp.example/mcp');

@@ -5,6 +5,7 @@
  */
 import { authorizeCases } from './cases-authorize.js';
 import { consentCases } from './cases-consent.js';
+import { expiryCases } from './cases-expiry.js';
 import { registerRevokeCases } from './cases-register-revoke.js';
 import { robustnessCases } from './cases-robustness.js';
 import { routingCases } from './cases-routing.js';
@@ -19,5 +20,6 @@ export const authServerCases: readonly AuthServerCase[] = [
   ...tokenCases,
   ...registerRevokeCases,
   ...consentCases,
+  ...expiryCases,
   ...robustnessCases,
 ];

@@ -1,11 +1,13 @@
 /** Shared helpers for the mock-server case table: real PKCE, real HTTP requests, exact error checks. */
 import { expect } from 'vitest';
-import type { ClientInformation, MockAuthServerSettings } from '../../../mock-server/index.js';
+import type { ClientInformation, MockAuthServerSettings, MockControl } from '../../../mock-server/index.js';
 
 /** What a runner gives each case: a fetch that reaches the mock, and the base URL the mock was configured with. */
 export interface CaseContext {
   readonly fetch: typeof fetch;
   readonly baseUrl: string;
+  /** The mock's controls, when the runner holds the mock (in process, or served by `listen()`). */
+  readonly control?: MockControl;
 }
 
 export interface AuthServerCase {
@@ -13,6 +15,17 @@ export interface AuthServerCase {
   /** Settings for a mock listening at `baseUrl` (over HTTP the port is only known after listening). */
   readonly settings: (baseUrl: string) => MockAuthServerSettings;
   readonly run: (t: CaseContext) => Promise<void>;
+  /**
+   * The case drives `t.control` (e.g. moves the clock): runners that hold the mock give it a manual clock and its
+   * controls; runners that cannot (the CLI process) skip the case.
+   */
+  readonly usesControl?: true;
+}
+
+/** The mock's controls; fails the case clearly when a runner did not provide them. */
+export function requireControl(t: CaseContext): MockControl {
+  if (t.control === undefined) throw new Error('this case needs mock.control: mark it usesControl');
+  return t.control;
 }
 
 export const CALLBACK = 'http://localhost:3000/callback';

@@ -210,7 +210,7 @@ describe('extra routes', () => {
       {
         extraRoutes: [
           {
-            path: '/mcp',
+            path: '/custom',
             methods: ['GET'],
             handler: async (_request, context) =>
               new Response(context.settings.requiredScopes?.join(' ') ?? ''),
@@ -218,9 +218,9 @@ describe('extra routes', () => {
         ],
       },
     );
-    expect(mock.routes.map((route) => route.path)).toContain('/mcp');
-    const response = await mock.fetch(new Request(`${BASE_URL}/mcp`));
+    expect(mock.routes.map((route) => route.path)).toContain('/custom');
+    const response = await mock.fetch(new Request(`${BASE_URL}/custom`));
     expect(await response.text()).toBe('read');
-    expect((await mock.fetch(new Request(`${BASE_URL}/mcp/`))).status).toBe(307);
+    expect((await mock.fetch(new Request(`${BASE_URL}/custom/`))).status).toBe(307);
   });
 });

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { createMockAuthServer } from '../../../mock-server/index.js';
+import { createManualClock, createMockAuthServer } from '../../../mock-server/index.js';
 import type { MockAuthServer, MockAuthServerSettings } from '../../../mock-server/index.js';
 import { listen } from '../../../mock-server/runtimes/node.js';
 import { authorizeCases } from '../mock-server/cases-authorize.js';
@@ -28,8 +28,11 @@ describe('mock auth server over HTTP (node runtime)', () => {
         return mock.fetch(request);
       });
       try {
-        mock = createMockAuthServer(testCase.settings(server.url));
-        await testCase.run({ fetch, baseUrl: server.url });
+        mock = createMockAuthServer(
+          testCase.settings(server.url),
+          testCase.usesControl ? { clock: createManualClock() } : {},
+        );
+        await testCase.run({ fetch, baseUrl: server.url, control: mock.control });
       } finally {
         await server.close();
       }
@@ -42,6 +45,8 @@ const PLACEHOLDER_BASE = 'http://127.0.0.1:1';
 
 /** A case's settings as a config file for the CLI, or undefined when they depend on the port in other ways. */
 function cliConfig(testCase: AuthServerCase): Omit<MockAuthServerSettings, 'issuerUrl'> | undefined {
+  // The CLI's mock lives in another process: no controls.
+  if (testCase.usesControl) return undefined;
   const { issuerUrl, ...rest } = testCase.settings(PLACEHOLDER_BASE);
   if (issuerUrl !== PLACEHOLDER_BASE || JSON.stringify(rest).includes(PLACEHOLDER_BASE)) return undefined;
   return rest;

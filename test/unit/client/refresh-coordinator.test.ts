@@ -4,7 +4,7 @@ import { AuthStateStore } from '../../../src/storage/auth-state.js';
 import type { StoredGrant } from '../../../src/storage/auth-state.js';
 import { memoryStorage } from '../../../src/storage/storage.js';
 import { isTransientFailure, RefreshCoordinator } from '../../../src/tokens/refresh-coordinator.js';
-import { inProcessLocks, SingleFlight } from '../../../src/tokens/single-flight.js';
+import { inProcessLocks, SingleFlight, webLocks } from '../../../src/tokens/single-flight.js';
 import type { TokenSet } from '../../../src/tokens/token-set.js';
 
 const KEY = 'https://mcp.example/mcp';
@@ -151,5 +151,20 @@ describe('SingleFlight', () => {
     expect(a.status).toBe('rejected');
     expect(b.status).toBe('rejected');
     expect(await flights.run('k', task)).toBe(2);
+  });
+});
+
+describe('webLocks', () => {
+  it('runs each task under a namespaced Web Lock and returns its result', async () => {
+    const names: string[] = [];
+    const manager = {
+      request: async <T>(name: string, callback: () => Promise<T>): Promise<T> => {
+        names.push(name);
+        return callback();
+      },
+    };
+    const locks = webLocks(manager);
+    expect(await locks.withLock('refresh:x', async () => 42)).toBe(42);
+    expect(names).toEqual(['mcp-authed-client:refresh:x']);
   });
 });

@@ -3,7 +3,9 @@ import { listeningUrlIn } from '../../conformance/authorization-server-process.j
 import type { ConformanceCheck } from '../../conformance/results.js';
 import {
   authorizationServerChecks,
+  parseAuthorizationServerArgs,
   preRegisteredClient,
+  specServerArgs,
 } from '../../conformance/run-authorization-server.js';
 
 const ok = (id: string): ConformanceCheck => ({ id, name: id, description: id, status: 'SUCCESS' });
@@ -78,5 +80,23 @@ describe('listeningUrlIn', () => {
       'http://127.0.0.1:39183/',
     );
     expect(listeningUrlIn('starting…')).toBeUndefined();
+  });
+});
+
+describe('spec modes of the authorization-server run', () => {
+  it('runs both modes by default and checks --spec', () => {
+    expect(parseAuthorizationServerArgs([]).specs).toStrictEqual(['fastmcp', 'latest']);
+    expect(parseAuthorizationServerArgs(['--spec', 'latest']).specs).toStrictEqual(['latest']);
+    expect(() => parseAuthorizationServerArgs(['--spec', 'newest'])).toThrow(/--spec/);
+  });
+
+  it('starts the server with --spec latest, keeping none unadvertised for the confidential client', () => {
+    expect(specServerArgs('fastmcp', 'confidential')).toStrictEqual([]);
+    expect(specServerArgs('latest', 'public')).toStrictEqual(['--spec', 'latest']);
+    expect(specServerArgs('latest', 'confidential')).toStrictEqual([
+      '--spec',
+      'latest',
+      '--no-advertise-none',
+    ]);
   });
 });

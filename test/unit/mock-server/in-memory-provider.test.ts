@@ -89,6 +89,7 @@ describe('InMemoryProvider', () => {
       scopes: ['read'],
       expiresAt: clock.now() / 1000 + 3600,
       resource: 'http://localhost:8000/mcp',
+      subject: 'mock-user',
     });
     clock.advance(3600);
     expect(await provider.loadAccessToken(tokens.access_token)).toBeDefined();

@@ -35,6 +35,22 @@ describe('validateSettings', () => {
         consentSeconds: 600,
       },
       maxBodyBytes: 4 * 1024 * 1024,
+      spec: 'fastmcp',
+      beyondFastMcp: {
+        authorizationResponseIss: false,
+        pathAwareMetadata: false,
+        clientIdMetadataDocuments: false,
+        challengeScope: false,
+        audienceBinding: false,
+        codeReplayRevokesGrant: false,
+        refreshTokenReuseRevokesFamily: false,
+        advertisePublicClients: false,
+        mcpCors: false,
+        stepUpChallenge: false,
+      },
+      clientIdMetadataDocumentLimits: { maxBytes: 5120, timeoutMs: 5000, cacheSeconds: 300 },
+      mcp: { elevatedScope: 'admin', maxSessions: 100 },
+      quirks: {},
     });
   });
 

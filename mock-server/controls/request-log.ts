@@ -1,0 +1,171 @@
+/**
+ * The request log tests assert on: what arrived (method, path, query and form parameters) and what was answered,
+ * with every secret replaced by `[redacted]`, bounded to the most recent entries.
+ */
+import type { EndpointName } from './endpoints.js';
+
+/** One answered (or abandoned) request. */
+export interface RequestLogEntry {
+  /** Arrival time on the mock's clock, in milliseconds since the epoch. */
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  /** The logical endpoint, when the path is one of the mock's. */
+  readonly endpoint: EndpointName | undefined;
+  /** Query parameters (a repeated one keeps its last value), secrets redacted. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Form-body parameters (url-encoded or multipart; files as `[file]`), secrets redacted. */
+  readonly form: Readonly<Record<string, string>>;
+  /** The `Authorization` scheme with its credentials redacted, e.g. `Basic [redacted]`. */
+  readonly authorization: string | undefined;
+  /** The status answered; `null` when the request was aborted before an answer. */
+  readonly status: number | null;
+  /** `error` when an injected fault answered, `delay` when one only held the request back. */
+  readonly fault: 'error' | 'delay' | undefined;
+}
+
+/** Parameter names whose values never reach the log. */
+export const REDACTED_PARAMETERS: ReadonlySet<string> = new Set([
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'token',
+  'assertion',
+  'client_assertion',
+  'password',
+  'id_token',
+  'subject_token',
+  'actor_token',
+  'anti_forgery_token',
+]);
+
+export const REDACTED = '[redacted]';
+
+/** Form bodies larger than this are answered as usual but their parameters are not logged. */
+export const LOGGED_BODY_LIMIT = 64 * 1024;
+
+export const DEFAULT_REQUEST_LOG_LIMIT = 1000;
+
+/** Keeps the last `limit` entries. */
+export class RequestLog {
+  readonly #entries: RequestLogEntry[] = [];
+  readonly #limit: number;
+
+  constructor(limit = DEFAULT_REQUEST_LOG_LIMIT) {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new RangeError(`requestLogLimit must be a whole number ≥ 1, got ${String(limit)}`);
+    }
+    this.#limit = limit;
+  }
+
+  add(entry: RequestLogEntry): void {
+    this.#entries.push(Object.freeze(entry));
+    if (this.#entries.length > this.#limit) this.#entries.splice(0, this.#entries.length - this.#limit);
+  }
+
+  /** The entries, oldest first (a copy). */
+  entries(): readonly RequestLogEntry[] {
+    return [...this.#entries];
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+}
+
+/** What the log records of a request before it is answered. */
+export interface RequestDescription {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly form: Readonly<Record<string, string>>;
+  readonly authorization: string | undefined;
+}
+
+/**
+ * Reads what the log needs without disturbing the request: the form body is read from a clone, and only up to
+ * {@link LOGGED_BODY_LIMIT}, so the route still sees (and size-checks) the original body.
+ */
+export async function describeRequest(request: Request): Promise<RequestDescription> {
+  const url = new URL(request.url);
+  const query = redact(Object.fromEntries(url.searchParams));
+  return {
+    method: request.method,
+    path: url.pathname,
+    query,
+    form: await loggedForm(request),
+    authorization: redactAuthorization(request.headers.get('authorization')),
+  };
+}
+
+async function loggedForm(request: Request): Promise<Record<string, string>> {
+  if (request.body === null || request.bodyUsed) return {};
+  const type = request.headers.get('content-type') ?? '';
+  const lower = type.toLowerCase();
+  const urlEncoded = lower.startsWith('application/x-www-form-urlencoded');
+  if (!urlEncoded && !lower.startsWith('multipart/form-data')) return {};
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > LOGGED_BODY_LIMIT) return {};
+  try {
+    // A clone: the route reads (and size-checks) the original.
+    const bytes = await readAtMost(request.clone().body, LOGGED_BODY_LIMIT);
+    if (bytes === undefined) return {};
+    const fields: Record<string, string> = {};
+    if (urlEncoded) {
+      for (const [key, value] of new URLSearchParams(new TextDecoder().decode(bytes))) fields[key] = value;
+    } else {
+      const data = await new Response(bytes as BodyInit, { headers: { 'content-type': type } }).formData();
+      for (const [key, value] of data) fields[key] = typeof value === 'string' ? value : '[file]';
+    }
+    return redact(fields);
+  } catch {
+    // Malformed or broken off: the route answers that; the log just has no parameters.
+    return {};
+  }
+}
+
+/** The whole stream, or undefined once it passes `limit` bytes. */
+async function readAtMost(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array | undefined> {
+  if (stream === null) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      // Not awaited: cancelling one branch of a tee settles only once the other branch is done too.
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Replaces secret values (an empty value stays empty: it tells that the field was sent blank). */
+export function redact(fields: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    result[key] = REDACTED_PARAMETERS.has(key) && value !== '' ? REDACTED : value;
+  }
+  return result;
+}
+
+function redactAuthorization(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  const scheme = header.trim().split(/\s+/, 1)[0] ?? '';
+  return scheme === '' ? REDACTED : `${scheme} ${REDACTED}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Bearer authentication of the MCP endpoint, as FastMCP's `BearerAuthBackend` + `RequireAuthMiddleware`: scheme
+ * case-insensitive, unknown / expired / revoked token → 401, first missing required scope → 403. With
+ * `audienceBinding`, a token bound (RFC 8707) to another resource is refused too.
+ */
+import { nowSeconds } from '../provider/clock.js';
+import type { AccessToken } from '../provider/types.js';
+import { isOwnResource } from '../routes/audience.js';
+import type { RouteContext } from '../routes/router.js';
+import { AUTHENTICATION_REQUIRED, bearerChallenge } from './challenge.js';
+
+/** Something that can tell whether an access token is live: the mock's provider, or a peer mock's. */
+export interface TokenVerifier {
+  readonly issuer: string;
+  loadAccessToken(token: string): Promise<AccessToken | undefined>;
+}
+
+export type BearerResult = { ok: true; token: AccessToken } | { ok: false; response: Response };
+
+/** The token after `Bearer ` (any case), or `undefined`. */
+export function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get('authorization');
+  if (header === null || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  const token = header.slice(7).trim();
+  return token === '' ? undefined : token;
+}
+
+/**
+ * The issuers whose tokens the resource accepts: its protected-resource metadata's `authorization_servers`. When
+ * they name another server (the resource has moved), only that server's tokens count.
+ */
+export function trustedVerifiers(context: RouteContext, peers: readonly TokenVerifier[]): TokenVerifier[] {
+  const { settings, provider } = context;
+  const issuers = settings.quirks.resourceAuthorizationServers ?? [settings.issuerUrl];
+  const own: TokenVerifier = {
+    issuer: settings.issuerUrl,
+    loadAccessToken: (t) => provider.loadAccessToken(t),
+  };
+  // Compared as URLs, so `http://host` and `http://host/` name the same issuer.
+  const same = (a: string, b: string): boolean =>
+    URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
+  return issuers.flatMap((issuer) => {
+    if (same(issuer, settings.issuerUrl)) return [own];
+    return peers.filter((peer) => same(peer.issuer, issuer));
+  });
+}
+
+export async function authenticateBearer(
+  request: Request,
+  context: RouteContext,
+  peers: readonly TokenVerifier[],
+): Promise<BearerResult> {
+  const { settings } = context;
+  const required = settings.requiredScopes ?? [];
+  const unauthorized = (): BearerResult => ({
+    ok: false,
+    response: bearerChallenge(settings, 'invalid_token', AUTHENTICATION_REQUIRED, required),
+  });
+  const token = bearerToken(request);
+  if (token === undefined) return unauthorized();
+  let access: AccessToken | undefined;
+  for (const verifier of trustedVerifiers(context, peers)) {
+    access = await verifier.loadAccessToken(token);
+    if (access !== undefined) break;
+  }
+  if (access === undefined) return unauthorized();
+  if (access.expiresAt !== undefined && access.expiresAt < Math.floor(nowSeconds(context.clock))) {
+    return unauthorized();
+  }
+  if (
+    settings.beyondFastMcp.audienceBinding &&
+    access.resource !== undefined &&
+    !isOwnResource(access.resource, settings)
+  ) {
+    return unauthorized();
+  }
+  const missing = required.find((scope) => !access.scopes.includes(scope));
+  if (missing !== undefined) {
+    return {
+      ok: false,
+      response: bearerChallenge(settings, 'insufficient_scope', `Required scope: ${missing}`, required),
+    };
+  }
+  return { ok: true, token: access };
+}

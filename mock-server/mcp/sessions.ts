@@ -1,0 +1,60 @@
+/**
+ * Live MCP sessions: each one a server transport plus its `McpServer`, bound to the principal (client id) that
+ * created it. Bounded: beyond `maxSessions` the least recently used session is closed.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+
+export interface McpSession {
+  readonly id: string;
+  /** Client id of the token that created the session. */
+  readonly principal: string;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly server: McpServer;
+}
+
+export class McpSessionStore {
+  // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
+  readonly #sessions = new Map<string, McpSession>();
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** The session, when it exists and belongs to `principal` (marks it as used). */
+  get(id: string, principal: string): McpSession | undefined {
+    const session = this.#sessions.get(id);
+    if (session === undefined || session.principal !== principal) return undefined;
+    this.#sessions.delete(id);
+    this.#sessions.set(id, session);
+    return session;
+  }
+
+  /** Adds a session, closing the least recently used ones beyond `limit`. */
+  add(session: McpSession, limit: number): void {
+    this.#sessions.set(session.id, session);
+    while (this.#sessions.size > limit) {
+      const oldest = this.#sessions.keys().next().value;
+      if (oldest === undefined) break;
+      void this.close(oldest);
+    }
+  }
+
+  /** Forgets the session and closes its server (and transport). Unknown ids are ignored. */
+  async close(id: string): Promise<void> {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    this.#sessions.delete(id);
+    await session.server.close().catch(() => undefined);
+  }
+
+  /** Closes every session, e.g. when tokens are revoked wholesale or the mock is reset. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#sessions.keys()].map((id) => this.close(id)));
+  }
+
+  /** Session ids of a principal (for tests and controls). */
+  idsOf(principal: string): string[] {
+    return [...this.#sessions.values()].filter((s) => s.principal === principal).map((s) => s.id);
+  }
+}

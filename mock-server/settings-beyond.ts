@@ -1,0 +1,241 @@
+/**
+ * The mock's settings beyond FastMCP: opt-in behaviour from the RFCs and the current MCP specification, the MCP
+ * endpoint's own switches, and deliberate deviations ("quirks") that imitate servers a client will meet in the wild.
+ * Everything here is off by default, so the default mock still behaves exactly like FastMCP.
+ */
+import { SettingsError } from './settings.js';
+
+/** `fastmcp` (default): FastMCP's behaviour. `latest`: every {@link BeyondFastMcpOptions} switch on by default. */
+export type SpecMode = 'fastmcp' | 'latest';
+
+/**
+ * Behaviour FastMCP lacks, each off by default and on with `spec: 'latest'` (an explicit `false` still wins).
+ */
+export interface BeyondFastMcpOptions {
+  /**
+   * RFC 9207: `iss` on every authorization response (success, error and consent redirects) and
+   * `authorization_response_iss_parameter_supported: true` in the metadata.
+   */
+  authorizationResponseIss?: boolean;
+  /**
+   * RFC 8414 §3 path insertion: for an issuer with a path `/p`, metadata at
+   * `/.well-known/oauth-authorization-server/p`, `/.well-known/openid-configuration/p` and
+   * `/p/.well-known/openid-configuration` (not at the root), and the endpoints served under `/p` where the metadata
+   * says they are. Without a path, `/.well-known/openid-configuration` is served next to the RFC 8414 document.
+   */
+  pathAwareMetadata?: boolean;
+  /**
+   * Client ID Metadata Documents: an `https` URL used as `client_id` is fetched (SSRF rules, size and time limits,
+   * cached) and validated, and `client_id_metadata_document_supported: true` is published.
+   */
+  clientIdMetadataDocuments?: boolean;
+  /** `scope="…"` in the MCP endpoint's `WWW-Authenticate` challenges (the scopes the request needs). */
+  challengeScope?: boolean;
+  /**
+   * RFC 8707 audience binding: a `resource` other than this server's resource URL is refused with `invalid_target`
+   * at `/authorize` and `/token`, and a token bound to another resource is refused at the MCP endpoint. A grant
+   * made without any `resource` is taken as meant for this server (RFC 8707 §2: the default audience).
+   */
+  audienceBinding?: boolean;
+  /** Redeeming an authorization code twice revokes every token issued from it (RFC 6749 §4.1.2). */
+  codeReplayRevokesGrant?: boolean;
+  /** Presenting a rotated-out refresh token revokes the whole token family (OAuth 2.1 §4.3.1). */
+  refreshTokenReuseRevokesFamily?: boolean;
+  /**
+   * `none` in `token_endpoint_auth_methods_supported` (and the revocation list), so public (PKCE-only) clients know
+   * they are welcome; `/revoke` then also accepts a request without the `client_secret` key (FastMCP requires it).
+   */
+  advertisePublicClients?: boolean;
+  /**
+   * CORS on the MCP endpoint for browsers: any origin, preflights allowing `Authorization`, `Mcp-Session-Id`,
+   * `MCP-Protocol-Version`, `Last-Event-ID`, `Content-Type`, `Accept`, and `WWW-Authenticate`, `Mcp-Session-Id`
+   * exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
+   */
+  mcpCors?: boolean;
+  /**
+   * Step-up: calling the elevated tool without its scope answers HTTP 403 `insufficient_scope` with `scope=`
+   * (instead of a tool error), so the client can re-authorize with more scope.
+   */
+  stepUpChallenge?: boolean;
+}
+
+export type BeyondFastMcpFlag = keyof BeyondFastMcpOptions;
+
+export const BEYOND_FASTMCP_FLAGS = [
+  'authorizationResponseIss',
+  'pathAwareMetadata',
+  'clientIdMetadataDocuments',
+  'challengeScope',
+  'audienceBinding',
+  'codeReplayRevokesGrant',
+  'refreshTokenReuseRevokesFamily',
+  'advertisePublicClients',
+  'mcpCors',
+  'stepUpChallenge',
+] as const satisfies readonly BeyondFastMcpFlag[];
+
+/** Limits for fetching Client ID Metadata Documents. */
+export interface ClientIdMetadataDocumentLimits {
+  /** Largest document accepted. Default 5120 bytes. */
+  maxBytes?: number;
+  /** Time limit for one fetch. Default 5000 ms. */
+  timeoutMs?: number;
+  /** How long a fetched document (or a failure) is reused. Default 300 s. */
+  cacheSeconds?: number;
+}
+
+/** The protected MCP endpoint. */
+export interface McpEndpointOptions {
+  /** Scope the built-in `elevated_echo` tool needs on top of the required scopes. Default `admin`. */
+  elevatedScope?: string;
+  /** Most MCP sessions kept at once; the least recently used one is closed beyond it. Default 100. */
+  maxSessions?: number;
+}
+
+/** Deliberate deviations, to test how clients cope with servers that get things wrong (see presets.ts). */
+export interface ServerQuirks {
+  /** Publish this `issuer` in the authorization-server metadata instead of the real one. */
+  metadataIssuer?: string;
+  /**
+   * RFC 9207 faults: `wrong` advertises support and sends a wrong `iss`; `missing` advertises support and sends
+   * none; `unadvertised` sends the right `iss` without advertising it.
+   */
+  iss?: 'wrong' | 'missing' | 'unadvertised';
+  /** Leave `code_challenge_methods_supported` out of the metadata (PKCE is still enforced). */
+  omitS256?: boolean;
+  /** Publish this `resource` in the protected-resource metadata (a resource that is not this server). */
+  resourceMetadataResource?: string;
+  /** No protected-resource metadata at all and no `resource_metadata=` in challenges (a 2025-03-26 server). */
+  omitResourceMetadata?: boolean;
+  /** Never return a refresh token. */
+  omitRefreshToken?: boolean;
+  /**
+   * `authorization_servers` of the protected-resource metadata. When it leaves out this server's issuer, the MCP
+   * endpoint trusts only those issuers' tokens (pass their mocks as `peers`): the resource has moved.
+   */
+  resourceAuthorizationServers?: string[];
+}
+
+export interface ResolvedBeyondSettings {
+  readonly spec: SpecMode;
+  readonly beyondFastMcp: Readonly<Record<BeyondFastMcpFlag, boolean>>;
+  readonly clientIdMetadataDocumentLimits: {
+    readonly maxBytes: number;
+    readonly timeoutMs: number;
+    readonly cacheSeconds: number;
+  };
+  readonly mcp: { readonly elevatedScope: string; readonly maxSessions: number };
+  readonly quirks: Readonly<ServerQuirks>;
+}
+
+export interface BeyondSettingsInput {
+  spec?: SpecMode;
+  beyondFastMcp?: BeyondFastMcpOptions;
+  clientIdMetadataDocumentLimits?: ClientIdMetadataDocumentLimits;
+  mcp?: McpEndpointOptions;
+  quirks?: ServerQuirks;
+}
+
+/** Validates the settings of this module and fills in defaults. Throws {@link SettingsError}. */
+export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyondSettings {
+  const spec = input.spec ?? 'fastmcp';
+  if (spec !== 'fastmcp' && spec !== 'latest') {
+    throw new SettingsError('spec', `must be 'fastmcp' or 'latest', got ${JSON.stringify(spec)}`);
+  }
+  const given = objectOrEmpty('beyondFastMcp', input.beyondFastMcp) as BeyondFastMcpOptions;
+  for (const key of Object.keys(given)) {
+    if (!(BEYOND_FASTMCP_FLAGS as readonly string[]).includes(key)) {
+      throw new SettingsError(
+        `beyondFastMcp.${key}`,
+        `unknown switch (known: ${BEYOND_FASTMCP_FLAGS.join(', ')})`,
+      );
+    }
+  }
+  const beyondFastMcp = Object.fromEntries(
+    BEYOND_FASTMCP_FLAGS.map((flag) => {
+      const value: unknown = given[flag];
+      if (value !== undefined && typeof value !== 'boolean') {
+        throw new SettingsError(`beyondFastMcp.${flag}`, 'must be true or false');
+      }
+      return [flag, value ?? spec === 'latest'];
+    }),
+  ) as Record<BeyondFastMcpFlag, boolean>;
+  const limits = objectOrEmpty('clientIdMetadataDocumentLimits', input.clientIdMetadataDocumentLimits);
+  const mcp = objectOrEmpty('mcp', input.mcp) as McpEndpointOptions;
+  const elevatedScope = mcp.elevatedScope ?? 'admin';
+  if (typeof elevatedScope !== 'string' || elevatedScope === '' || /\s/.test(elevatedScope)) {
+    throw new SettingsError('mcp.elevatedScope', 'must be a non-empty scope without spaces');
+  }
+  return {
+    spec,
+    beyondFastMcp,
+    clientIdMetadataDocumentLimits: {
+      maxBytes: positive('clientIdMetadataDocumentLimits.maxBytes', limits['maxBytes']) ?? 5120,
+      timeoutMs: positive('clientIdMetadataDocumentLimits.timeoutMs', limits['timeoutMs']) ?? 5000,
+      cacheSeconds: positive('clientIdMetadataDocumentLimits.cacheSeconds', limits['cacheSeconds'], 0) ?? 300,
+    },
+    mcp: { elevatedScope, maxSessions: positive('mcp.maxSessions', mcp.maxSessions) ?? 100 },
+    quirks: resolveQuirks(input.quirks),
+  };
+}
+
+function resolveQuirks(value: unknown): ServerQuirks {
+  const quirks = objectOrEmpty('quirks', value) as ServerQuirks;
+  const known = [
+    'metadataIssuer',
+    'iss',
+    'omitS256',
+    'resourceMetadataResource',
+    'omitResourceMetadata',
+    'omitRefreshToken',
+    'resourceAuthorizationServers',
+  ];
+  for (const key of Object.keys(quirks)) {
+    if (!known.includes(key))
+      throw new SettingsError(`quirks.${key}`, `unknown quirk (known: ${known.join(', ')})`);
+  }
+  if (quirks.iss !== undefined && !['wrong', 'missing', 'unadvertised'].includes(quirks.iss)) {
+    throw new SettingsError('quirks.iss', "must be 'wrong', 'missing' or 'unadvertised'");
+  }
+  for (const key of ['metadataIssuer', 'resourceMetadataResource'] as const) {
+    const url = quirks[key];
+    if (url !== undefined && (typeof url !== 'string' || !URL.canParse(url))) {
+      throw new SettingsError(`quirks.${key}`, 'must be an absolute URL');
+    }
+  }
+  for (const key of ['omitS256', 'omitResourceMetadata', 'omitRefreshToken'] as const) {
+    if (quirks[key] !== undefined && typeof quirks[key] !== 'boolean') {
+      throw new SettingsError(`quirks.${key}`, 'must be true or false');
+    }
+  }
+  const servers = quirks.resourceAuthorizationServers;
+  if (servers !== undefined) {
+    if (
+      !Array.isArray(servers) ||
+      servers.length === 0 ||
+      servers.some((s) => typeof s !== 'string' || !URL.canParse(s))
+    ) {
+      throw new SettingsError(
+        'quirks.resourceAuthorizationServers',
+        'must be a non-empty list of issuer URLs',
+      );
+    }
+  }
+  return structuredClone(quirks);
+}
+
+function objectOrEmpty(field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SettingsError(field, 'must be an object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function positive(field: string, value: unknown, minimum = 1): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+    throw new SettingsError(field, `must be a whole number ≥ ${minimum}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
