@@ -49,8 +49,21 @@ export interface MockAuthServerOptions {
    * their issuers (a resource that moved to another authorization server).
    */
   peers?: ReadonlyArray<Pick<MockAuthServer, 'settings' | 'provider'>>;
-  /** How Client ID Metadata Documents are fetched (default: global `fetch`); inject one in tests. */
+  /**
+   * How Client ID Metadata Documents are fetched. Default: the global `fetch`, which works in browsers too — so host
+   * *names* are not resolved before fetching: only the URL as written is checked (IP literals, reserved names), and a
+   * name that resolves to a private address is fetched. In Node, pass `createNodeDocumentFetch()` from
+   * `runtimes/cimd-fetch-node.ts` (the CLI does), which resolves names and refuses private addresses. Inject a fake in
+   * tests.
+   */
   fetchClientIdMetadataDocument?: FetchLike;
+  /**
+   * Called when a request fails inside the mock (a bug, or a custom provider that throws something other than its
+   * error types); the request is still answered with a bare 500. Report it somewhere a developer sees it — but never
+   * log request bodies, query strings or headers: they carry codes, tokens and client secrets. The request's body may
+   * already be consumed. An `onError` that throws is ignored. Default: nothing is reported.
+   */
+  onError?: (error: unknown, request: Request) => void;
 }
 
 export interface MockAuthServer {
@@ -78,7 +91,9 @@ export function createMockAuthServer(
   options: MockAuthServerOptions = {},
 ): MockAuthServer {
   const clock = createAdjustableClock(options.clock ?? systemClock);
-  const provider = options.provider ?? InMemoryProvider.fromSettings(validateSettings(settings), clock);
+  // Validated once here; the first configuration reuses it (later ones validate their own input).
+  let initiallyResolved: ResolvedMockAuthServerSettings | undefined = validateSettings(settings);
+  const provider = options.provider ?? InMemoryProvider.fromSettings(initiallyResolved, clock);
   const mcp = new McpEndpoint({
     ...(options.configureMcpServer === undefined ? {} : { configureMcpServer: options.configureMcpServer }),
     peers: (options.peers ?? []).map((peer) => ({
@@ -94,7 +109,9 @@ export function createMockAuthServer(
   });
   // One configuration per settings value; `mock.control` swaps them whole, so a request sees one consistent set.
   const build = (input: MockAuthServerSettings): ServerConfiguration => {
-    const resolved = validateSettings(input);
+    const resolved =
+      initiallyResolved !== undefined && input === settings ? initiallyResolved : validateSettings(input);
+    initiallyResolved = undefined;
     const context: RouteContext = { settings: resolved, provider, clock, mcp, clientIdMetadata };
     const routes = [...authServerRoutes(resolved), ...(options.extraRoutes ?? [])];
     const route = createRouter(routes);
@@ -105,8 +122,9 @@ export function createMockAuthServer(
       async handle(request: Request): Promise<Response> {
         try {
           return await route(request, context);
-        } catch {
+        } catch (error) {
           // Only a bug in the mock or a failing custom provider gets here; the details stay out of the response.
+          reportInternalError(options.onError, error, request);
           return textResponse('Internal Server Error', 500);
         }
       },
@@ -138,6 +156,18 @@ export function createMockAuthServer(
     fetch: layer.fetch,
     mcp,
   };
+}
+
+function reportInternalError(
+  onError: MockAuthServerOptions['onError'],
+  error: unknown,
+  request: Request,
+): void {
+  try {
+    onError?.(error, request);
+  } catch {
+    // A failing reporter must not turn one failure into another.
+  }
 }
 
 export {
@@ -227,7 +257,7 @@ export {
   resourceMovedTo,
   type MockServerPresetName,
 } from './presets.js';
-export { McpEndpoint, MOCK_MCP_SERVER_INFO, type McpServerConfigurer } from './mcp/endpoint.js';
+export { McpEndpoint, MOCK_MCP_SERVER_INFO, principalOf, type McpServerConfigurer } from './mcp/endpoint.js';
 export type { TokenVerifier } from './mcp/bearer.js';
 export { McpSessionStore, type McpSession } from './mcp/sessions.js';
 export { WHOAMI_TOOL, ECHO_TOOL, ELEVATED_TOOL, type WhoAmI } from './mcp/tools.js';

@@ -31,7 +31,10 @@ export interface AuthedMcpClientOptions {
   scopes?: readonly string[];
   /** Where registrations, tokens and pending requests are kept (default: in memory). */
   storage?: AuthStorage;
-  /** Cross-context locks for refresh (e.g. `webLocks(navigator.locks)`); default: in-process. */
+  /**
+   * Cross-context locks (e.g. `webLocks(navigator.locks)`), so clients sharing `storage` (tabs) refresh, sign in and
+   * sign out one at a time; default: in-process only.
+   */
   locks?: Locks;
   /** Opens the authorization URL and resolves to the callback URL (`headlessAuthorize()` in tests). */
   authorize?: AuthorizationHandler;

@@ -2,6 +2,9 @@
  * Fetches one Client ID Metadata Document within limits: no redirects (a redirect could lead anywhere), a time
  * limit, a size limit enforced while reading, JSON only.
  */
+import { declaredLengthExceeds, readBounded } from '../http/bounded.js';
+import { MAX_JSON_DEPTH, parseJsonBytes } from '../http/json-body.js';
+import { mediaType } from '../http/media-type.js';
 
 export interface DocumentFetchLimits {
   readonly maxBytes: number;
@@ -11,6 +14,14 @@ export interface DocumentFetchLimits {
 export type FetchedDocument = { ok: true; document: unknown } | { ok: false; reason: string };
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Thrown by a {@link FetchLike} that refuses to contact a URL (e.g. its name resolves to a private address); the
+ * message becomes the reason the document was refused, so it must hold no secret.
+ */
+export class DocumentFetchRefusedError extends Error {
+  override readonly name = 'DocumentFetchRefusedError';
+}
 
 export async function fetchClientIdMetadataDocument(
   url: string,
@@ -22,6 +33,7 @@ export async function fetchClientIdMetadataDocument(
   try {
     response = await fetchImpl(url, { redirect: 'error', signal, headers: { accept: 'application/json' } });
   } catch (error) {
+    if (error instanceof DocumentFetchRefusedError) return { ok: false, reason: error.message };
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     return {
       ok: false,
@@ -32,18 +44,20 @@ export async function fetchClientIdMetadataDocument(
     await response.body?.cancel().catch(() => undefined);
     return { ok: false, reason: `answered ${response.status}` };
   }
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(response.headers);
   if (type !== 'application/json' && !type.endsWith('+json')) {
     await response.body?.cancel().catch(() => undefined);
     return { ok: false, reason: `is not JSON (content-type ${JSON.stringify(type)})` };
   }
   const bytes = await readLimited(response, limits.maxBytes, signal);
   if (typeof bytes === 'string') return { ok: false, reason: bytes };
-  try {
-    return { ok: true, document: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
-  } catch {
-    return { ok: false, reason: 'is not valid JSON' };
-  }
+  const parsed = parseJsonBytes(bytes);
+  if (parsed.ok) return { ok: true, document: parsed.value };
+  return {
+    ok: false,
+    reason:
+      parsed.problem === 'too-deep' ? `nests JSON deeper than ${MAX_JSON_DEPTH} levels` : 'is not valid JSON',
+  };
 }
 
 /** The body, or why it was not read in full. */
@@ -52,34 +66,14 @@ async function readLimited(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<Uint8Array | string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
+  const tooLarge = `is larger than ${maxBytes} bytes`;
+  if (declaredLengthExceeds(response.headers, maxBytes)) {
     await response.body?.cancel().catch(() => undefined);
-    return `is larger than ${maxBytes} bytes`;
+    return tooLarge;
   }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return `is larger than ${maxBytes} bytes`;
-      }
-      chunks.push(value);
-    }
+    return (await readBounded(response.body, maxBytes)) ?? tooLarge;
   } catch {
     return signal.aborted ? 'took too long to read' : 'could not be read';
   }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }

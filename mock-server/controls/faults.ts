@@ -7,7 +7,7 @@ import { checkTarget, targets, type EndpointName, type EndpointTarget } from './
 
 /** The error an injected fault answers with: the mock's own JSON error shape. */
 export interface InjectedError {
-  /** HTTP status, 200–599. Default 500. */
+  /** HTTP error status, 400–599 (a fault is an error: to answer normally but late, use `delayNext`). Default 500. */
   status?: number;
   /** OAuth `error` code. Default `server_error`. */
   error?: string;
@@ -122,7 +122,6 @@ export class FaultQueue {
 /** The response an injected error answers with (CORS is added by the caller where the route has it). */
 export function injectedErrorResponse(error: Readonly<InjectedError>): Response {
   const status = error.status ?? 500;
-  if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers: { ...error.headers } });
   return jsonResponse(oauthError(error.error ?? 'server_error', error.errorDescription), status, {
     'Cache-Control': 'no-store',
     ...error.headers,
@@ -151,12 +150,12 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
-
 function checkStatus(status: number | undefined): void {
   if (status === undefined) return;
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new RangeError(`fault: status must be an HTTP status 200–599, got ${String(status)}`);
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    throw new RangeError(
+      `fault: status must be an HTTP error status 400–599, got ${String(status)} (use delayNext to delay a normal answer)`,
+    );
   }
 }
 

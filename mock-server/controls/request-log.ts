@@ -2,6 +2,7 @@
  * The request log tests assert on: what arrived (method, path, query and form parameters) and what was answered,
  * with every secret replaced by `[redacted]`, bounded to the most recent entries.
  */
+import { hasFormBody, readForm } from '../http/body.js';
 import type { EndpointName } from './endpoints.js';
 
 /** One answered (or abandoned) request. */
@@ -101,58 +102,18 @@ export async function describeRequest(request: Request): Promise<RequestDescript
 }
 
 async function loggedForm(request: Request): Promise<Record<string, string>> {
-  if (request.body === null || request.bodyUsed) return {};
-  const type = request.headers.get('content-type') ?? '';
-  const lower = type.toLowerCase();
-  const urlEncoded = lower.startsWith('application/x-www-form-urlencoded');
-  if (!urlEncoded && !lower.startsWith('multipart/form-data')) return {};
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > LOGGED_BODY_LIMIT) return {};
+  if (request.body === null || request.bodyUsed || !hasFormBody(request)) return {};
   try {
-    // A clone: the route reads (and size-checks) the original.
-    const bytes = await readAtMost(request.clone().body, LOGGED_BODY_LIMIT);
-    if (bytes === undefined) return {};
+    // The route's own form reading, on a clone (the route reads and size-checks the original), so the log shows
+    // exactly the parameters the route saw.
+    const form = await readForm(request.clone(), LOGGED_BODY_LIMIT);
     const fields: Record<string, string> = {};
-    if (urlEncoded) {
-      for (const [key, value] of new URLSearchParams(new TextDecoder().decode(bytes))) fields[key] = value;
-    } else {
-      const data = await new Response(bytes as BodyInit, { headers: { 'content-type': type } }).formData();
-      for (const [key, value] of data) fields[key] = typeof value === 'string' ? value : '[file]';
-    }
+    for (const [key, value] of form) fields[key] = typeof value === 'string' ? value : '[file]';
     return redact(fields);
   } catch {
-    // Malformed or broken off: the route answers that; the log just has no parameters.
+    // Too large, malformed or broken off: the route answers that; the log just has no parameters.
     return {};
   }
-}
-
-/** The whole stream, or undefined once it passes `limit` bytes. */
-async function readAtMost(
-  stream: ReadableStream<Uint8Array> | null,
-  limit: number,
-): Promise<Uint8Array | undefined> {
-  if (stream === null) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      // Not awaited: cancelling one branch of a tee settles only once the other branch is done too.
-      reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /** Replaces secret values (an empty value stays empty: it tells that the field was sent blank). */

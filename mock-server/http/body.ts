@@ -1,4 +1,6 @@
 /** Bounded request-body reading and form parsing as Starlette's `request.form()` sees it. */
+import { declaredLengthExceeds, readBounded } from './bounded.js';
+import { mediaType } from './media-type.js';
 
 /** The body was larger than the limit; the route answers 413. */
 export class BodyTooLargeError extends Error {
@@ -18,31 +20,13 @@ export class BodyParseError extends Error {
  * a stream that grows past the limit is cancelled at once.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > limit) {
-    await request.body?.cancel().catch(() => undefined);
+  if (declaredLengthExceeds(request.headers, limit)) {
+    // Not awaited: on a cloned request, cancelling one branch settles only once the other is done.
+    request.body?.cancel().catch(() => undefined);
     throw new BodyTooLargeError(limit);
   }
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readBounded(request.body, limit);
+  if (body === undefined) throw new BodyTooLargeError(limit);
   return body;
 }
 
@@ -58,8 +42,14 @@ export type Form = ReadonlyMap<string, FormValue>;
 
 export const EMPTY_FORM: Form = new Map();
 
-function mediaType(request: Request): string {
-  return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+const FORM_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+]);
+
+/** True when {@link readForm} would parse the body (its media type is a form's). */
+export function hasFormBody(request: Request): boolean {
+  return FORM_MEDIA_TYPES.has(mediaType(request.headers));
 }
 
 /**
@@ -67,7 +57,7 @@ function mediaType(request: Request): string {
  * empty form (so JSON sent to a form endpoint reads as "nothing sent").
  */
 export async function readForm(request: Request, limit: number): Promise<Form> {
-  const type = mediaType(request);
+  const type = mediaType(request.headers);
   const body = await readBody(request, limit);
   if (type === 'application/x-www-form-urlencoded') {
     const text = new TextDecoder('utf-8').decode(body);

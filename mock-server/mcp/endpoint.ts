@@ -1,13 +1,14 @@
 /**
  * The protected MCP endpoint: bearer check, then `@modelcontextprotocol/sdk`'s Streamable HTTP server transport
  * (web-standard flavour, so it runs wherever the mock's fetch handler runs). Stateful: `initialize` opens a session
- * bound to the token's client id; every later request must come from the same client (else 404, as if unknown).
+ * bound to the token's principal (client id and subject); every later request must come from the same principal
+ * (else 404, as if unknown) — another user of the same client cannot use it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { readBody } from '../http/body.js';
+import { readJsonBody } from '../http/json-body.js';
 import type { AccessToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
 import { authenticateBearer, type TokenVerifier } from './bearer.js';
@@ -63,7 +64,7 @@ export class McpEndpoint {
     this.#elevatedScope = settings.mcp.elevatedScope;
     const auth = await authenticateBearer(request, context, this.#peers);
     if (!auth.ok) return auth.response;
-    const principal = auth.token.clientId;
+    const principal = principalOf(auth.token);
     const authInfo = toAuthInfo(auth.token);
     const sessionId = request.headers.get('mcp-session-id') ?? undefined;
 
@@ -74,13 +75,9 @@ export class McpEndpoint {
       return session.transport.handleRequest(request, { authInfo });
     }
 
-    const bytes = await readBody(request, settings.maxBodyBytes);
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      return parseError();
-    }
+    const parsed = await readJsonBody(request, settings.maxBodyBytes);
+    if (!parsed.ok) return parseError();
+    const body = parsed.value;
     const elevated = settings.mcp.elevatedScope;
     if (
       settings.beyondFastMcp.stepUpChallenge &&
@@ -128,6 +125,11 @@ export class McpEndpoint {
     if (transport.sessionId === undefined) await server.close().catch(() => undefined);
     return response;
   }
+}
+
+/** Who a token speaks for: the client and, when the provider names one, the user (subject). */
+export function principalOf(token: Pick<AccessToken, 'clientId' | 'subject'>): string {
+  return JSON.stringify([token.clientId, token.subject ?? null]);
 }
 
 function toAuthInfo(token: AccessToken): AuthInfo {

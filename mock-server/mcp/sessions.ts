@@ -1,5 +1,5 @@
 /**
- * Live MCP sessions: each one a server transport plus its `McpServer`, bound to the principal (client id) that
+ * Live MCP sessions: each one a server transport plus its `McpServer`, bound to the principal (client id and subject, see `principalOf`) that
  * created it. Bounded: beyond `maxSessions` the least recently used session is closed.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -53,7 +53,7 @@ export class McpSessionStore {
     await Promise.all([...this.#sessions.keys()].map((id) => this.close(id)));
   }
 
-  /** Session ids of a principal (for tests and controls). */
+  /** Session ids of a principal, as `principalOf(token)` names it (for tests and controls). */
   idsOf(principal: string): string[] {
     return [...this.#sessions.values()].filter((s) => s.principal === principal).map((s) => s.id);
   }

@@ -160,6 +160,11 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     this.#consentSeconds = options.consentSeconds ?? 600;
   }
 
+  /** How many clients it knows (pre-registered and registered): lets tests check that a refused request stored none. */
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
   async getClient(clientId: string): Promise<ClientInformation | undefined> {
     const client = this.#clients.get(clientId);
     return client === undefined ? undefined : structuredClone(client);

@@ -15,7 +15,7 @@ import { constructRedirectUri, urlError } from '../http/url.js';
 import { AuthorizeError, type AuthorizationErrorCode } from '../provider/errors.js';
 import type { AuthorizationParams } from '../provider/types.js';
 import type { ClientInformation } from '../settings.js';
-import { lookupClient } from '../cimd/lookup.js';
+import { findClient, lookupClient, withRefusal } from '../cimd/lookup.js';
 import { isOwnResource } from './audience.js';
 import { withIssParameter } from './iss.js';
 import { checkScopes, resolveRedirectUri } from './redirect-uri.js';
@@ -105,9 +105,11 @@ export async function authorizeHandler(request: Request, context: RouteContext):
     if (!validated.ok) return await errorResponse(validated.error, validated.description);
     const authRequest = validated.value;
 
-    client = await lookupClient(context, authRequest.clientId);
+    const found = await findClient(context, authRequest.clientId);
+    client = found.client;
     if (client === undefined) {
-      return await errorResponse('invalid_request', `Client ID '${authRequest.clientId}' not found`, false);
+      const description = withRefusal(`Client ID '${authRequest.clientId}' not found`, found.refusal);
+      return await errorResponse('invalid_request', description, false);
     }
 
     const resolved = resolveRedirectUri(client, authRequest.redirectUri);

@@ -7,7 +7,7 @@ import { decodeBase64Utf8, timingSafeEqual } from '../http/crypto.js';
 import { pythonUnquote } from '../http/url.js';
 import { nowSeconds } from '../provider/clock.js';
 import type { ClientInformation } from '../settings.js';
-import { lookupClient } from '../cimd/lookup.js';
+import { findClient, withRefusal } from '../cimd/lookup.js';
 import type { RouteContext } from './router.js';
 
 export type ClientAuthResult = { ok: true; client: ClientInformation } | { ok: false; message: string };
@@ -19,8 +19,8 @@ export async function authenticateClient(
 ): Promise<ClientAuthResult> {
   const clientId = formString(form, 'client_id');
   if (!clientId) return { ok: false, message: 'Missing client_id' };
-  const client = await lookupClient(context, clientId);
-  if (client === undefined) return { ok: false, message: 'Invalid client_id' };
+  const { client, refusal } = await findClient(context, clientId);
+  if (client === undefined) return { ok: false, message: withRefusal('Invalid client_id', refusal) };
 
   let presentedSecret: string | undefined;
   // A client from a custom provider may leave the method out: a secret then means client_secret_post.

@@ -66,10 +66,9 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
   };
   const url = (loc: string, value: unknown, httpOnly: boolean): string | undefined => {
     if (typeof value !== 'string') return fail(loc, 'URL input should be a string or URL');
-    const problem = urlError(value);
-    if (problem !== undefined) return fail(loc, `Input should be a valid URL, ${problem}`);
     const parsed = parseUrl(value);
-    if (parsed === undefined) return fail(loc, 'Input should be a valid URL, relative URL without a base');
+    if (parsed === undefined)
+      return fail(loc, `Input should be a valid URL, ${urlError(value) ?? 'input is empty'}`);
     if (httpOnly && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       return fail(loc, "URL scheme should be 'http' or 'https'");
     }

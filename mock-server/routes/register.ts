@@ -1,5 +1,5 @@
 /** `/register` (RFC 7591), FastMCP's checks and defaults; a non-JSON body is a 400 here (FastMCP answers 500). */
-import { readBody } from '../http/body.js';
+import { readJsonBody } from '../http/json-body.js';
 import { randomHex } from '../http/crypto.js';
 import { jsonResponse, oauthError } from '../http/responses.js';
 import { nowSeconds } from '../provider/clock.js';
@@ -9,23 +9,15 @@ import { validateClientMetadata, type ClientMetadata } from './client-metadata.j
 import type { RouteContext } from './router.js';
 import { stringifyErrors } from './validation.js';
 
-/** Description sent when the body is not JSON. */
-export const INVALID_JSON_DESCRIPTION = 'Request body is not valid JSON';
-
 function registrationError(description: string, error = 'invalid_client_metadata'): Response {
   return jsonResponse(oauthError(error, description), 400);
 }
 
 export async function registerHandler(request: Request, context: RouteContext): Promise<Response> {
   const options = context.settings.clientRegistrationOptions;
-  const bytes = await readBody(request, context.settings.maxBodyBytes);
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return registrationError(INVALID_JSON_DESCRIPTION);
-  }
-  const validated = validateClientMetadata(body);
+  const parsed = await readJsonBody(request, context.settings.maxBodyBytes);
+  if (!parsed.ok) return registrationError(parsed.description);
+  const validated = validateClientMetadata(parsed.value);
   if (!validated.ok) return registrationError(stringifyErrors(validated.errors));
   const metadata = validated.value;
 
@@ -60,6 +52,13 @@ export async function registerHandler(request: Request, context: RouteContext): 
     token_endpoint_auth_method: method,
     scope,
   });
+  // The answer is serialised before anything is stored: a client the response cannot describe is never kept.
+  let answer: string;
+  try {
+    answer = JSON.stringify(client);
+  } catch {
+    return registrationError('Client metadata cannot be stored');
+  }
   try {
     await context.provider.registerClient(client);
   } catch (error) {
@@ -68,7 +67,7 @@ export async function registerHandler(request: Request, context: RouteContext): 
     }
     throw error;
   }
-  return jsonResponse(client, 201);
+  return new Response(answer, { status: 201, headers: { 'content-type': 'application/json' } });
 }
 
 interface IssuedFields {

@@ -149,7 +149,10 @@ async function exchangeCode(
   if (settings.beyondFastMcp.audienceBinding && request.resource !== undefined) {
     const problem = targetProblem(request.resource, code.resource, context);
     if (problem !== undefined) return tokenError('invalid_target', problem);
-    code.resource ??= request.resource;
+    // A code issued without a resource is bound at redemption; the provider's own object stays untouched.
+    if (code.resource === undefined) {
+      return provider.exchangeAuthorizationCode(client, { ...code, resource: request.resource });
+    }
   }
   return provider.exchangeAuthorizationCode(client, code);
 }

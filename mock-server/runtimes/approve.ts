@@ -21,7 +21,7 @@ export class ApproveError extends Error {
   override readonly name = 'ApproveError';
   constructor(
     message: string,
-    /** The mock's HTTP status. */
+    /** The mock's HTTP status; 0 when the mock was never asked (the URL was unusable). */
     readonly status: number,
     /** OAuth `error` of a JSON error body, if there was one. */
     readonly error: string | undefined,
@@ -38,7 +38,8 @@ const MAX_HOPS = 5;
  * Sends `authorizationUrl` to `mock.fetch`, follows its redirects within the mock (submitting the consent page with
  * `options.decision` when there is one) and returns the first URL outside the mock: the redirect URI with the
  * authorization response. Error responses that the mock redirects (e.g. `invalid_scope`) come back the same way,
- * as a real browser would land on them. Throws {@link ApproveError} when the mock answers without a redirect.
+ * as a real browser would land on them. Throws {@link ApproveError} when the mock answers without a redirect, or
+ * when `authorizationUrl` is not an absolute URL.
  */
 export async function approve(
   mock: MockAuthServerLike,
@@ -46,6 +47,10 @@ export async function approve(
   options: ApproveOptions = {},
 ): Promise<string> {
   const decision = options.decision ?? 'approve';
+  if (!URL.canParse(authorizationUrl)) {
+    // The URL itself stays out of the message: it is the caller's, and may carry more than it should.
+    throw new ApproveError('approve: the authorization URL is not an absolute URL', 0, undefined, undefined);
+  }
   let url = new URL(authorizationUrl);
   let response = await mock.fetch(new Request(url, { redirect: 'manual' }));
   for (let hop = 0; hop < MAX_HOPS; hop++) {

@@ -9,11 +9,13 @@ import type { MockAuthServerSettings } from '../settings.js';
 import { CLI_HELP, CLI_NAME, CliUsageError, parseCliArgs } from './cli-options.js';
 import {
   completeSettings,
+  internalErrorLine,
   listeningLine,
   mergeSettings,
   parseConfigFile,
   resolveAddress,
 } from './cli-settings.js';
+import { createNodeDocumentFetch } from './cimd-fetch-node.js';
 import { listen } from './node.js';
 import type { FetchHandler } from './node.js';
 
@@ -66,7 +68,12 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   try {
     const settings = completeSettings(plan.settings, { host: plan.address.host, port: server.port });
-    const mock = createMockAuthServer(settings);
+    // Node can resolve names, so CIMD fetches refuse names that resolve to private addresses (the in-process
+    // default only checks what the URL says).
+    const mock = createMockAuthServer(settings, {
+      fetchClientIdMetadataDocument: createNodeDocumentFetch(),
+      onError: (error, request) => io.stderr(`${internalErrorLine(error, request)}\n`),
+    });
     if (plan.preset !== undefined) mock.control.usePreset(plan.preset);
     handler = (request) => mock.fetch(request);
     io.stdout(`${listeningLine(server.url, mock.settings.issuerUrl)}\n`);

@@ -163,3 +163,13 @@ export function parseListeningLine(line: string): { url: string; issuer: string 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The stderr line for a request the mock failed on: method, path (never the query: it may hold a code or state) and
+ * the error's message.
+ */
+export function internalErrorLine(error: unknown, request: Pick<Request, 'method' | 'url'>): string {
+  const path = URL.canParse(request.url) ? new URL(request.url).pathname : '?';
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `${CLI_NAME}: internal error answering ${request.method} ${path}: ${message}`;
+}

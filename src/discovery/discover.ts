@@ -69,9 +69,11 @@ export async function discover(
     events.emit({
       step: 'discovery',
       status: 'succeeded',
-      message: metadata
-        ? 'no protected-resource metadata: using the MCP server origin as authorization server (2025-03-26)'
-        : 'no metadata at all: using /authorize, /token and /register at the MCP server origin (2025-03-26)',
+      message: `${
+        metadata
+          ? 'no protected-resource metadata: using the MCP server origin as authorization server (2025-03-26)'
+          : 'no metadata at all: using /authorize, /token and /register at the MCP server origin (2025-03-26)'
+      }${hint}`,
       detail: { issuer, legacy: true },
     });
     return {

@@ -66,6 +66,8 @@ export async function resolveClientIdentity(
   input: IdentityInput,
 ): Promise<ClientIdentity> {
   const { issuer, authorizationServer: as } = input;
+  // Read before the type guard below narrows it: credentials bound to another issuer are worth naming in an error.
+  const given: PreRegisteredClient | undefined = input.preRegistered;
   if (preRegisteredAppliesTo(input.preRegistered, issuer, input.preRegisteredBoundIssuer)) {
     const identity: ClientIdentity = {
       issuer,
@@ -105,11 +107,16 @@ export async function resolveClientIdentity(
   }
 
   if (typeof as.registration_endpoint !== 'string') {
+    const boundElsewhere = given?.issuer ?? input.preRegisteredBoundIssuer;
     throw new ClientRegistrationError({
       code: 'client_id_required',
       message: `the authorization server ${issuer} supports neither dynamic client registration nor client ID metadata documents${
         input.clientMetadataUrl ? '' : ' (or no clientMetadataUrl was given)'
-      }: register a client with it and pass credentials: { clientId, clientSecret?, issuer }`,
+      }: register a client with it and pass credentials: { clientId, clientSecret?, issuer }${
+        given && boundElsewhere !== undefined
+          ? ` (the credentials given are for issuer "${boundElsewhere}", which is not "${issuer}" character for character)`
+          : ''
+      }`,
     });
   }
   const identity = await register(ctx, events, input);

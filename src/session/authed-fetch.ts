@@ -35,11 +35,16 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
     if (target.origin !== mcpUrl.origin) return options.fetch(input, init);
     const request = await toReplayable(input, init);
 
+    // Each await below may outlive the caller (the SDK aborts a closed client's requests): a request whose signal
+    // fired must neither go out nor start a refresh or authorization, as `fetch` itself would refuse it.
+    const signal = request.init.signal ?? undefined;
     let authorizations = 0;
     let refreshed = false;
     let reauthorizedAfter401 = false;
     for (;;) {
+      signal?.throwIfAborted();
       const token = await authorizer.accessToken();
+      signal?.throwIfAborted();
       const headers = new Headers(request.init.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
       else headers.delete('authorization');
@@ -51,6 +56,7 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
 
       if (response.status === 401) {
         await response.body?.cancel().catch(() => undefined);
+        signal?.throwIfAborted();
         if (token && !refreshed) {
           refreshed = true;
           if (await authorizer.refreshAfterUnauthorized(token)) continue;
@@ -85,6 +91,7 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       // 403: only insufficient_scope is ours to fix; anything else goes back to the caller as is.
       if (challenge?.error !== 'insufficient_scope') return response;
       await response.body?.cancel().catch(() => undefined);
+      signal?.throwIfAborted();
       if (authorizations >= maxAuthorizations) {
         throw new SessionAuthError({
           step: 'step-up',

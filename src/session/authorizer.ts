@@ -24,7 +24,7 @@ import {
   resolveClientIdentity,
 } from '../identity/resolve.js';
 import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
-import { isTransientFailure, RefreshCoordinator } from '../tokens/refresh-coordinator.js';
+import { isTransientFailure, RefreshCoordinator, refreshLockName } from '../tokens/refresh-coordinator.js';
 import { SingleFlight } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
 import { revokeGrantTokens } from '../tokens/revoke-grant.js';
@@ -113,27 +113,41 @@ export class Authorizer {
     }
   }
 
-  /** Runs one authorization (shared by concurrent callers; skipped when someone else already got a new token). */
+  /**
+   * Runs one authorization (shared by concurrent callers; skipped when someone else already got a new token). The
+   * named lock extends this to other clients sharing the storage and locks (tabs opened together sign in once).
+   */
   authorize(request: AuthorizeRequest): Promise<void> {
-    return this.#authorizations.run('authorize', async () => {
-      const grant = await this.#config.store.loadGrant(this.#key);
-      if (
-        grant &&
-        request.presentedAccessToken !== undefined &&
-        grant.tokens.accessToken !== request.presentedAccessToken
-      ) {
-        return;
-      }
-      if (grant && request.presentedAccessToken === undefined && !request.stepUp) {
-        // The request went out before any token existed and a token has appeared since.
-        return;
-      }
-      await this.#runAuthorization(request, grant);
-    });
+    return this.#authorizations.run('authorize', () =>
+      this.#config.locks.withLock(`authorize:${this.#key}`, () => this.#authorizeOnce(request)),
+    );
   }
 
-  /** Revokes the refresh token, then the access token, then forgets the grant. */
-  async signOut(): Promise<void> {
+  async #authorizeOnce(request: AuthorizeRequest): Promise<void> {
+    const grant = await this.#config.store.loadGrant(this.#key);
+    if (
+      grant &&
+      request.presentedAccessToken !== undefined &&
+      grant.tokens.accessToken !== request.presentedAccessToken
+    ) {
+      return;
+    }
+    if (grant && request.presentedAccessToken === undefined && !request.stepUp) {
+      // The request went out before any token existed and a token has appeared since.
+      return;
+    }
+    await this.#runAuthorization(request, grant);
+  }
+
+  /**
+   * Revokes the refresh token, then the access token, then forgets the grant. Holds the grant's refresh lock, so
+   * a refresh in flight finishes first and its new tokens are the ones revoked (not left alive and forgotten).
+   */
+  signOut(): Promise<void> {
+    return this.#config.locks.withLock(refreshLockName(this.#key), () => this.#signOut());
+  }
+
+  async #signOut(): Promise<void> {
     const { store, events } = this.#config;
     const grant = await store.loadGrant(this.#key);
     if (!grant) {
@@ -162,13 +176,17 @@ export class Authorizer {
     if (failure !== undefined) throw failure;
   }
 
-  async #refreshGrant(presented: string): Promise<StoredGrant | undefined> {
+  /**
+   * Refreshes through the coordinator. Events are emitted by the one caller that actually sends the request, so
+   * fifty callers sharing a refresh produce one started/succeeded pair, not fifty.
+   */
+  #refreshGrant(presented: string): Promise<StoredGrant | undefined> {
     const { events } = this.#config;
-    events.emit({ step: 'refresh', status: 'started', message: 'refreshing the access token' });
-    try {
-      const grant = await this.#refresh.refresh(this.#key, presented, async (current) => {
+    return this.#refresh.refresh(this.#key, presented, async (current) => {
+      let identity: ClientIdentity | undefined;
+      try {
         const as = await this.#authorizationServerFor(current.issuer);
-        const identity = await this.#existingIdentity(current);
+        identity = await this.#existingIdentity(current);
         if (!as || !identity) {
           throw new McpAuthError({
             code: 'refresh_failed',
@@ -177,28 +195,36 @@ export class Authorizer {
               'the client identity or authorization server of the stored grant is unknown: sign in again',
           });
         }
-        try {
-          return await refreshTokens(this.#config.ctx, {
-            as,
-            identity,
-            tokens: current.tokens,
-            resource: current.resource,
-          });
-        } catch (error) {
-          await this.#forgetRefusedRegistration(identity, error);
-          throw error;
-        }
-      });
-      events.emit({
-        step: 'refresh',
-        status: grant ? 'succeeded' : 'skipped',
-        message: grant ? 'access token refreshed' : 'no refresh possible',
-      });
-      return grant;
-    } catch (error) {
-      events.emit(failureEvent('refresh', error));
-      throw error;
-    }
+        events.emit({
+          step: 'refresh',
+          status: 'started',
+          message: 'refreshing the access token',
+          ...(typeof as.token_endpoint === 'string'
+            ? { request: { method: 'POST', url: redactUrl(as.token_endpoint) } }
+            : {}),
+        });
+        const tokens = await refreshTokens(this.#config.ctx, {
+          as,
+          identity,
+          tokens: current.tokens,
+          resource: current.resource,
+        });
+        events.emit({
+          step: 'refresh',
+          status: 'succeeded',
+          message: 'access token refreshed',
+          detail: {
+            refresh_token_rotated: tokens.refreshToken !== current.tokens.refreshToken,
+            ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
+          },
+        });
+        return tokens;
+      } catch (error) {
+        if (identity) await this.#forgetRefusedRegistration(identity, error);
+        events.emit(failureEvent('refresh', error));
+        throw error;
+      }
+    });
   }
 
   async #runAuthorization(request: AuthorizeRequest, grant: StoredGrant | undefined): Promise<void> {

@@ -16,7 +16,12 @@ import { memoryStorage } from '../storage/storage.js';
 import { inProcessLocks } from '../tokens/single-flight.js';
 import { createAuthedFetch } from './authed-fetch.js';
 import { Authorizer } from './authorizer.js';
-import { STATELESS_PROTOCOL_VERSIONS, StatelessTransport, withMethodHeaders } from './stateless-transport.js';
+import {
+  STATELESS_PROTOCOL_VERSIONS,
+  StatelessTransport,
+  withMethodHeaders,
+  withVersionRetry,
+} from './stateless-transport.js';
 
 /** A connected MCP client (the SDK `Client` API) with sign-out and the flow event stream. */
 export class AuthedMcpClient extends Client {
@@ -106,7 +111,7 @@ export async function createAuthedMcpClient(
   const stateless =
     options.protocolVersion !== undefined && STATELESS_PROTOCOL_VERSIONS.includes(options.protocolVersion);
   const http = new StreamableHTTPClientTransport(mcpUrl, {
-    fetch: stateless ? withMethodHeaders(authedFetch) : authedFetch,
+    fetch: stateless ? withVersionRetry(withMethodHeaders(authedFetch)) : authedFetch,
   });
   const transport =
     stateless && options.protocolVersion ? new StatelessTransport(http, options.protocolVersion) : http;

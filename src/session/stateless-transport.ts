@@ -144,3 +144,45 @@ export function withMethodHeaders(base: FetchLike): FetchLike {
     return base(input, { ...init, headers });
   };
 }
+
+/** JSON-RPC error of a server that does not accept the request's protocol revision (2026-07-28). */
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/**
+ * When the server refuses a request's revision (`UnsupportedProtocolVersion`, HTTP 400) and lists one this client
+ * speaks, sends the request again once at that revision (header and `_meta` alike). Anything else is returned as is.
+ */
+export function withVersionRetry(base: FetchLike): FetchLike {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (response.status !== 400 || typeof init?.body !== 'string') return response;
+    const answer = asObject(
+      await response
+        .clone()
+        .json()
+        .catch(() => undefined),
+    );
+    const error = asObject(answer?.['error']);
+    if (error?.['code'] !== UNSUPPORTED_PROTOCOL_VERSION) return response;
+    const supported = asObject(error['data'])?.['supported'];
+    const version = Array.isArray(supported)
+      ? STATELESS_PROTOCOL_VERSIONS.find((candidate) => supported.includes(candidate))
+      : undefined;
+    let message: JsonObject | undefined;
+    try {
+      message = asObject(JSON.parse(init.body));
+    } catch {
+      message = undefined;
+    }
+    if (version === undefined || message === undefined) return response;
+    await response.body?.cancel().catch(() => undefined);
+    const params = asObject(message['params']) ?? {};
+    const retried = {
+      ...message,
+      params: { ...params, _meta: { ...asObject(params['_meta']), [META_VERSION]: version } },
+    };
+    const headers = new Headers(init.headers);
+    headers.set('mcp-protocol-version', version);
+    return base(input, { ...init, headers, body: JSON.stringify(retried) });
+  };
+}

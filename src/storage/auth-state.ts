@@ -39,8 +39,9 @@ export class AuthStateStore {
     this.#storage = storage;
   }
 
-  loadClient(issuer: string): Promise<ClientIdentity | undefined> {
-    return this.#read<ClientIdentity>(`client/${issuer}`);
+  async loadClient(issuer: string): Promise<ClientIdentity | undefined> {
+    const client = await this.#read<ClientIdentity>(`client/${issuer}`);
+    return isClientIdentity(client) ? client : undefined;
   }
 
   saveClient(identity: ClientIdentity): Promise<void> {
@@ -51,8 +52,9 @@ export class AuthStateStore {
     return this.#storage.delete(`${PREFIX}client/${issuer}`);
   }
 
-  loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
-    return this.#read<StoredGrant>(`grant/${mcpUrl}`);
+  async loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
+    const grant = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
+    return isStoredGrant(grant) ? grant : undefined;
   }
 
   saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
@@ -71,7 +73,9 @@ export class AuthStateStore {
   async takePending(state: string): Promise<PendingAuthorization | undefined> {
     const pending = await this.#read<PendingAuthorization>(`pending/${state}`);
     await this.#storage.delete(`${PREFIX}pending/${state}`);
-    return pending;
+    return isObject(pending) && typeof pending['codeVerifier'] === 'string'
+      ? (pending as unknown as PendingAuthorization)
+      : undefined;
   }
 
   async #read<T>(key: string): Promise<T | undefined> {
@@ -88,4 +92,30 @@ export class AuthStateStore {
   #write(key: string, value: unknown): Promise<void> {
     return this.#storage.set(`${PREFIX}${key}`, JSON.stringify(value));
   }
+}
+
+// Storage is outside this package's control (another version, another tab, a user's devtools): entries of the
+// wrong shape are treated as absent rather than crashing the client.
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+function isClientIdentity(value: unknown): value is ClientIdentity {
+  return isObject(value) && isString(value['issuer']) && isString(value['clientId']);
+}
+
+function isStoredGrant(value: unknown): value is StoredGrant {
+  if (!isObject(value) || !isString(value['issuer']) || !isString(value['clientId'])) return false;
+  if (!isString(value['resource']) || !Array.isArray(value['requestedScopes'])) return false;
+  const tokens = value['tokens'];
+  return (
+    isObject(tokens) &&
+    isString(tokens['accessToken']) &&
+    Array.isArray(tokens['scopes']) &&
+    (tokens['refreshToken'] === undefined || isString(tokens['refreshToken'])) &&
+    (tokens['expiresAt'] === undefined || typeof tokens['expiresAt'] === 'number')
+  );
 }

@@ -10,6 +10,11 @@ import { SingleFlight } from './single-flight.js';
 import type { Locks } from './single-flight.js';
 import type { TokenSet } from './token-set.js';
 
+/** The lock that serialises everything that replaces or removes the tokens of a grant. */
+export function refreshLockName(key: string): string {
+  return `refresh:${key}`;
+}
+
 /** Performs the refresh request for a grant. */
 export type RefreshRequest = (grant: StoredGrant) => Promise<TokenSet>;
 
@@ -34,7 +39,7 @@ export class RefreshCoordinator {
     request: RefreshRequest,
   ): Promise<StoredGrant | undefined> {
     return this.#flights.run(key, () =>
-      this.#locks.withLock(`refresh:${key}`, async () => {
+      this.#locks.withLock(refreshLockName(key), async () => {
         const grant = await this.#store.loadGrant(key);
         if (!grant) return undefined;
         if (grant.tokens.accessToken !== presentedAccessToken) return grant;

@@ -27,6 +27,17 @@ describe('several clients sharing one grant (browser tabs)', () => {
     await Promise.all([tabA.close(), tabB.close()]);
   });
 
+  it('sign in once when opened together with shared storage and locks', async () => {
+    const world = createMockWorld();
+    const storage = memoryStorage();
+    const locks = inProcessLocks();
+    const tabs = await Promise.all([world.connect({ storage, locks }), world.connect({ storage, locks })]);
+    expect(world.requestsTo('authorize')).toHaveLength(1);
+    expect(world.requestsTo('register')).toHaveLength(1);
+    await Promise.all(tabs.map((tab) => tab.listTools()));
+    await Promise.all(tabs.map((tab) => tab.close()));
+  });
+
   it('never lets a losing refresh (invalid_grant after rotation) wipe the winner’s grant', async () => {
     const world = createMockWorld();
     const storage = memoryStorage();
@@ -48,6 +59,32 @@ describe('several clients sharing one grant (browser tabs)', () => {
     expect(world.requestsTo('authorize')).toEqual([]);
     expect(world.requestsTo('token')).toEqual([]);
     await Promise.all([tabA.close(), tabB.close(), tabC.close()]);
+  });
+});
+
+describe('a closed client', () => {
+  it('sends nothing more: no late stream request, no refresh racing the clients still open', async () => {
+    const world = createMockWorld();
+    const storage = memoryStorage();
+    const sentByFirst: string[] = [];
+    let closed = false;
+    const first = await world.connect({
+      storage,
+      fetch: (input, init) => {
+        if (closed) sentByFirst.push(`${new Request(input, init).method} ${new Request(input, init).url}`);
+        return world.fetch(input, init);
+      },
+    });
+    closed = true;
+    await first.close();
+    world.mock.control.expireAllTokens('access');
+    world.mock.control.clearRequests();
+
+    const second = await world.connect({ storage });
+    await second.listTools();
+    expect(sentByFirst).toEqual([]);
+    expect(world.grants('refresh_token').map((entry) => entry.status)).toEqual([200]);
+    await second.close();
   });
 });
 
@@ -74,6 +111,46 @@ describe('concurrent step-up', () => {
 });
 
 describe('authorization server failures', () => {
+  it('signing out during a refresh revokes the refreshed tokens too', async () => {
+    const world = createMockWorld();
+    let refreshStarted!: () => void;
+    const started = new Promise<void>((resolve) => (refreshStarted = resolve));
+    let releaseRefresh!: () => void;
+    const held = new Promise<void>((resolve) => (releaseRefresh = resolve));
+    const fetch: typeof world.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const isRefresh =
+        request.url.endsWith('/token') && (await request.clone().text()).includes('grant_type=refresh_token');
+      const response = await world.fetch(request);
+      if (isRefresh) {
+        // The server has rotated the tokens; the client has not stored them yet.
+        refreshStarted();
+        await held;
+      }
+      return response;
+    };
+    const client = await world.connect({ fetch });
+    world.mock.control.expireAllTokens('access');
+
+    const call = client.listTools();
+    await started;
+    const signOut = client.signOut();
+    releaseRefresh();
+    await Promise.allSettled([call, signOut]);
+
+    const refreshed = world.tokenResponses.find((r) => r.grantType === 'refresh_token')?.body ?? {};
+    expect(typeof refreshed['access_token']).toBe('string');
+    expect(await world.mock.provider.loadAccessToken(String(refreshed['access_token']))).toBeUndefined();
+    const registered = await world.mock.provider.getClient(
+      String(world.grants('refresh_token')[0]?.form['client_id']),
+    );
+    expect(registered).toBeDefined();
+    if (registered) {
+      const refreshToken = String(refreshed['refresh_token']);
+      expect(await world.mock.provider.loadRefreshToken(registered, refreshToken)).toBeUndefined();
+    }
+  });
+
   it('still revokes the access token and clears storage when revoking the refresh token fails', async () => {
     const world = createMockWorld();
     const storage = memoryStorage();

@@ -4,7 +4,7 @@
  * hooks for server-initiated requests.
  */
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { approve, createMockAuthServer } from '../../../mock-server/index.js';
 import { resourceMovedTo } from '../../../mock-server/presets.js';
 import {
@@ -70,6 +70,18 @@ describe('client identity', () => {
       ['access_token', 200],
     ]);
     expect(world.requestsTo('revoke')[1]?.form['client_secret']).toBe('');
+  });
+
+  it('says why credentials bound to another issuer string are not used', async () => {
+    const world = createMockWorld({ clients: [{ ...PRE_REGISTERED, redirect_uris: [REDIRECT_URI] }] });
+    world.mock.control.usePreset('pre-registration-only');
+    const error = await failure(
+      // FastMCP publishes its issuer with a trailing slash; bindings compare exactly.
+      world.connect({ credentials: { clientId: 'pre:registered', issuer: 'http://localhost:8000' } }),
+    );
+    expect(error.code).toBe('client_id_required');
+    expect(error.message).toContain('"http://localhost:8000", which is not "http://localhost:8000/"');
+    expect(world.requestsTo('authorize')).toEqual([]);
   });
 
   it('keeps a wrong client secret out of the error and the events', async () => {
@@ -276,6 +288,26 @@ describe('tokens without refresh, step-up limits', () => {
     await client.close();
   });
 
+  it('refreshes 5-second tokens ahead of expiry, but not on every request', async () => {
+    const world = createMockWorld();
+    world.mock.control.usePreset('short-lived-tokens');
+    const client = await world.connect();
+    await client.listTools();
+    await client.listTools();
+    expect(world.grants('refresh_token')).toEqual([]);
+    // Past half the lifetime (the margin never exceeds it), still before expiry.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_000 });
+    try {
+      await client.listTools();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(world.grants('refresh_token').map((entry) => entry.status)).toEqual([200]);
+    // The only 401 is the very first, unauthenticated request: no expired token was ever sent.
+    expect(world.requestsTo('mcp').filter((entry) => entry.status === 401)).toHaveLength(1);
+    await client.close();
+  });
+
   it('surfaces a step-up the authorization server refuses as a typed error with its code', async () => {
     const world = createMockWorld({
       requiredScopes: ['read'],
@@ -392,6 +424,13 @@ describe('server-initiated requests and cancellation', () => {
       })
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe('handlers unavailable');
+    expect(world.mock.control.requests()).toEqual([]);
+  });
+
+  it('sends nothing when the application signal is already aborted', async () => {
+    const world = createMockWorld();
+    const error = await failure(world.connect({ signal: AbortSignal.abort() }));
+    expect(error.code).toBe('aborted');
     expect(world.mock.control.requests()).toEqual([]);
   });
 

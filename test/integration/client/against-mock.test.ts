@@ -98,7 +98,8 @@ describe.each(['fastmcp', 'latest'] as const)('createAuthedMcpClient against the
 
   it('sends exactly one refresh request for 50 concurrent calls on an expired access token', async () => {
     const world = createMockWorld({ tokenLifetimes: { accessTokenSeconds: 300 } });
-    const client = await world.connect();
+    const events: FlowEvent[] = [];
+    const client = await world.connect({ onEvent: (event) => events.push(event) });
     world.mock.control.clearRequests();
     moveClockBy(600);
 
@@ -113,6 +114,8 @@ describe.each(['fastmcp', 'latest'] as const)('createAuthedMcpClient against the
     expect(world.requestsTo('token')).toHaveLength(1);
     expect(world.grants('refresh_token')).toHaveLength(1);
     expect(world.requestsTo('authorize')).toEqual([]);
+    // One refresh, told once: a UI drawing the flow sees one step, not fifty.
+    expect(events.filter((e) => e.step === 'refresh').map((e) => e.status)).toEqual(['started', 'succeeded']);
     await client.close();
   });
 

@@ -138,6 +138,15 @@ describe('discover', () => {
     expect((error as DiscoveryError).code).toBe('issuer_mismatch');
   });
 
+  it('says the challenge header may be hidden by CORS when it falls back without one', async () => {
+    const { ctx } = server({});
+    const events = createEventStream();
+    const messages: string[] = [];
+    events.subscribe((event) => messages.push(event.message));
+    await discover(ctx, events, { mcpUrl: new URL('https://mcp.example/mcp'), challengeHeaderMissing: true });
+    expect(messages.at(-1)).toContain('Access-Control-Expose-Headers');
+  });
+
   it('uses /authorize, /token and /register at the origin when there is no metadata at all', async () => {
     const { ctx } = server({});
     const result = await run(ctx, 'https://mcp.example/mcp');

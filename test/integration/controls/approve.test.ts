@@ -77,6 +77,20 @@ describe('approve (in process)', () => {
     });
   });
 
+  it('throws ApproveError (not a bare TypeError) for a URL that is not absolute, without asking the mock', async () => {
+    const { mock } = inProcess();
+    mock.control.clearRequests();
+    for (const url of ['not a url', '/authorize?client_id=x', '']) {
+      const attempt = approve(mock, url);
+      await expect(attempt).rejects.toBeInstanceOf(ApproveError);
+      await expect(attempt).rejects.toMatchObject({
+        message: 'approve: the authorization URL is not an absolute URL',
+        status: 0,
+      });
+    }
+    expect(mock.control.requests()).toStrictEqual([]);
+  });
+
   it('reports an injected non-redirect answer too', async () => {
     const { mock } = inProcess();
     mock.control.failNext('authorize', { status: 503, error: 'temporarily_unavailable' });

@@ -84,12 +84,16 @@ describe('control.failNext', () => {
     expect(preflight.status).toBe(400);
   });
 
-  it('answers no-body statuses without a body', async () => {
-    const { mock, t } = inProcess();
-    mock.control.failNext('revoke', { status: 204 });
-    const response = await t.fetch(`${BASE_URL}/revoke`, { method: 'POST' });
-    expect(response.status).toBe(204);
-    expect(await response.text()).toBe('');
+  it('refuses a fault status that is not an error (4xx/5xx), and queues nothing', () => {
+    const { mock } = inProcess();
+    for (const status of [200, 204, 302, 304, 399, 600, 450.5]) {
+      expect(() => mock.control.failNext('token', { status }), String(status)).toThrow(
+        `fault: status must be an HTTP error status 400–599, got ${status} (use delayNext to delay a normal answer)`,
+      );
+    }
+    mock.control.failNext('token', { status: 400 });
+    mock.control.failNext('token', { status: 599 });
+    expect(mock.control.pendingFaults()).toHaveLength(2);
   });
 
   it('rejects unusable faults with clear errors and queues nothing', () => {

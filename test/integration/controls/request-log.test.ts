@@ -41,6 +41,28 @@ describe('control.requests', () => {
     expect(JSON.stringify(log)).not.toContain(tokens.refresh_token);
   });
 
+  it('logs a form exactly when the route reads one (same media-type rule, same parser)', async () => {
+    const { mock, t } = inProcess();
+    const body = 'grant_type=refresh_token&client_id=public-client&a=1&a=2';
+    for (const contentType of [
+      'application/x-www-form-urlencoded',
+      'Application/X-WWW-Form-URLEncoded; charset=utf-8',
+      'application/x-www-form-urlencoded-not',
+      'application/x-www-form-urlencodedjson',
+    ]) {
+      await t.fetch(`${BASE_URL}/token`, { method: 'POST', body, headers: { 'content-type': contentType } });
+    }
+    const answered = mock.control.requests().map((entry) => [entry.status, entry.form]);
+    const parsed = { grant_type: 'refresh_token', client_id: 'public-client', a: '2' };
+    // A media type the route does not read as a form is "nothing sent" (401 Missing client_id), and logs nothing.
+    expect(answered).toStrictEqual([
+      [400, parsed],
+      [400, parsed],
+      [401, {}],
+      [401, {}],
+    ]);
+  });
+
   it('redacts every secret parameter in query and form, and the Authorization credentials', async () => {
     const { mock, t } = inProcess();
     const secrets = Object.fromEntries([...REDACTED_PARAMETERS].map((name) => [name, `secret-${name}`]));

@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   createMockAuthServer,
+  InMemoryProvider,
   validateSettings,
+  type AuthorizationCode,
+  type ClientInformation,
   type MockAuthServerSettings,
 } from '../../../mock-server/index.js';
 import {
@@ -239,6 +242,42 @@ describe('RFC 8707 audience binding (audienceBinding)', () => {
   });
 });
 
+describe("audience binding at redemption leaves the provider's objects alone", () => {
+  it('binds a resource-less code to the requested resource without mutating the loaded code', async () => {
+    const loaded: AuthorizationCode[] = [];
+    const exchanged: AuthorizationCode[] = [];
+    class SharingProvider extends InMemoryProvider {
+      override async loadAuthorizationCode(client: ClientInformation, code: string) {
+        const found = await super.loadAuthorizationCode(client, code);
+        if (found !== undefined) loaded.push(found);
+        return found;
+      }
+      override async exchangeAuthorizationCode(client: ClientInformation, code: AuthorizationCode) {
+        exchanged.push(code);
+        return super.exchangeAuthorizationCode(client, code);
+      }
+    }
+    const settings = { issuerUrl: BASE, clients: ALL_CLIENTS, beyondFastMcp: { audienceBinding: true } };
+    const mock = createMockAuthServer(settings, { provider: new SharingProvider({ clients: ALL_CLIENTS }) });
+    const t = caseContext(mock);
+    const { code, verifier, redirectUri } = await obtainCode(t, PUBLIC_CLIENT);
+    const response = await postForm(t, '/token', {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      client_id: PUBLIC_CLIENT.client_id,
+      resource: MCP_URL,
+    });
+    expect(response.status).toBe(200);
+    expect(loaded).toHaveLength(1);
+    expect(loaded[0]?.resource).toBeUndefined();
+    expect(exchanged[0]?.resource).toBe(MCP_URL);
+    const tokens = (await response.json()) as { access_token: string };
+    expect((await mock.provider.loadAccessToken(tokens.access_token))?.resource).toBe(MCP_URL);
+  });
+});
+
 describe('authorization code replay (codeReplayRevokesGrant)', () => {
   async function replay(mock: ReturnType<typeof mockWith>) {
     const t = caseContext(mock);
@@ -366,6 +405,60 @@ describe('step-up (stepUpChallenge)', () => {
     );
     expect(echo.status).toBe(200);
     await echo.body?.cancel();
+  });
+});
+
+describe('a non-default mcp.elevatedScope', () => {
+  const clients = [{ ...PUBLIC_CLIENT, scope: 'read write admin deploy' }];
+  const elevatedCall = {
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'elevated_echo', arguments: { message: 'x' } },
+  };
+
+  async function callElevated(mock: ReturnType<typeof mockWith>, scope: string): Promise<Response> {
+    const { access_token } = await tokensFor(mock, { scope });
+    const authorization = `Bearer ${access_token}`;
+    const init = await mcpPost(mock, INITIALIZE, { authorization });
+    const sessionId = init.headers.get('mcp-session-id') ?? '';
+    await init.body?.cancel();
+    return mcpPost(mock, elevatedCall, {
+      authorization,
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-06-18',
+    });
+  }
+
+  it('step-up asks for that scope (and the default one no longer counts)', async () => {
+    const mock = mockWith({
+      clients,
+      requiredScopes: ['read'],
+      mcp: { elevatedScope: 'deploy' },
+      beyondFastMcp: { stepUpChallenge: true },
+    });
+    for (const scope of ['read', 'read admin']) {
+      const response = await callElevated(mock, scope);
+      expect(response.status, scope).toBe(403);
+      expect(response.headers.get('www-authenticate')).toBe(
+        `Bearer error="insufficient_scope", error_description="Required scope: deploy", resource_metadata="${PRM_URL}", scope="${scope} deploy"`,
+      );
+    }
+    const allowed = await callElevated(mock, 'read deploy');
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('"text":"x"');
+  });
+
+  it('elevated_echo itself checks that scope without step-up', async () => {
+    const mock = mockWith({ clients, mcp: { elevatedScope: 'deploy' } });
+    const refused = await callElevated(mock, 'read admin');
+    expect(refused.status).toBe(200);
+    const text = await refused.text();
+    expect(text).toContain('Missing scope: deploy');
+    expect(text).toContain('"isError":true');
+    const allowed = await (await callElevated(mock, 'deploy')).text();
+    expect(allowed).toContain('"text":"x"');
+    expect(allowed).not.toContain('"isError":true');
   });
 });
 

@@ -1,6 +1,95 @@
 /** Cases: bad input of every kind gets a 4xx (never a 5xx) and leaves state intact. */
 import { expect } from 'vitest';
-import { PUBLIC_CLIENT, baseSettings, obtainTokens, refresh, type AuthServerCase } from './helpers.js';
+import { DEFAULT_MAX_BODY_BYTES, InMemoryProvider } from '../../../mock-server/index.js';
+import {
+  POST_CLIENT,
+  PUBLIC_CLIENT,
+  authorize,
+  baseSettings,
+  clientFields,
+  expectJsonError,
+  location,
+  pkcePair,
+  postForm,
+  refresh,
+  type AuthServerCase,
+  type CaseContext,
+  type TokenSet,
+} from './helpers.js';
+
+/** Parses fine, but overflows the stack when serialised: `{"redirect_uris":[…],"jwks":[[[…]]]}`. */
+const DEEPLY_NESTED_JSON = `{"redirect_uris":["http://x/cb"],"jwks":${'['.repeat(20000)}${']'.repeat(20000)}}`;
+
+/** One byte over the 4 MiB every OAuth endpoint accepts. */
+const OVERSIZED_BODY = 'a='.padEnd(DEFAULT_MAX_BODY_BYTES + 1, 'x');
+
+const OAUTH_PATHS = ['/authorize', '/token', '/register', '/revoke'];
+
+/** A code (not yet redeemed) and a token set, obtained through consent or auto-approval alike. */
+interface HeldState {
+  readonly code: { code: string; verifier: string };
+  readonly tokens: TokenSet;
+  readonly clientCount: number | undefined;
+}
+
+async function approvedCode(
+  t: CaseContext,
+  client: typeof PUBLIC_CLIENT,
+): Promise<{ code: string; verifier: string }> {
+  const { verifier, challenge } = await pkcePair();
+  let target = location(
+    await authorize(t, {
+      client_id: client.client_id,
+      response_type: 'code',
+      code_challenge: challenge,
+    }),
+  );
+  if (target.pathname === '/consent') {
+    const page = await (await t.fetch(target.href)).text();
+    const fields: Record<string, string> = { decision: 'approve' };
+    for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      fields[match[1] ?? ''] = match[2] ?? '';
+    }
+    target = location(await postForm(t, '/consent', fields));
+  }
+  const code = target.searchParams.get('code');
+  expect(code, `no code in ${target.href}`).toBeTruthy();
+  return { code: code ?? '', verifier };
+}
+
+function redeem(t: CaseContext, client: typeof PUBLIC_CLIENT, code: { code: string; verifier: string }) {
+  return postForm(t, '/token', {
+    grant_type: 'authorization_code',
+    code: code.code,
+    code_verifier: code.verifier,
+    ...clientFields(client),
+  });
+}
+
+function clientCount(t: CaseContext): number | undefined {
+  return t.provider instanceof InMemoryProvider ? t.provider.clientCount : undefined;
+}
+
+/** Obtains a working token set and an unredeemed code before the bad requests. */
+async function holdState(t: CaseContext): Promise<HeldState> {
+  const issued = await redeem(t, PUBLIC_CLIENT, await approvedCode(t, PUBLIC_CLIENT));
+  expect(issued.status).toBe(200);
+  const tokens = (await issued.json()) as TokenSet;
+  return { code: await approvedCode(t, POST_CLIENT), tokens, clientCount: clientCount(t) };
+}
+
+/** The bad requests stored no client, and the earlier code and tokens still work. */
+async function expectStateSurvived(t: CaseContext, held: HeldState): Promise<void> {
+  if (t.provider !== undefined) expect(clientCount(t)).toBe(held.clientCount);
+  const mcp = await t.fetch(`${t.baseUrl}/mcp`, {
+    headers: { authorization: `Bearer ${held.tokens.access_token}` },
+  });
+  // Authenticated (not 401): only the missing session is wrong.
+  expect(mcp.status).toBe(400);
+  await mcp.body?.cancel();
+  expect((await redeem(t, POST_CLIENT, held.code)).status).toBe(200);
+  expect((await refresh(t, PUBLIC_CLIENT, held.tokens.refresh_token)).status).toBe(200);
+}
 
 const PATHS = [
   '/.well-known/oauth-authorization-server',
@@ -21,6 +110,7 @@ const BODIES = [
   '{}',
   '[1,"x"]',
   'client_id=%ZZ&grant_type=%C3%28&code=\u2713\u0000',
+  DEEPLY_NESTED_JSON,
 ];
 const CONTENT_TYPES = [
   'application/x-www-form-urlencoded',
@@ -39,6 +129,7 @@ export const robustnessCases: AuthServerCase[] = [
         revocationOptions: { enabled: true },
       }),
     async run(t) {
+      const held = await holdState(t);
       const seen = new Set<number>();
       for (const path of PATHS) {
         for (const method of ['GET', 'HEAD', 'DELETE']) {
@@ -62,21 +153,53 @@ export const robustnessCases: AuthServerCase[] = [
               seen.add(response.status);
               expect(
                 response.status,
-                `${method} ${path} ${contentType} ${JSON.stringify(body)}`,
+                `${method} ${path} ${contentType} ${JSON.stringify(body.slice(0, 60))}`,
               ).toBeLessThan(500);
               await response.body?.cancel();
             }
           }
         }
       }
-      expect([...seen].sort()).toEqual(expect.arrayContaining([200, 307, 400, 401, 404, 405]));
+      for (const path of OAUTH_PATHS) {
+        for (const contentType of ['application/x-www-form-urlencoded', 'application/json']) {
+          const response = await t.fetch(`${t.baseUrl}${path}`, {
+            method: 'POST',
+            body: OVERSIZED_BODY,
+            headers: { 'content-type': contentType },
+            redirect: 'manual',
+          });
+          seen.add(response.status);
+          expect(response.status, `oversized ${contentType} to ${path}`).toBe(413);
+          await response.body?.cancel();
+        }
+      }
+      expect([...seen].sort()).toEqual(expect.arrayContaining([200, 307, 400, 401, 404, 405, 413]));
+      await expectStateSurvived(t, held);
+    },
+  },
+  {
+    name: 'robustness: /register refuses deeply nested JSON with invalid_client_metadata and stores nothing',
+    settings: (baseUrl) => baseSettings(baseUrl, { clientRegistrationOptions: { enabled: true } }),
+    async run(t) {
+      const held = await holdState(t);
+      const response = await t.fetch(`${t.baseUrl}/register`, {
+        method: 'POST',
+        body: DEEPLY_NESTED_JSON,
+        headers: { 'content-type': 'application/json' },
+      });
+      await expectJsonError(response, 400, {
+        error: 'invalid_client_metadata',
+        error_description: 'JSON is nested deeper than 64 levels',
+      });
+      await expectStateSurvived(t, held);
     },
   },
   {
     name: 'robustness: tokens issued before a storm of bad requests still work after it',
     settings: (baseUrl) => baseSettings(baseUrl, { revocationOptions: { enabled: true } }),
     async run(t) {
-      const tokens = await obtainTokens(t, PUBLIC_CLIENT);
+      const held = await holdState(t);
+      const { tokens } = held;
       for (const body of BODIES) {
         for (const path of ['/token', '/revoke', '/authorize']) {
           const response = await t.fetch(`${t.baseUrl}${path}`, {
@@ -89,7 +212,7 @@ export const robustnessCases: AuthServerCase[] = [
           await response.body?.cancel();
         }
       }
-      expect((await refresh(t, PUBLIC_CLIENT, tokens.refresh_token)).status).toBe(200);
+      await expectStateSurvived(t, held);
     },
   },
 ];

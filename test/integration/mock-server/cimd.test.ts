@@ -101,20 +101,74 @@ describe('Client ID Metadata Documents', () => {
     [
       'a client_id other than the URL',
       () => json({ ...DOCUMENT, client_id: 'https://evil.example.com/c.json' }),
+      'client metadata document has a client_id other than its own URL',
     ],
-    ['a client secret', () => json({ ...DOCUMENT, client_secret: 's' })],
-    ['client_secret_basic', () => json({ ...DOCUMENT, token_endpoint_auth_method: 'client_secret_basic' })],
-    ['no redirect_uris', () => json({ ...DOCUMENT, redirect_uris: [] })],
-    ['a 404', () => new Response('nope', { status: 404 })],
-    ['HTML', () => new Response('<html>', { headers: { 'content-type': 'text/html' } })],
-    ['broken JSON', () => new Response('{', { headers: { 'content-type': 'application/json' } })],
-    ['a body over the size limit', () => json({ ...DOCUMENT, client_name: 'x'.repeat(6000) })],
-    ['a network failure', () => Promise.reject(new TypeError('fetch failed'))],
-  ])('refuses a document with %s: unknown client, direct 400', async (_name, answer) => {
-    const mock = mockWith(fakeWeb(answer));
-    await expectJsonError(await authorizeAs(mock, CLIENT_URL), 400, {
-      error: 'invalid_request',
-      error_description: `Client ID '${CLIENT_URL}' not found`,
+    [
+      'a client secret',
+      () => json({ ...DOCUMENT, client_secret: 's' }),
+      'client metadata document must not contain a client secret',
+    ],
+    [
+      'client_secret_basic',
+      () => json({ ...DOCUMENT, token_endpoint_auth_method: 'client_secret_basic' }),
+      'client metadata document must not use client_secret_basic (a document cannot hold a shared secret)',
+    ],
+    [
+      'no redirect_uris',
+      () => json({ ...DOCUMENT, redirect_uris: [] }),
+      'client metadata document is invalid: redirect_uris: List should have at least 1 item after validation, not 0',
+    ],
+    ['a 404', () => new Response('nope', { status: 404 }), 'client metadata document answered 404'],
+    [
+      'HTML',
+      () => new Response('<html>', { headers: { 'content-type': 'text/html' } }),
+      'client metadata document is not JSON (content-type "text/html")',
+    ],
+    [
+      'broken JSON',
+      () => new Response('{', { headers: { 'content-type': 'application/json' } }),
+      'client metadata document is not valid JSON',
+    ],
+    [
+      'deeply nested JSON',
+      () =>
+        new Response(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`, {
+          headers: { 'content-type': 'application/json' },
+        }),
+      'client metadata document nests JSON deeper than 64 levels',
+    ],
+    [
+      'a body over the size limit',
+      () => json({ ...DOCUMENT, client_name: 'x'.repeat(6000) }),
+      'client metadata document is larger than 5120 bytes',
+    ],
+    [
+      'a network failure',
+      () => Promise.reject(new TypeError('fetch failed')),
+      'client metadata document could not be fetched',
+    ],
+  ])(
+    'refuses a document with %s: unknown client, direct 400 that says why',
+    async (_name, answer, reason) => {
+      const mock = mockWith(fakeWeb(answer));
+      await expectJsonError(await authorizeAs(mock, CLIENT_URL), 400, {
+        error: 'invalid_request',
+        error_description: `Client ID '${CLIENT_URL}' not found: ${reason}`,
+      });
+    },
+  );
+
+  it('says at the token endpoint too why the document was refused', async () => {
+    const mock = mockWith(fakeWeb(() => new Response('nope', { status: 404 })));
+    const response = await mock.fetch(
+      new Request(`${BASE}/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: CLIENT_URL }),
+      }),
+    );
+    await expectJsonError(response, 401, {
+      error: 'unauthorized_client',
+      error_description: 'Invalid client_id: client metadata document answered 404',
     });
   });
 

@@ -1,6 +1,11 @@
 /** Shared helpers for the mock-server case table: real PKCE, real HTTP requests, exact error checks. */
 import { expect } from 'vitest';
-import type { ClientInformation, MockAuthServerSettings, MockControl } from '../../../mock-server/index.js';
+import type {
+  ClientInformation,
+  MockAuthServerSettings,
+  MockControl,
+  OAuthAuthorizationServerProvider,
+} from '../../../mock-server/index.js';
 
 /** What a runner gives each case: a fetch that reaches the mock, and the base URL the mock was configured with. */
 export interface CaseContext {
@@ -8,6 +13,8 @@ export interface CaseContext {
   readonly baseUrl: string;
   /** The mock's controls, when the runner holds the mock (in process, or served by `listen()`). */
   readonly control?: MockControl;
+  /** The mock's provider, when the runner holds the mock (lets a case check stored state directly). */
+  readonly provider?: OAuthAuthorizationServerProvider;
 }
 
 export interface AuthServerCase {

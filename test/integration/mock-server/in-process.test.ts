@@ -14,7 +14,12 @@ describe('mock auth server (in-process)', () => {
       );
       const inProcessFetch = (input: RequestInfo | URL, init?: RequestInit) =>
         mock.fetch(new Request(input, init));
-      await testCase.run({ fetch: inProcessFetch as typeof fetch, baseUrl: BASE_URL, control: mock.control });
+      await testCase.run({
+        fetch: inProcessFetch as typeof fetch,
+        baseUrl: BASE_URL,
+        control: mock.control,
+        provider: mock.provider,
+      });
     });
   }
 });

@@ -2,7 +2,14 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
-import { createMockAuthServer, type MockAuthServerSettings } from '../../../mock-server/index.js';
+import {
+  createMockAuthServer,
+  InMemoryProvider,
+  MOCK_SUBJECT,
+  principalOf,
+  type AccessToken,
+  type MockAuthServerSettings,
+} from '../../../mock-server/index.js';
 import { ALL_CLIENTS, POST_CLIENT, obtainTokens } from './helpers.js';
 import {
   BASE,
@@ -120,6 +127,38 @@ describe('MCP sessions', () => {
     await client.close();
   });
 
+  it('binds a session to the user too: another subject of the same client gets 404 Session not found', async () => {
+    /** Issues tokens as usual, but says each access token speaks for the user the test assigned to it. */
+    class TwoUserProvider extends InMemoryProvider {
+      readonly subjects = new Map<string, string>();
+      override async loadAccessToken(token: string): Promise<AccessToken | undefined> {
+        const loaded = await super.loadAccessToken(token);
+        const subject = this.subjects.get(token);
+        return loaded === undefined || subject === undefined ? loaded : { ...loaded, subject };
+      }
+    }
+    const settings: MockAuthServerSettings = { issuerUrl: BASE, clients: ALL_CLIENTS };
+    const provider = new TwoUserProvider({ clients: ALL_CLIENTS });
+    const mock = createMockAuthServer(settings, { provider });
+    const alice = await tokensFor(mock);
+    const bob = await tokensFor(mock);
+    provider.subjects.set(alice.access_token, 'alice');
+    provider.subjects.set(bob.access_token, 'bob');
+    const sessionId = await openSession(mock, alice.access_token);
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+    const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
+    const stolen = await mcpPost(mock, list, { ...headers, authorization: `Bearer ${bob.access_token}` });
+    expect(stolen.status).toBe(404);
+    expect(await stolen.json()).toStrictEqual({
+      jsonrpc: '2.0',
+      error: { code: -32001, message: 'Session not found' },
+      id: null,
+    });
+    const own = await mcpPost(mock, list, { ...headers, authorization: `Bearer ${alice.access_token}` });
+    expect(own.status).toBe(200);
+    await own.body?.cancel();
+  });
+
   it('binds a session to the client that opened it: another client gets 404 Session not found', async () => {
     const mock = mockWith();
     const mine = await tokensFor(mock);
@@ -197,7 +236,9 @@ describe('MCP sessions', () => {
     await openSession(mock, access_token);
     await openSession(mock, access_token);
     expect(mock.mcp.sessions.size).toBe(2);
-    expect(mock.mcp.sessions.idsOf('public-client')).not.toContain(first);
+    const ids = mock.mcp.sessions.idsOf(principalOf({ clientId: 'public-client', subject: MOCK_SUBJECT }));
+    expect(ids).toHaveLength(2);
+    expect(ids).not.toContain(first);
   });
 
   it('serves your own tools: configureMcpServer and mock.mcp.configure', async () => {

@@ -64,4 +64,15 @@ describe('AuthStateStore robustness', () => {
     const store = new AuthStateStore(webStorage(raw));
     expect(await store.loadGrant('https://m/mcp')).toBeUndefined();
   });
+
+  it('treats entries of the wrong shape as absent (another version, a user in devtools)', async () => {
+    const raw = storageLike();
+    raw.setItem('mcp-authed-client/v1/grant/https://m/mcp', JSON.stringify({ issuer: 'https://as' }));
+    raw.setItem('mcp-authed-client/v1/client/https://as', JSON.stringify({ clientId: 42 }));
+    raw.setItem('mcp-authed-client/v1/pending/s', '"just a string"');
+    const store = new AuthStateStore(webStorage(raw));
+    expect(await store.loadGrant('https://m/mcp')).toBeUndefined();
+    expect(await store.loadClient('https://as')).toBeUndefined();
+    expect(await store.takePending('s')).toBeUndefined();
+  });
 });

@@ -27,6 +27,34 @@ describe('Client ID Metadata Document URL rules (SSRF)', () => {
     ['https://[::ffff:127.0.0.1]/c.json', 'must not be a private address'],
     ['https://2130706433/c.json', 'must not be a private address'],
     ['https://0x7f.0.0.1/c.json', 'must not be a private address'],
+    ['https://localhost./c.json', 'must not name a local host'],
+    ['https://foo.localhost./c.json', 'must not name a local host'],
+    ['https://intranet./c.json', 'must be a fully qualified domain name'],
+    ['https://[::127.0.0.1]/c.json', 'must not be a private address'],
+    ['https://[::8.8.8.8]/c.json', 'must not be a private address'],
+    ['https://[64:ff9b::127.0.0.1]/c.json', 'must not be a private address'],
+    ['https://[64:ff9b:1::8.8.8.8]/c.json', 'must not be a private address'],
+    ['https://[2002:7f00:1::]/c.json', 'must not be a private address'],
+    ['https://[2002:a00:1::]/c.json', 'must not be a private address'],
+    ['https://[2001:0:4136:e378::1]/c.json', 'must not be a private address'],
+    ['https://[fec0::1]/c.json', 'must not be a private address'],
+    ['https://[::]/c.json', 'must not be a private address'],
+    ['https://[fc00::1]/c.json', 'must not be a private address'],
+    ['https://[febf::1]/c.json', 'must not be a private address'],
+    ['https://[ff02::1]/c.json', 'must not be a private address'],
+    ['https://[::ffff:10.0.0.1]/c.json', 'must not be a private address'],
+    ['https://[::ffff:a9fe:a9fe]/c.json', 'must not be a private address'],
+    ['https://198.18.0.1/c.json', 'must not be a private address'],
+    ['https://198.19.255.255/c.json', 'must not be a private address'],
+    ['https://0.1.2.3/c.json', 'must not be a private address'],
+    ['https://100.64.0.1/c.json', 'must not be a private address'],
+    ['https://100.127.255.255/c.json', 'must not be a private address'],
+    ['https://169.254.0.1/c.json', 'must not be a private address'],
+    ['https://192.0.0.8/c.json', 'must not be a private address'],
+    ['https://224.0.0.1/c.json', 'must not be a private address'],
+    ['https://239.255.255.250/c.json', 'must not be a private address'],
+    ['https://240.0.0.1/c.json', 'must not be a private address'],
+    ['https://255.255.255.255/c.json', 'must not be a private address'],
     ['not a url', 'is not an absolute URL'],
   ])('refuses %s (%s)', (url, problem) => {
     expect(documentUrlProblem(url)).toBe(problem);
@@ -40,5 +68,24 @@ describe('Client ID Metadata Document URL rules (SSRF)', () => {
     expect(isPublicIpv6('2001:db8::1')).toBe(true);
     expect(isPublicIpv6('::')).toBe(false);
     expect(isPublicIpv6('ff02::1')).toBe(false);
+    // Just outside the special ranges.
+    expect(isPublicIpv4('100.128.0.1')).toBe(true);
+    expect(isPublicIpv4('198.20.0.1')).toBe(true);
+    expect(isPublicIpv4('192.0.1.1')).toBe(true);
+    expect(isPublicIpv4('223.255.255.255')).toBe(true);
+    expect(isPublicIpv4('01.2.3.4.5')).toBe(false);
+    // Addresses that carry a public IPv4 address are judged by it.
+    expect(isPublicIpv6('::ffff:8.8.8.8')).toBe(true);
+    expect(isPublicIpv6('64:ff9b::808:808')).toBe(true);
+    expect(isPublicIpv6('2002:808:808::1')).toBe(true);
+    expect(isPublicIpv6('fe00::1')).toBe(true);
+    expect(isPublicIpv6('not:an:address')).toBe(false);
+    expect(isPublicIpv6('1:2:3:4:5:6:7:8:9')).toBe(false);
+  });
+
+  it('accepts public names written with a trailing dot and public embedded IPv4', () => {
+    expect(documentUrlProblem('https://app.example.com./client.json')).toBeUndefined();
+    expect(documentUrlProblem('https://[64:ff9b::8.8.8.8]/client.json')).toBeUndefined();
+    expect(documentUrlProblem('https://[::ffff:8.8.8.8]/client.json')).toBeUndefined();
   });
 });

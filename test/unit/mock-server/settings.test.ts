@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SettingsError, settingsFromEnv, validateSettings } from '../../../mock-server/index.js';
+import {
+  createMockAuthServer,
+  SettingsError,
+  settingsFromEnv,
+  validateSettings,
+  type MockAuthServerSettings,
+} from '../../../mock-server/index.js';
 
 function settingsError(run: () => unknown): SettingsError {
   try {
@@ -192,5 +198,30 @@ describe('settingsFromEnv', () => {
     const error = settingsError(() => settingsFromEnv({ [name]: value }));
     expect(error.field).toBe(name);
     expect(error.message.startsWith(`${name}: `)).toBe(true);
+  });
+});
+
+describe('createMockAuthServer validates its settings once', () => {
+  /** Settings whose `issuerUrl` counts how often it is read. */
+  function countingSettings(): { settings: MockAuthServerSettings; reads: () => number } {
+    let reads = 0;
+    const settings = {} as MockAuthServerSettings;
+    Object.defineProperty(settings, 'issuerUrl', {
+      enumerable: true,
+      get: () => {
+        reads += 1;
+        return 'http://localhost:8000';
+      },
+    });
+    return { settings, reads: () => reads };
+  }
+
+  it('reads the settings as often as one validateSettings call does', () => {
+    const once = countingSettings();
+    validateSettings(once.settings);
+    const mine = countingSettings();
+    createMockAuthServer(mine.settings);
+    expect(once.reads()).toBeGreaterThan(0);
+    expect(mine.reads()).toBe(once.reads());
   });
 });

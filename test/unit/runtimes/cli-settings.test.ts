@@ -3,6 +3,7 @@ import { settingsFromEnv } from '../../../mock-server/settings.js';
 import { CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
 import {
   completeSettings,
+  internalErrorLine,
   listeningLine,
   mergeSettings,
   parseConfigFile,
@@ -176,5 +177,19 @@ describe('listening line', () => {
       issuer: 'http://127.0.0.1:5000/',
     });
     expect(parseListeningLine('something else')).toBeUndefined();
+  });
+});
+
+describe('internalErrorLine', () => {
+  it('names method, path and message, never the query', () => {
+    const line = internalErrorLine(new TypeError('boom'), {
+      method: 'POST',
+      url: 'http://127.0.0.1:8000/token?code=secret-code&state=s',
+    });
+    expect(line).toBe('mcp-mock-auth-server: internal error answering POST /token: TypeError: boom');
+    expect(line).not.toContain('secret-code');
+    expect(internalErrorLine('odd', { method: 'GET', url: 'http://x/y' })).toBe(
+      'mcp-mock-auth-server: internal error answering GET /y: odd',
+    );
   });
 });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createEventStream } from '../../../src/events.js';
+import { createAuthedFetch } from '../../../src/session/authed-fetch.js';
+import { Authorizer } from '../../../src/session/authorizer.js';
+import { AuthStateStore } from '../../../src/storage/auth-state.js';
+import { memoryStorage } from '../../../src/storage/storage.js';
+import { inProcessLocks } from '../../../src/tokens/single-flight.js';
+
+const MCP_URL = new URL('https://mcp.example/mcp');
+
+/** An authed fetch over a store that already holds a grant, recording what goes out. */
+async function setup() {
+  const store = new AuthStateStore(memoryStorage());
+  await store.saveGrant(MCP_URL.href, {
+    issuer: 'https://as.example',
+    clientId: 'c',
+    resource: MCP_URL.href,
+    tokens: { accessToken: 'the-access-token', tokenType: 'bearer', scopes: [] },
+    requestedScopes: [],
+  });
+  const sent: Array<{ url: string; authorization: string | null }> = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    sent.push({ url: request.url, authorization: request.headers.get('authorization') });
+    return new Response('{}', { status: 200 });
+  };
+  const authorizer = new Authorizer({
+    mcpUrl: MCP_URL,
+    ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false },
+    events: createEventStream(),
+    store,
+    locks: inProcessLocks(),
+    handler: undefined,
+    redirectUri: 'http://127.0.0.1/callback',
+    clientName: 'unit',
+    preRegistered: undefined,
+    clientMetadataUrl: undefined,
+    extraScopes: [],
+    authorizationTimeoutMs: 1_000,
+    refreshSkewMs: 0,
+  });
+  return { sent, authedFetch: createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL }) };
+}
+
+describe('createAuthedFetch', () => {
+  it('sends the access token to the MCP server only, in the Authorization header', async () => {
+    const { sent, authedFetch } = await setup();
+    await authedFetch('https://mcp.example/mcp', { method: 'POST', body: '{}' });
+    await authedFetch('https://elsewhere.example/mcp', { method: 'POST', body: '{}' });
+    await authedFetch('http://mcp.example/mcp', { method: 'POST', body: '{}' });
+    expect(sent).toEqual([
+      { url: 'https://mcp.example/mcp', authorization: 'Bearer the-access-token' },
+      { url: 'https://elsewhere.example/mcp', authorization: null },
+      { url: 'http://mcp.example/mcp', authorization: null },
+    ]);
+    expect(sent.some((request) => request.url.includes('the-access-token'))).toBe(false);
+  });
+
+  it('refuses to send a request whose signal already fired, as fetch would', async () => {
+    const { sent, authedFetch } = await setup();
+    const error = await authedFetch(MCP_URL, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(sent).toEqual([]);
+  });
+});
