@@ -22,9 +22,14 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_SGR, '');
 }
 
-/** The plain totals line other tools grep for: `conformance: N passed, N failed, N warnings`. */
-export function totalsLine(counts: CheckCounts, label = 'conformance'): string {
-  return `${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.warnings} warnings`;
+/**
+ * The plain totals line other tools read: `conformance: N passed, N failed`, exactly that form (CI parses it), with
+ * warnings, when there are any, on a line of their own.
+ */
+export function totalsLines(counts: CheckCounts, label = 'conformance'): string[] {
+  const lines = [`${label}: ${counts.passed} passed, ${counts.failed} failed`];
+  if (counts.warnings > 0) lines.push(`${label} warnings: ${counts.warnings}`);
+  return lines;
 }
 
 function seconds(ms: number): string {

@@ -29,7 +29,7 @@ import {
 import type { PromptState } from './headless-authorization.js';
 import { isEntryPoint, runAsProgram } from './main.js';
 import type { PartOutcome } from './main.js';
-import { oneLine, scenarioLine, stripAnsi, totalsLine } from './reporting.js';
+import { oneLine, scenarioLine, stripAnsi, totalsLines } from './reporting.js';
 import { addCounts, collapseChecks, countChecks, runnerFailure } from './results.js';
 import type { CheckCounts, ConformanceCheck, ScenarioResult } from './results.js';
 import { AUTHORIZATION_SERVER_SCENARIOS } from './scenarios.js';
@@ -267,7 +267,7 @@ export async function runAuthorizationServerConformance(
   if (warnings.length > 0)
     console.log(`\nWarnings (${warnings.length}, reported, not failing):\n${warnings.join('\n')}`);
   const ok = failures.length === 0;
-  console.log(`\n${totalsLine(counts)}`);
+  console.log(`\n${totalsLines(counts).join('\n')}`);
   console.log(`conformance authorization-server: ${ok ? 'OK' : 'FAILED'}`);
   return { counts, ok };
 }

@@ -16,7 +16,7 @@ import type { ExpectedFailure } from './expected-failures.js';
 import { isEntryPoint, runAsProgram } from './main.js';
 import type { PartOutcome } from './main.js';
 import { mapWithConcurrency } from './pool.js';
-import { scenarioLine, stripAnsi, totalsLine, verdictLines } from './reporting.js';
+import { scenarioLine, stripAnsi, totalsLines, verdictLines } from './reporting.js';
 import { addCounts, clientRunFailures, countChecks, runnerFailure } from './results.js';
 import type { CheckCounts, ScenarioResult } from './results.js';
 import {
@@ -217,13 +217,25 @@ export async function runClientConformance(options: ClientRunOptions): Promise<P
     console.log('(rerun one scenario with --scenario <name> --verbose to see the suite and client output)');
   }
 
-  const counts = results.reduce<CheckCounts>((sum, r) => addCounts(sum, countChecks(r.checks)), {
-    passed: 0,
-    failed: 0,
-    warnings: 0,
-  });
+  // Scenarios the requirement set does not score are reported apart, so the totals speak of what is judged.
+  const informational = new Set(plan.filter((p) => p.informational).map((p) => p.scenario));
+  const sum = (scored: boolean): CheckCounts =>
+    results
+      .filter((r) => informational.has(r.scenario) !== scored)
+      .reduce<CheckCounts>((total, r) => addCounts(total, countChecks(r.checks)), {
+        passed: 0,
+        failed: 0,
+        warnings: 0,
+      });
+  const counts = sum(true);
+  const unscored = sum(false);
   const ok = !verdictFails(verdict);
-  console.log(`\n${totalsLine(counts)}`);
+  console.log(`\n${totalsLines(counts).join('\n')}`);
+  if (informational.size > 0) {
+    console.log(
+      `(not scored, ${informational.size} scenarios: ${unscored.passed} checks passed, ${unscored.failed} failed, ${unscored.warnings} warnings)`,
+    );
+  }
   console.log(
     `conformance client: ${ok ? 'OK' : 'FAILED'} (${results.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );

@@ -7,7 +7,7 @@
  */
 import { isEntryPoint, runAsProgram } from './main.js';
 import type { PartOutcome } from './main.js';
-import { totalsLine } from './reporting.js';
+import { totalsLines } from './reporting.js';
 import { addCounts } from './results.js';
 import {
   parseAuthorizationServerArgs,
@@ -56,10 +56,11 @@ export async function runConformance(argv: readonly string[]): Promise<boolean> 
   }
   console.log('');
   for (const [name, outcome] of outcomes) {
-    console.log(`${totalsLine(outcome.counts, name)} — ${outcome.ok ? 'OK' : 'FAILED'}`);
+    console.log(`${name}: ${outcome.ok ? 'OK' : 'FAILED'}`);
+    console.log(totalsLines(outcome.counts, name).join('\n'));
   }
   const total = outcomes.reduce((sum, [, outcome]) => addCounts(sum, outcome.counts), FAILED_TO_RUN.counts);
-  console.log(totalsLine(total));
+  console.log(totalsLines(total).join('\n'));
   const failed = outcomes.filter(([, outcome]) => !outcome.ok).map(([name]) => name);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { oneLine, scenarioLine, stripAnsi, totalsLine, verdictLines } from '../../conformance/reporting.js';
+import { oneLine, scenarioLine, stripAnsi, totalsLines, verdictLines } from '../../conformance/reporting.js';
 import type { ConformanceCheck } from '../../conformance/results.js';
 
 function check(id: string, status: ConformanceCheck['status'], errorMessage?: string): ConformanceCheck {
   return { id, name: id, description: `${id} works`, status, ...(errorMessage ? { errorMessage } : {}) };
 }
 
-describe('totalsLine', () => {
-  it('has the plain form other tools read', () => {
-    expect(totalsLine({ passed: 412, failed: 3, warnings: 1 })).toBe(
-      'conformance: 412 passed, 3 failed, 1 warnings',
-    );
-    expect(totalsLine({ passed: 4, failed: 0, warnings: 0 }, 'client')).toBe(
-      'client: 4 passed, 0 failed, 0 warnings',
-    );
+describe('totalsLines', () => {
+  it('has the plain form other tools read, warnings on a line of their own', () => {
+    expect(totalsLines({ passed: 412, failed: 3, warnings: 1 })).toEqual([
+      'conformance: 412 passed, 3 failed',
+      'conformance warnings: 1',
+    ]);
+    expect(totalsLines({ passed: 4, failed: 0, warnings: 0 }, 'client')).toEqual([
+      'client: 4 passed, 0 failed',
+    ]);
   });
 });
 
