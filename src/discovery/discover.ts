@@ -134,22 +134,26 @@ export async function discover(
   };
 }
 
-async function fetchResourceMetadata(
+/** What the first candidate URL that answered 200 held (`body` undefined when it was no JSON object). */
+interface FetchedDocument {
+  body: Record<string, unknown> | undefined;
+  url: URL;
+}
+
+/**
+ * Tries `urls` in order and reads the first one that answers 200; unreachable URLs and other statuses move on to the
+ * next candidate (each reported as an event). The caller judges the body.
+ */
+async function firstDocument(
   ctx: HttpContext,
   events: FlowEventEmitter,
-  mcpUrl: URL,
-  challengeUrl: string | undefined,
-  hint: string,
-): Promise<{ metadata: ProtectedResourceMetadata; url: string } | undefined> {
-  for (const url of resourceMetadataUrls(mcpUrl, challengeUrl)) {
-    if (!(url.protocol === 'https:' || url.protocol === 'http:')) continue;
-    assertAcceptableUrl(url, ctx, 'discovery', 'protected-resource metadata');
-    events.emit({
-      step: 'discovery',
-      status: 'started',
-      message: 'protected-resource metadata',
-      request: { method: 'GET', url: redactUrl(url) },
-    });
+  urls: Iterable<URL>,
+  what: string,
+  unreachableHint = '',
+): Promise<FetchedDocument | undefined> {
+  for (const url of urls) {
+    const request = { method: 'GET', url: redactUrl(url) };
+    events.emit({ step: 'discovery', status: 'started', message: what, request });
     let response: Response;
     try {
       response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
@@ -158,7 +162,7 @@ async function fetchResourceMetadata(
       events.emit({
         step: 'discovery',
         status: 'failed',
-        message: `could not fetch ${redactUrl(url)}${hint}`,
+        message: `could not fetch ${redactUrl(url)}${unreachableHint}`,
       });
       continue;
     }
@@ -167,46 +171,73 @@ async function fetchResourceMetadata(
       events.emit({
         step: 'discovery',
         status: 'skipped',
-        message: 'no protected-resource metadata here',
-        request: { method: 'GET', url: redactUrl(url) },
+        message: `no ${what} here`,
+        request,
         response: { status: response.status },
       });
       continue;
     }
-    const body = await readJsonObject(response);
-    if (!body || typeof body['resource'] !== 'string') {
-      throw new DiscoveryError({
-        code: 'invalid_response',
-        message: `protected-resource metadata at ${redactUrl(url)} is not a JSON object with a "resource" string`,
-      });
-    }
-    const metadata = body as ProtectedResourceMetadata;
-    if (!resourceMatchesServer(metadata.resource, mcpUrl)) {
-      throw new DiscoveryError({
-        code: 'resource_mismatch',
-        message: `protected-resource metadata at ${redactUrl(url)} is for "${metadata.resource}", not for ${redactUrl(mcpUrl)}: refusing to authorize (the server is misconfigured or someone is redirecting you)`,
-      });
-    }
-    if (metadata.authorization_servers !== undefined && !isStringArray(metadata.authorization_servers)) {
-      throw new DiscoveryError({
-        code: 'invalid_response',
-        message: `"authorization_servers" at ${redactUrl(url)} is not an array of strings`,
-      });
-    }
-    if (metadata.scopes_supported !== undefined && !isStringArray(metadata.scopes_supported)) {
-      delete metadata.scopes_supported;
-    }
-    events.emit({
-      step: 'discovery',
-      status: 'succeeded',
-      message: 'protected-resource metadata',
-      request: { method: 'GET', url: redactUrl(url) },
-      response: { status: 200 },
-      detail: { resource: metadata.resource },
-    });
-    return { metadata, url: url.href };
+    return { body: await readJsonObject(response), url };
   }
   return undefined;
+}
+
+function* acceptableResourceMetadataUrls(ctx: HttpContext, mcpUrl: URL, challengeUrl: string | undefined) {
+  for (const url of resourceMetadataUrls(mcpUrl, challengeUrl)) {
+    if (!(url.protocol === 'https:' || url.protocol === 'http:')) continue;
+    assertAcceptableUrl(url, ctx, 'discovery', 'protected-resource metadata');
+    yield url;
+  }
+}
+
+async function fetchResourceMetadata(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  mcpUrl: URL,
+  challengeUrl: string | undefined,
+  hint: string,
+): Promise<{ metadata: ProtectedResourceMetadata; url: string } | undefined> {
+  const what = 'protected-resource metadata';
+  const found = await firstDocument(
+    ctx,
+    events,
+    acceptableResourceMetadataUrls(ctx, mcpUrl, challengeUrl),
+    what,
+    hint,
+  );
+  if (!found) return undefined;
+  const { body, url } = found;
+  if (!body || typeof body['resource'] !== 'string') {
+    throw new DiscoveryError({
+      code: 'invalid_response',
+      message: `protected-resource metadata at ${redactUrl(url)} is not a JSON object with a "resource" string`,
+    });
+  }
+  const metadata = body as ProtectedResourceMetadata;
+  if (!resourceMatchesServer(metadata.resource, mcpUrl)) {
+    throw new DiscoveryError({
+      code: 'resource_mismatch',
+      message: `protected-resource metadata at ${redactUrl(url)} is for "${metadata.resource}", not for ${redactUrl(mcpUrl)}: refusing to authorize (the server is misconfigured or someone is redirecting you)`,
+    });
+  }
+  if (metadata.authorization_servers !== undefined && !isStringArray(metadata.authorization_servers)) {
+    throw new DiscoveryError({
+      code: 'invalid_response',
+      message: `"authorization_servers" at ${redactUrl(url)} is not an array of strings`,
+    });
+  }
+  if (metadata.scopes_supported !== undefined && !isStringArray(metadata.scopes_supported)) {
+    delete metadata.scopes_supported;
+  }
+  events.emit({
+    step: 'discovery',
+    status: 'succeeded',
+    message: what,
+    request: { method: 'GET', url: redactUrl(url) },
+    response: { status: 200 },
+    detail: { resource: metadata.resource },
+  });
+  return { metadata, url: url.href };
 }
 
 /**
@@ -219,58 +250,32 @@ export async function fetchAuthorizationServerMetadata(
   issuer: string,
   equivalentIssuers: readonly string[] = [],
 ): Promise<AuthorizationServer | undefined> {
-  const issuerUrl = new URL(issuer);
-  for (const url of authorizationServerMetadataUrls(issuerUrl)) {
-    events.emit({
-      step: 'discovery',
-      status: 'started',
-      message: 'authorization-server metadata',
-      request: { method: 'GET', url: redactUrl(url) },
+  const what = 'authorization-server metadata';
+  const found = await firstDocument(ctx, events, authorizationServerMetadataUrls(new URL(issuer)), what);
+  if (!found) return undefined;
+  const { body, url } = found;
+  if (!body || typeof body['issuer'] !== 'string') {
+    throw new DiscoveryError({
+      code: 'invalid_response',
+      message: `authorization-server metadata at ${redactUrl(url)} is not a JSON object with an "issuer" string`,
     });
-    let response: Response;
-    try {
-      response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
-    } catch (error) {
-      if (ctx.signal?.aborted) throw error;
-      events.emit({ step: 'discovery', status: 'failed', message: `could not fetch ${redactUrl(url)}` });
-      continue;
-    }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      events.emit({
-        step: 'discovery',
-        status: 'skipped',
-        message: 'no authorization-server metadata here',
-        request: { method: 'GET', url: redactUrl(url) },
-        response: { status: response.status },
-      });
-      continue;
-    }
-    const body = await readJsonObject(response);
-    if (!body || typeof body['issuer'] !== 'string') {
-      throw new DiscoveryError({
-        code: 'invalid_response',
-        message: `authorization-server metadata at ${redactUrl(url)} is not a JSON object with an "issuer" string`,
-      });
-    }
-    // RFC 8414 §3.3: exact string comparison, no URL normalisation.
-    if (body['issuer'] !== issuer && !equivalentIssuers.includes(body['issuer'])) {
-      throw new DiscoveryError({
-        code: 'issuer_mismatch',
-        message: `authorization-server metadata at ${redactUrl(url)} names issuer "${body['issuer']}" but was fetched for "${issuer}": none of its endpoints will be used`,
-      });
-    }
-    events.emit({
-      step: 'discovery',
-      status: 'succeeded',
-      message: 'authorization-server metadata',
-      request: { method: 'GET', url: redactUrl(url) },
-      response: { status: 200 },
-      detail: { issuer: body['issuer'] },
-    });
-    return body as unknown as AuthorizationServer;
   }
-  return undefined;
+  // RFC 8414 §3.3: exact string comparison, no URL normalisation.
+  if (body['issuer'] !== issuer && !equivalentIssuers.includes(body['issuer'])) {
+    throw new DiscoveryError({
+      code: 'issuer_mismatch',
+      message: `authorization-server metadata at ${redactUrl(url)} names issuer "${body['issuer']}" but was fetched for "${issuer}": none of its endpoints will be used`,
+    });
+  }
+  events.emit({
+    step: 'discovery',
+    status: 'succeeded',
+    message: what,
+    request: { method: 'GET', url: redactUrl(url) },
+    response: { status: 200 },
+    detail: { issuer: body['issuer'] },
+  });
+  return body as unknown as AuthorizationServer;
 }
 
 /** 2025-03-26 default endpoints when a server publishes no metadata at all. */
