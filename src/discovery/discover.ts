@@ -3,7 +3,7 @@
  * MCP authorization spec (including the 2025-03-26 ones) and the resource / issuer checks.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
-import { DiscoveryError } from '../errors.js';
+import { DiscoveryError, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { redactUrl } from '../events.js';
 import { assertAcceptableUrl, readJsonObject, send } from '../http.js';
@@ -141,8 +141,8 @@ interface FetchedDocument {
 }
 
 /**
- * Tries `urls` in order and reads the first one that answers 200; unreachable URLs and other statuses move on to the
- * next candidate (each reported as an event). The caller judges the body.
+ * Tries `urls` in order and reads the first one that answers 200; a 4xx moves on to the next candidate (reported as
+ * an event), while an unreachable URL or a 5xx is a typed error. The caller judges the body.
  */
 async function firstDocument(
   ctx: HttpContext,
@@ -158,13 +158,24 @@ async function firstDocument(
     try {
       response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
     } catch (error) {
-      if (ctx.signal?.aborted) throw error;
-      events.emit({
-        step: 'discovery',
-        status: 'failed',
-        message: `could not fetch ${redactUrl(url)}${unreachableHint}`,
+      // Unreachable is not "absent": falling back to 2025-03-26 defaults here would skip the PKCE and resource checks
+      // on a network failure or, in a browser, a CORS refusal.
+      events.emit({ step: 'discovery', status: 'failed', message: `could not fetch ${redactUrl(url)}` });
+      if (error instanceof McpAuthError && error.code !== 'network_error') throw error;
+      throw new DiscoveryError({
+        code: 'network_error',
+        message: `could not fetch the ${what} at ${redactUrl(url)}: the server is unreachable, or in a browser it does not allow this origin (CORS).${unreachableHint}`,
+        cause: error,
       });
-      continue;
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      events.emit({ step: 'discovery', status: 'failed', message: `${what} answered ${response.status}` });
+      throw new DiscoveryError({
+        code: 'invalid_response',
+        status: response.status,
+        message: `the ${what} at ${redactUrl(url)} answered ${response.status}: the server failed, try again later`,
+      });
     }
     if (response.status !== 200) {
       await response.body?.cancel();
@@ -267,6 +278,13 @@ export async function fetchAuthorizationServerMetadata(
       message: `authorization-server metadata at ${redactUrl(url)} names issuer "${body['issuer']}" but was fetched for "${issuer}": none of its endpoints will be used`,
     });
   }
+  const malformed = malformedAuthorizationServerField(body);
+  if (malformed !== undefined) {
+    throw new DiscoveryError({
+      code: 'invalid_response',
+      message: `authorization-server metadata at ${redactUrl(url)} has an unusable "${malformed}": the server is misconfigured`,
+    });
+  }
   events.emit({
     step: 'discovery',
     status: 'succeeded',
@@ -276,6 +294,28 @@ export async function fetchAuthorizationServerMetadata(
     detail: { issuer: body['issuer'] },
   });
   return body as unknown as AuthorizationServer;
+}
+
+const REQUIRED_ENDPOINTS = ['authorization_endpoint', 'token_endpoint'] as const;
+const OPTIONAL_ENDPOINTS = ['registration_endpoint', 'revocation_endpoint'] as const;
+const STRING_LISTS = [
+  'scopes_supported',
+  'code_challenge_methods_supported',
+  'token_endpoint_auth_methods_supported',
+  'revocation_endpoint_auth_methods_supported',
+] as const;
+
+/**
+ * The first field the flow reads that has the wrong shape, so a broken document fails at discovery with a typed
+ * error instead of as a `TypeError` in the middle of a token request.
+ */
+export function malformedAuthorizationServerField(body: Record<string, unknown>): string | undefined {
+  const isUrl = (value: unknown): boolean => typeof value === 'string' && URL.canParse(value);
+  for (const field of REQUIRED_ENDPOINTS) if (!isUrl(body[field])) return field;
+  for (const field of OPTIONAL_ENDPOINTS) if (body[field] !== undefined && !isUrl(body[field])) return field;
+  for (const field of STRING_LISTS)
+    if (body[field] !== undefined && !isStringArray(body[field])) return field;
+  return undefined;
 }
 
 /** 2025-03-26 default endpoints when a server publishes no metadata at all. */

@@ -17,6 +17,12 @@ function server(documents: Record<string, unknown>) {
   return { asked, ctx };
 }
 
+/** A minimal valid authorization-server metadata document. */
+function metadataOf(issuer: string) {
+  const base = issuer.replace(/\/$/, '');
+  return { issuer, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/token` };
+}
+
 const run = (ctx: HttpContext, mcpUrl: string, challengeResourceMetadata?: string) =>
   discover(ctx, createEventStream(), { mcpUrl: new URL(mcpUrl), challengeResourceMetadata });
 
@@ -52,7 +58,7 @@ describe('discover', () => {
         resource: 'https://mcp.example',
         authorization_servers: ['https://as.example'],
       },
-      'as.example/.well-known/openid-configuration': { issuer: 'https://as.example' },
+      'as.example/.well-known/openid-configuration': metadataOf('https://as.example'),
     });
     const result = await run(ctx, 'https://mcp.example/mcp', 'https://mcp.example/custom/prm.json');
     expect(asked).toEqual([
@@ -69,7 +75,7 @@ describe('discover', () => {
         resource: 'https://mcp.example/',
         authorization_servers: ['https://as.example'],
       },
-      'as.example/.well-known/oauth-authorization-server': { issuer: 'https://as.example' },
+      'as.example/.well-known/oauth-authorization-server': metadataOf('https://as.example'),
     });
     await run(ctx, 'https://mcp.example/mcp');
     expect(asked.slice(0, 2)).toEqual([
@@ -84,8 +90,8 @@ describe('discover', () => {
         resource: 'https://mcp.example/mcp',
         authorization_servers: ['https://as.example'],
       },
-      'as.example/.well-known/oauth-authorization-server': { issuer: 'https://as.example/' },
-      'as.example/.well-known/openid-configuration': { issuer: 'https://as.example' },
+      'as.example/.well-known/oauth-authorization-server': metadataOf('https://as.example/'),
+      'as.example/.well-known/openid-configuration': metadataOf('https://as.example'),
     });
     const error = await run(ctx, 'https://mcp.example/mcp').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiscoveryError);
@@ -110,6 +116,7 @@ describe('discover', () => {
       'mcp.example/.well-known/oauth-authorization-server': {
         issuer: 'https://mcp.example',
         authorization_endpoint: 'https://mcp.example/oauth/authorize',
+        token_endpoint: 'https://mcp.example/oauth/token',
       },
     });
     const result = await run(ctx, 'https://mcp.example/mcp');
@@ -123,6 +130,7 @@ describe('discover', () => {
       'mcp.example/.well-known/oauth-authorization-server': {
         issuer: 'https://mcp.example/',
         authorization_endpoint: 'https://mcp.example/authorize',
+        token_endpoint: 'https://mcp.example/token',
       },
     });
     const result = await run(slash.ctx, 'https://mcp.example/mcp');
@@ -132,6 +140,7 @@ describe('discover', () => {
       'mcp.example/.well-known/oauth-authorization-server': {
         issuer: 'https://mcp.example/tenant',
         authorization_endpoint: 'https://mcp.example/authorize',
+        token_endpoint: 'https://mcp.example/token',
       },
     });
     const error = await run(other.ctx, 'https://mcp.example/mcp').catch((e: unknown) => e);
@@ -156,6 +165,45 @@ describe('discover', () => {
       token_endpoint: 'https://mcp.example/token',
       registration_endpoint: 'https://mcp.example/register',
     });
+  });
+
+  it('stops with a typed error when metadata is unreachable or failing, instead of falling back to 2025-03-26', async () => {
+    const unreachable: HttpContext = {
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+      timeoutMs: 5_000,
+      allowInsecureHttp: false,
+    };
+    const offline = await run(unreachable, 'https://mcp.example/mcp').catch((e: unknown) => e);
+    expect(offline).toBeInstanceOf(DiscoveryError);
+    expect((offline as DiscoveryError).code).toBe('network_error');
+    expect((offline as DiscoveryError).message).toContain('CORS');
+
+    const failing: HttpContext = {
+      fetch: () => Promise.resolve(new Response('oops', { status: 503 })),
+      timeoutMs: 5_000,
+      allowInsecureHttp: false,
+    };
+    const broken = await run(failing, 'https://mcp.example/mcp').catch((e: unknown) => e);
+    expect((broken as DiscoveryError).code).toBe('invalid_response');
+    expect((broken as DiscoveryError).status).toBe(503);
+  });
+
+  it.each([
+    ['authorization_endpoint', { authorization_endpoint: 'not a url' }],
+    ['token_endpoint', { token_endpoint: undefined }],
+    ['registration_endpoint', { registration_endpoint: 42 }],
+    ['code_challenge_methods_supported', { code_challenge_methods_supported: 'S256' }],
+  ])('refuses authorization-server metadata with an unusable %s at discovery', async (field, patch) => {
+    const { ctx } = server({
+      'mcp.example/.well-known/oauth-protected-resource/mcp': {
+        resource: 'https://mcp.example/mcp',
+        authorization_servers: ['https://as.example'],
+      },
+      'as.example/.well-known/oauth-authorization-server': { ...metadataOf('https://as.example'), ...patch },
+    });
+    const error = await run(ctx, 'https://mcp.example/mcp').catch((e: unknown) => e);
+    expect((error as DiscoveryError).code).toBe('invalid_response');
+    expect((error as DiscoveryError).message).toContain(`"${field}"`);
   });
 
   it('refuses a plain-http authorization server that is not on loopback', async () => {
