@@ -62,10 +62,15 @@ export interface McpAuthErrorInit {
 
 /** Base class of every error this package throws. */
 export class McpAuthError extends Error {
+  /** Stable code to branch on (the message may change between versions). */
   readonly code: McpAuthErrorCode;
+  /** The step of the flow that failed. */
   readonly step: FlowStep;
+  /** The server's OAuth `error` value, when it sent one. */
   readonly serverError: string | undefined;
+  /** The server's `error_description`, when it sent one. */
   readonly serverErrorDescription: string | undefined;
+  /** HTTP status of the response that caused the error, when there was one. */
   readonly status: number | undefined;
 
   constructor(init: McpAuthErrorInit) {

@@ -10,7 +10,9 @@ export type FlowEventStatus = 'started' | 'succeeded' | 'failed' | 'skipped';
 
 /** One event of the flow. */
 export interface FlowEvent {
+  /** The step of the flow this event belongs to. */
   step: FlowStep;
+  /** `started`, then `succeeded`, `failed` or `skipped` (a candidate that did not apply). */
   status: FlowEventStatus;
   /** Human-readable summary, safe to show. */
   message: string;

@@ -13,6 +13,7 @@ export interface HeadlessAuthorizeOptions {
   fetch?: FetchLike;
   /** Milliseconds before giving up (default 30 s). */
   timeoutMs?: number;
+  /** Cancels the request to the authorization endpoint. */
   signal?: AbortSignal;
 }
 

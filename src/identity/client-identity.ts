@@ -23,9 +23,12 @@ export interface ClientIdentity {
 
 /** Credentials registered out of band by the application. */
 export interface PreRegisteredClient {
+  /** The client id the authorization server issued. */
   clientId: string;
+  /** The client secret, for a confidential client; omit it for a public client. */
   clientSecret?: string;
   /** The issuer these credentials belong to; when absent they are bound to the first issuer they are used at. */
   issuer?: string;
+  /** How to authenticate at the token endpoint (default: chosen from what the server supports). */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }

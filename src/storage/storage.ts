@@ -5,8 +5,11 @@
 
 /** An async key/value store of strings. */
 export interface AuthStorage {
+  /** The value stored under `key`, or undefined. */
   get(key: string): Promise<string | undefined>;
+  /** Stores `value` (a JSON string) under `key`, replacing what was there. */
   set(key: string, value: string): Promise<void>;
+  /** Forgets `key`; a missing key is not an error. */
   delete(key: string): Promise<void>;
 }
 

@@ -24,6 +24,7 @@ export class SingleFlight {
 
 /** Mutual exclusion by name, possibly across browsing contexts. */
 export interface Locks {
+  /** Runs `task` while holding the lock `name`; tasks for the same name run one at a time. */
   withLock<T>(name: string, task: () => Promise<T>): Promise<T>;
 }
 
@@ -52,6 +53,7 @@ export function inProcessLocks(): Locks {
 
 /** The subset of the Web Locks API used here (navigator.locks), so tabs refresh one at a time. */
 export interface WebLockManager {
+  /** `navigator.locks.request(name, callback)`: holds the lock while `callback`'s promise is pending. */
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
 }
 

@@ -11,8 +11,8 @@ import {
   revocationRequest,
   validateAuthResponse,
 } from 'oauth4webapi';
-import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
-import { McpAuthError } from '../errors.js';
+import type { AuthorizationServer, Client, ClientAuth, TokenEndpointResponse } from 'oauth4webapi';
+import { McpAuthError, TokenError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
 import { assertAcceptableUrl, networkError, oauthRequestOptions } from '../http.js';
 import type { HttpContext } from '../http.js';
@@ -61,6 +61,7 @@ export async function exchangeCode(
     new URLSearchParams({ code: input.code }),
   );
   let response: Response;
+  let body: TokenEndpointResponse;
   try {
     response = await authorizationCodeGrantRequest(
       as,
@@ -75,11 +76,12 @@ export async function exchangeCode(
     throw networkError(error, ctx, 'token', endpoint);
   }
   try {
-    const body = await processAuthorizationCodeResponse(as, client, response);
-    return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
+    body = await processAuthorizationCodeResponse(as, client, response);
   } catch (error) {
     throw tokenEndpointFailure(error, 'token');
   }
+  refuseUnsupportedTokenType(body.token_type, 'token');
+  return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
 }
 
 /** Redeems a refresh token. Throws typed errors; `invalid_grant` is told apart from everything else. */
@@ -98,6 +100,7 @@ export async function refreshTokens(
   const endpoint = tokenEndpoint(ctx, as, 'refresh');
   const client = oauthClient(identity);
   let response: Response;
+  let body: TokenEndpointResponse;
   try {
     response = await refreshTokenGrantRequest(
       as,
@@ -110,12 +113,26 @@ export async function refreshTokens(
     throw networkError(error, ctx, 'refresh', endpoint);
   }
   try {
-    const body = await processRefreshTokenResponse(as, client, response);
-    // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
-    return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
+    body = await processRefreshTokenResponse(as, client, response);
   } catch (error) {
     throw tokenEndpointFailure(error, 'refresh');
   }
+  refuseUnsupportedTokenType(body.token_type, 'refresh');
+  // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
+  return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
+}
+
+/**
+ * Only bearer tokens can be used yet: a DPoP-bound token (RFC 9449) sent as a bearer token would be refused by the
+ * resource server anyway, so say so plainly instead.
+ */
+export function refuseUnsupportedTokenType(tokenType: string, step: 'token' | 'refresh'): void {
+  if (tokenType.toLowerCase() === 'bearer') return;
+  throw new TokenError({
+    step,
+    code: step === 'refresh' ? 'refresh_failed' : 'token_request_failed',
+    message: `the authorization server issued a "${tokenType}" token; this client can only use bearer tokens (DPoP is not supported yet): configure the server to issue bearer tokens for this client`,
+  });
 }
 
 /**

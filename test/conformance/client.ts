@@ -28,10 +28,11 @@ function credentialsFromContext(raw: string | undefined): AuthedMcpClientOptions
   } catch {
     throw new Error('MCP_CONFORMANCE_CONTEXT is not JSON');
   }
-  if (typeof context.client_id !== 'string' || typeof context.client_secret !== 'string') return undefined;
+  if (typeof context.client_id !== 'string') return undefined;
+  // Without a secret the pre-registered client is a public one.
   return {
     clientId: context.client_id,
-    clientSecret: context.client_secret,
+    ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}),
     ...(typeof context.issuer === 'string' ? { issuer: context.issuer } : {}),
   };
 }

@@ -256,3 +256,22 @@ describe('where tokens travel', () => {
     await client.close();
   });
 });
+
+describe('token types', () => {
+  it('refuses a DPoP-bound token with a typed error instead of sending it as a bearer token', async () => {
+    const world = createMockWorld();
+    // The mock issues bearer tokens; relabel its token responses as a DPoP server would answer.
+    const dpopFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const response = await world.fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname !== '/token' || response.status !== 200) return response;
+      const body = (await response.json()) as Record<string, unknown>;
+      return Response.json({ ...body, token_type: 'DPoP' }, { headers: { 'cache-control': 'no-store' } });
+    };
+    const error = (await world.connect({ fetch: dpopFetch }).catch((e: unknown) => e)) as McpAuthError;
+    expect(error).toBeInstanceOf(TokenError);
+    expect(error.code).toBe('token_request_failed');
+    expect(error.message).toContain('DPoP');
+    expect(world.requestsTo('mcp').every((entry) => !/^DPoP /i.test(entry.authorization ?? ''))).toBe(true);
+  });
+});
