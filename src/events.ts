@@ -96,6 +96,21 @@ export function redactUrl(url: string | URL): string {
   return parsed.href;
 }
 
+const URL_IN_TEXT = /https?:\/\/[^\s"'<>]+/g;
+const MESSAGE_LIMIT = 300;
+
+/**
+ * Text from elsewhere (an application's handler, a server's error body) made fit for an error message: every URL in
+ * it redacted like {@link redactUrl}, whitespace folded, and the length bounded.
+ */
+export function redactText(text: string): string {
+  const flat = text
+    .replace(URL_IN_TEXT, (url) => redactUrl(url))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > MESSAGE_LIMIT ? `${flat.slice(0, MESSAGE_LIMIT - 1)}…` : flat;
+}
+
 /** The `failed` event for an error (its message is already free of secrets). */
 export function failureEvent(step: FlowStep, error: unknown): Omit<FlowEvent, 'at'> {
   const code: McpAuthErrorCode = error instanceof McpAuthError ? error.code : 'invalid_response';

@@ -3,6 +3,7 @@
  * with failures turned into typed errors.
  */
 import { AuthorizationError, McpAuthError } from '../errors.js';
+import { redactText } from '../events.js';
 import type { AuthorizationHandler } from './types.js';
 
 /** Runs `handler(url)`; rejects with `timeout`, `aborted`, `no_authorization_handler` or `authorization_handler_failed`. */
@@ -42,7 +43,7 @@ export async function runAuthorizationHandler(
     if (error instanceof McpAuthError) throw error;
     throw new AuthorizationError({
       code: 'authorization_handler_failed',
-      message: `the authorization handler failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `the authorization handler failed: ${redactText(error instanceof Error ? error.message : String(error))}`,
       cause: error,
     });
   } finally {

@@ -3,9 +3,12 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpAuthError } from '../errors.js';
-import { createEventStream, redactUrl } from '../events.js';
+import { createEventStream, redactText, redactUrl } from '../events.js';
 import type { FlowEventEmitter, FlowEventStream } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
 import type { FetchLike, HttpContext } from '../http.js';
@@ -136,12 +139,7 @@ export async function createAuthedMcpClient(
               message: 'connecting was aborted by the application',
               cause: error,
             })
-          : new McpAuthError({
-              code: 'network_error',
-              step: 'connection',
-              message: `could not connect to the MCP server: ${error instanceof Error ? error.message : String(error)}`,
-              cause: error,
-            });
+          : connectionFailure(error);
     events.emit({
       step: 'connection',
       status: 'failed',
@@ -152,6 +150,32 @@ export async function createAuthedMcpClient(
   }
   events.emit({ step: 'connection', status: 'succeeded', message: 'connected' });
   return client;
+}
+
+/**
+ * Why the MCP handshake failed, when no authorization step did: an HTTP answer the SDK refused (it carries the
+ * status as `code`) is the server's doing; anything else never reached a server.
+ */
+function connectionFailure(error: unknown): McpAuthError {
+  const detail = redactText(error instanceof Error ? error.message : String(error));
+  const status =
+    error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code >= 400
+      ? error.code
+      : undefined;
+  return status === undefined
+    ? new McpAuthError({
+        code: 'network_error',
+        step: 'connection',
+        message: `could not connect to the MCP server: ${detail}`,
+        cause: error,
+      })
+    : new McpAuthError({
+        code: 'invalid_response',
+        step: 'connection',
+        status,
+        message: `the MCP server refused the connection with HTTP ${status}: ${detail}`,
+        cause: error,
+      });
 }
 
 /** Adds the application's AbortSignal to MCP requests that have none. */

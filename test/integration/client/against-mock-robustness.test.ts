@@ -275,3 +275,14 @@ describe('token types', () => {
     expect(world.requestsTo('mcp').every((entry) => !/^DPoP /i.test(entry.authorization ?? ''))).toBe(true);
   });
 });
+
+describe('connection failures', () => {
+  it('reports an MCP server that answers 500 as invalid_response with its status, not as a network error', async () => {
+    const world = createMockWorld();
+    world.mock.control.failNext('mcp', { status: 500, error: 'server_error', errorDescription: 'boom' });
+    const error = (await world.connect().catch((e: unknown) => e)) as McpAuthError;
+    expect(error.code).toBe('invalid_response');
+    expect(error.step).toBe('connection');
+    expect(error.status).toBe(500);
+  });
+});

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createEventStream, redactUrl } from '../../../src/events.js';
+import { createEventStream, redactText, redactUrl } from '../../../src/events.js';
 import { applicationTypeFor, isAcceptableRedirectUri } from '../../../src/identity/application-type.js';
 import { isAcceptableUrl } from '../../../src/http.js';
 import { resolveOptions } from '../../../src/options.js';
 import { McpAuthError } from '../../../src/errors.js';
+
+describe('redactText', () => {
+  it('redacts every URL in free text, folds whitespace and bounds the length', () => {
+    expect(redactText('see https://a.example/cb?code=c1\n and http://b.example/?refresh_token=r1 now')).toBe(
+      'see https://a.example/cb?code=redacted and http://b.example/?refresh_token=redacted now',
+    );
+    const long = redactText('x'.repeat(1000));
+    expect(long.length).toBe(300);
+    expect(long.endsWith('…')).toBe(true);
+  });
+});
 
 describe('redactUrl', () => {
   it('hides codes, tokens, secrets, userinfo and the fragment but keeps the rest', () => {

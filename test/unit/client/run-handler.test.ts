@@ -23,6 +23,19 @@ describe('runAuthorizationHandler', () => {
     );
   });
 
+  it('keeps a code the failing handler put in its message out of the error', async () => {
+    const error = (await runAuthorizationHandler(
+      async () => {
+        throw new Error('could not open http://127.0.0.1/cb?code=SECRET-CODE&state=s');
+      },
+      url,
+      { timeoutMs: 60_000 },
+    ).catch((e: unknown) => e)) as AuthorizationError;
+    expect(error.code).toBe('authorization_handler_failed');
+    expect(error.message).not.toContain('SECRET-CODE');
+    expect(error.message).toContain('http://127.0.0.1/cb?code=redacted&state=s');
+  });
+
   it('wraps a failing handler and keeps typed errors as they are', async () => {
     expect(
       await codeOf(
