@@ -197,6 +197,8 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
     control,
     current: () => current,
     async fetch(request) {
+      // As `fetch` does: a request whose signal already fired never reaches the server (nor the log or a fault).
+      request.signal.throwIfAborted();
       const configuration = current;
       const time = clock.now();
       const description = await describeRequest(request);

@@ -193,6 +193,17 @@ describe('control.delayNext', () => {
     expect((await delayed.promise).status).toBe(504);
   });
 
+  it('a request aborted before it is sent rejects like fetch and reaches nothing', async () => {
+    const { mock } = inProcess();
+    mock.control.failNext('metadata', { status: 503 });
+    const request = new Request(`${BASE_URL}/.well-known/oauth-authorization-server`, {
+      signal: AbortSignal.abort(),
+    });
+    await expect(mock.fetch(request)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(mock.control.requests()).toEqual([]);
+    expect(mock.control.pendingFaults()).toHaveLength(1);
+  });
+
   it('an aborted request stops waiting at once, rejects like fetch, and is logged without a status', async () => {
     const { mock, t } = inProcess();
     mock.control.delayNext('token', 60 * 60 * 1000);
