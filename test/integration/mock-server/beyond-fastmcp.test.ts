@@ -279,7 +279,8 @@ describe("audience binding at redemption leaves the provider's objects alone", (
 });
 
 describe('authorization code replay (codeReplayRevokesGrant)', () => {
-  async function replay(mock: ReturnType<typeof mockWith>) {
+  /** Redeems a fresh code once; `redeemAgain` replays the same request. */
+  async function redeemCode(mock: ReturnType<typeof mockWith>) {
     const t = caseContext(mock);
     const { code, verifier, redirectUri } = await obtainCode(t, PUBLIC_CLIENT);
     const fields = {
@@ -293,40 +294,28 @@ describe('authorization code replay (codeReplayRevokesGrant)', () => {
       access_token: string;
       refresh_token: string;
     };
-    await expectJsonError(await postForm(t, '/token', fields), 400, {
-      error: 'invalid_grant',
-      error_description: 'authorization code does not exist',
-    });
-    return { t, first };
+    return { t, first, redeemAgain: () => postForm(t, '/token', fields) };
   }
 
   it('FastMCP mode: the first tokens survive a replay', async () => {
     const mock = mockWith();
-    const { first } = await replay(mock);
+    const { first, redeemAgain } = await redeemCode(mock);
+    await expectJsonError(await redeemAgain(), 400, {
+      error: 'invalid_grant',
+      error_description: 'authorization code does not exist',
+    });
     expect(await mcpStatus(mock, first.access_token)).toBe(200);
   });
 
   it('revokes every token of the grant, refreshed ones included', async () => {
     const mock = mockWith({ beyondFastMcp: { codeReplayRevokesGrant: true } });
-    const t = caseContext(mock);
-    const { code, verifier, redirectUri } = await obtainCode(t, PUBLIC_CLIENT);
-    const fields = {
-      grant_type: 'authorization_code',
-      code,
-      code_verifier: verifier,
-      redirect_uri: redirectUri,
-      client_id: PUBLIC_CLIENT.client_id,
-    };
-    const first = (await (await postForm(t, '/token', fields)).json()) as {
-      access_token: string;
-      refresh_token: string;
-    };
+    const { t, first, redeemAgain } = await redeemCode(mock);
     const refreshed = (await (await refresh(t, PUBLIC_CLIENT, first.refresh_token)).json()) as {
       access_token: string;
       refresh_token: string;
     };
     const unrelated = await tokensFor(mock);
-    expect((await postForm(t, '/token', fields)).status).toBe(400);
+    expect((await redeemAgain()).status).toBe(400);
     expect(await mcpStatus(mock, first.access_token)).toBe(401);
     expect(await mcpStatus(mock, refreshed.access_token)).toBe(401);
     expect((await refresh(t, PUBLIC_CLIENT, refreshed.refresh_token)).status).toBe(400);
