@@ -23,7 +23,6 @@ export type McpAuthErrorCode =
   | 'timeout'
   | 'aborted'
   | 'invalid_response'
-  | 'resource_metadata_not_found'
   | 'resource_mismatch'
   | 'no_authorization_server'
   | 'authorization_server_metadata_not_found'
@@ -35,6 +34,7 @@ export type McpAuthErrorCode =
   | 'authorization_handler_failed'
   | 'no_redirect'
   | 'state_mismatch'
+  | 'authorization_expired'
   | 'iss_missing'
   | 'iss_mismatch'
   | 'authorization_error'
@@ -48,8 +48,11 @@ export type McpAuthErrorCode =
 
 /** Everything an error is built from. */
 export interface McpAuthErrorInit {
+  /** Stable code to branch on. */
   code: McpAuthErrorCode;
+  /** The step of the flow that failed. */
   step: FlowStep;
+  /** What happened and what to do; never a secret. */
   message: string;
   /** The server's OAuth `error` value, when it sent one. */
   serverError?: string | undefined;
@@ -57,6 +60,7 @@ export interface McpAuthErrorInit {
   serverErrorDescription?: string | undefined;
   /** HTTP status of the response that caused the error, when there was one. */
   status?: number | undefined;
+  /** The underlying failure (never one that carries a token). */
   cause?: unknown;
 }
 

@@ -111,6 +111,11 @@ export function redactText(text: string): string {
   return flat.length > MESSAGE_LIMIT ? `${flat.slice(0, MESSAGE_LIMIT - 1)}…` : flat;
 }
 
+/** The `request` part of an event for a POST to an endpoint the metadata may or may not name. */
+export function postRequest(endpoint: unknown): Pick<FlowEvent, 'request'> {
+  return typeof endpoint === 'string' ? { request: { method: 'POST', url: redactUrl(endpoint) } } : {};
+}
+
 /** The `failed` event for an error (its message is already free of secrets). */
 export function failureEvent(step: FlowStep, error: unknown): Omit<FlowEvent, 'at'> {
   const code: McpAuthErrorCode = error instanceof McpAuthError ? error.code : 'invalid_response';

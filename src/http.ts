@@ -7,6 +7,9 @@ import type { HttpRequestOptions } from 'oauth4webapi';
 import { McpAuthError } from './errors.js';
 import type { FlowStep } from './errors.js';
 import { redactUrl } from './events.js';
+import { asJsonObject } from './json.js';
+import type { JsonObject } from './json.js';
+import { timeoutSignal } from './signals.js';
 
 /** A WHATWG fetch. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -52,8 +55,7 @@ export function assertAcceptableUrl(url: URL, ctx: HttpContext, step: FlowStep, 
 
 /** The signal for one request: the caller's signal plus the per-request timeout. */
 export function requestSignal(ctx: HttpContext): AbortSignal {
-  const timeout = AbortSignal.timeout(ctx.timeoutMs);
-  return ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  return timeoutSignal(ctx.timeoutMs, ctx.signal);
 }
 
 /** Converts a thrown fetch failure into a typed error (timeouts and aborts are told apart). */
@@ -116,12 +118,9 @@ export function oauthRequestOptions<Method extends string, Body>(
 }
 
 /** Reads a JSON object body, or returns undefined when the body is not a JSON object. */
-export async function readJsonObject(response: Response): Promise<Record<string, unknown> | undefined> {
+export async function readJsonObject(response: Response): Promise<JsonObject | undefined> {
   try {
-    const body: unknown = await response.json();
-    if (body !== null && typeof body === 'object' && !Array.isArray(body))
-      return body as Record<string, unknown>;
-    return undefined;
+    return asJsonObject(await response.json());
   } catch {
     return undefined;
   }

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export { createAuthedMcpClient, AuthedMcpClient } from './session/client.js';
+export { createAuthedMcpClient } from './session/client.js';
+export type { AuthedMcpClient } from './session/client.js';
 export type { AuthedMcpClientOptions } from './options.js';
 export { headlessAuthorize } from './authorize/headless.js';
 export type { HeadlessAuthorizeOptions } from './authorize/headless.js';
@@ -26,3 +27,4 @@ export {
   HeadlessAuthorizeError,
 } from './errors.js';
 export type { FlowStep, McpAuthErrorCode, McpAuthErrorInit } from './errors.js';
+export type { FetchLike } from './http.js';

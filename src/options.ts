@@ -7,6 +7,7 @@ import { McpAuthError } from './errors.js';
 import type { FlowEventListener } from './events.js';
 import type { FetchLike } from './http.js';
 import { isAcceptableRedirectUri } from './identity/application-type.js';
+import { isClientMetadataDocumentUrl } from './identity/client-identity.js';
 import type { PreRegisteredClient } from './identity/client-identity.js';
 import type { AuthedMcpClient } from './session/client.js';
 import type { AuthStorage } from './storage/storage.js';
@@ -113,16 +114,8 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
   if (!isAcceptableRedirectUri(parsedRedirect)) {
     throw invalid(`clientMetadata.redirectUri must be https, or http on a loopback host, without a fragment`);
   }
-  if (options.clientMetadataUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(options.clientMetadataUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || url.protocol !== 'https:' || url.pathname === '/') {
-      throw invalid('clientMetadataUrl must be an https URL with a path (the Client ID Metadata Document)');
-    }
+  if (options.clientMetadataUrl !== undefined && !isClientMetadataDocumentUrl(options.clientMetadataUrl)) {
+    throw invalid('clientMetadataUrl must be an https URL with a path (the Client ID Metadata Document)');
   }
   if (
     options.credentials !== undefined &&

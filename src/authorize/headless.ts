@@ -5,6 +5,7 @@
 import { HeadlessAuthorizeError } from '../errors.js';
 import { redactUrl } from '../events.js';
 import type { FetchLike } from '../http.js';
+import { timeoutSignal } from '../signals.js';
 import type { AuthorizationHandler } from './types.js';
 
 /** Options of `headlessAuthorize`. */
@@ -21,8 +22,7 @@ export interface HeadlessAuthorizeOptions {
 export function headlessAuthorize(options: HeadlessAuthorizeOptions = {}): AuthorizationHandler {
   return async (authorizationUrl) => {
     const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const signal = timeoutSignal(options.timeoutMs ?? 30_000, options.signal);
     let response: Response;
     try {
       response = await doFetch(authorizationUrl.href, { method: 'GET', redirect: 'manual', signal });

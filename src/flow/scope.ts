@@ -24,7 +24,7 @@ export interface ScopeInput {
  */
 export function selectScopes(input: ScopeInput): string[] {
   const base = input.challengeScope
-    ? splitScopes(input.challengeScope)
+    ? splitScope(input.challengeScope)
     : input.resourceScopesSupported && input.resourceScopesSupported.length > 0
       ? [...input.resourceScopesSupported]
       : [];
@@ -42,6 +42,7 @@ export function union(...lists: ReadonlyArray<readonly string[]>): string[] {
   return [...seen];
 }
 
-function splitScopes(scope: string): string[] {
-  return scope.split(/\s+/).filter((s) => s.length > 0);
+/** Splits a space-delimited scope string (RFC 6749 §3.3). */
+export function splitScope(scope: string | undefined): string[] {
+  return scope ? scope.split(/\s+/).filter((s) => s.length > 0) : [];
 }

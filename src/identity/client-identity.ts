@@ -32,3 +32,46 @@ export interface PreRegisteredClient {
   /** How to authenticate at the token endpoint (default: chosen from what the server supports). */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
+
+/**
+ * Whether a string can be a Client ID Metadata Document URL: https with a path (the document's URL is the client id,
+ * so a bare origin cannot be one). Pure.
+ */
+export function isClientMetadataDocumentUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' && url.pathname !== '/';
+}
+
+/** The identity pre-registered credentials give at `issuer`. Pure. */
+export function preRegisteredIdentity(
+  credentials: PreRegisteredClient,
+  issuer: string,
+  redirectUri: string,
+): ClientIdentity {
+  return {
+    issuer,
+    clientId: credentials.clientId,
+    redirectUri,
+    source: 'pre-registered',
+    ...(credentials.clientSecret ? { clientSecret: credentials.clientSecret } : {}),
+    ...(credentials.tokenEndpointAuthMethod
+      ? { tokenEndpointAuthMethod: credentials.tokenEndpointAuthMethod }
+      : {}),
+  };
+}
+
+/** The identity a Client ID Metadata Document gives at `issuer`: a public client whose id is the document's URL. Pure. */
+export function metadataDocumentIdentity(
+  clientMetadataUrl: string,
+  issuer: string,
+  redirectUri: string,
+): ClientIdentity {
+  return {
+    issuer,
+    clientId: clientMetadataUrl,
+    tokenEndpointAuthMethod: 'none',
+    redirectUri,
+    source: 'metadata-document',
+  };
+}

@@ -14,18 +14,27 @@ import type { HttpContext } from '../http.js';
 import { registrationAuthMethod } from '../flow/token-endpoint-auth.js';
 import type { AuthStateStore } from '../storage/auth-state.js';
 import { applicationTypeFor } from './application-type.js';
+import {
+  isClientMetadataDocumentUrl,
+  metadataDocumentIdentity,
+  preRegisteredIdentity,
+} from './client-identity.js';
 import type { ClientIdentity, PreRegisteredClient } from './client-identity.js';
 
-/** What identity resolution needs. */
-export interface IdentityInput {
-  issuer: string;
-  authorizationServer: AuthorizationServer;
+/** How the application identifies itself: the same for every authorization server. */
+export interface IdentityConfig {
   redirectUri: string;
   clientName: string;
   preRegistered?: PreRegisteredClient | undefined;
+  clientMetadataUrl?: string | undefined;
+}
+
+/** What identity resolution needs. */
+export interface IdentityInput extends IdentityConfig {
+  issuer: string;
+  authorizationServer: AuthorizationServer;
   /** The issuer unbound pre-registered credentials were first used at (they stay bound to it). */
   preRegisteredBoundIssuer?: string | undefined;
-  clientMetadataUrl?: string | undefined;
   /**
    * Scopes to register for: servers such as FastMCP refuse later requests for scopes outside the registered
    * `scope`, so this should be everything the client may ever ask (step-up included).
@@ -48,14 +57,12 @@ export function preRegisteredAppliesTo(
 export function metadataDocumentApplies(
   as: AuthorizationServer,
   clientMetadataUrl: string | undefined,
-): boolean {
-  if (as['client_id_metadata_document_supported'] !== true || !clientMetadataUrl) return false;
-  try {
-    const url = new URL(clientMetadataUrl);
-    return url.protocol === 'https:' && url.pathname !== '/';
-  } catch {
-    return false;
-  }
+): clientMetadataUrl is string {
+  return (
+    as['client_id_metadata_document_supported'] === true &&
+    clientMetadataUrl !== undefined &&
+    isClientMetadataDocumentUrl(clientMetadataUrl)
+  );
 }
 
 /** Picks (and if needed registers) the client identity for an issuer. */
@@ -69,28 +76,13 @@ export async function resolveClientIdentity(
   // Read before the type guard below narrows it: credentials bound to another issuer are worth naming in an error.
   const given: PreRegisteredClient | undefined = input.preRegistered;
   if (preRegisteredAppliesTo(input.preRegistered, issuer, input.preRegisteredBoundIssuer)) {
-    const identity: ClientIdentity = {
-      issuer,
-      clientId: input.preRegistered.clientId,
-      redirectUri: input.redirectUri,
-      source: 'pre-registered',
-    };
-    if (input.preRegistered.clientSecret) identity.clientSecret = input.preRegistered.clientSecret;
-    if (input.preRegistered.tokenEndpointAuthMethod) {
-      identity.tokenEndpointAuthMethod = input.preRegistered.tokenEndpointAuthMethod;
-    }
+    const identity = preRegisteredIdentity(input.preRegistered, issuer, input.redirectUri);
     emitIdentity(events, identity);
     return identity;
   }
 
   if (metadataDocumentApplies(as, input.clientMetadataUrl)) {
-    const identity: ClientIdentity = {
-      issuer,
-      clientId: input.clientMetadataUrl as string,
-      tokenEndpointAuthMethod: 'none',
-      redirectUri: input.redirectUri,
-      source: 'metadata-document',
-    };
+    const identity = metadataDocumentIdentity(input.clientMetadataUrl, issuer, input.redirectUri);
     emitIdentity(events, identity);
     return identity;
   }
@@ -122,6 +114,40 @@ export async function resolveClientIdentity(
   const identity = await register(ctx, events, input);
   await store.saveClient(identity);
   return identity;
+}
+
+/** Which grant's identity to find: its issuer and client id, the issuer's metadata and the bound issuer. */
+export interface GrantIdentityInput {
+  issuer: string;
+  clientId: string;
+  authorizationServer: AuthorizationServer;
+  preRegisteredBoundIssuer?: string | undefined;
+}
+
+/**
+ * The identity a grant was issued to, without registering anything: the pre-registered credentials or the
+ * metadata document when they apply at its issuer and carry its client id, else the stored registration.
+ */
+export async function findGrantIdentity(
+  store: AuthStateStore,
+  config: IdentityConfig,
+  grant: GrantIdentityInput,
+): Promise<ClientIdentity | undefined> {
+  const { preRegistered, clientMetadataUrl, redirectUri } = config;
+  if (
+    preRegisteredAppliesTo(preRegistered, grant.issuer, grant.preRegisteredBoundIssuer) &&
+    preRegistered.clientId === grant.clientId
+  ) {
+    return preRegisteredIdentity(preRegistered, grant.issuer, redirectUri);
+  }
+  if (
+    clientMetadataUrl === grant.clientId &&
+    metadataDocumentApplies(grant.authorizationServer, clientMetadataUrl)
+  ) {
+    return metadataDocumentIdentity(clientMetadataUrl, grant.issuer, redirectUri);
+  }
+  const stored = await store.loadClient(grant.issuer);
+  return stored?.clientId === grant.clientId ? stored : undefined;
 }
 
 async function register(

@@ -1,35 +1,37 @@
 /**
- * The orchestrator: owns the grant of one MCP server and runs discovery → identity → authorization → token,
- * refresh (proactive and reactive, coordinated), step-up and sign-out. Pure decisions live in the step
- * modules; this class sequences them and keeps their state.
+ * The orchestrator: owns the grant of one MCP server and sequences the flow's steps — discovery, scope selection,
+ * client identity, then the authorization-code steps (`flow/authorization-code-flow.ts`) — plus refresh (proactive
+ * and reactive, coordinated), step-up and sign-out. It keeps what outlives one step: the metadata of the issuers
+ * it met, the identity in use, and the single-flight of authorizations.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
-import { runAuthorizationHandler } from '../authorize/run-handler.js';
 import type { AuthorizationHandler } from '../authorize/types.js';
-import { defaultEndpoints, discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
+import { defaultEndpoints } from '../discovery/authorization-server-metadata.js';
+import { discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
-import { AuthorizationError, McpAuthError } from '../errors.js';
+import { McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
-import { failureEvent, redactUrl } from '../events.js';
-import { assertPkceS256, buildAuthorizationRequest } from '../flow/authorization-request.js';
-import { validateCallback } from '../flow/authorization-response.js';
-import { selectScopes, union } from '../flow/scope.js';
-import { assertAcceptableUrl } from '../http.js';
-import type { HttpContext } from '../http.js';
-import type { ClientIdentity, PreRegisteredClient } from '../identity/client-identity.js';
+import { failureEvent } from '../events.js';
+import { assertPkceS256 } from '../flow/authorization-request.js';
 import {
-  metadataDocumentApplies,
-  preRegisteredAppliesTo,
-  resolveClientIdentity,
-} from '../identity/resolve.js';
+  awaitCallback,
+  beginAuthorization,
+  redeemAuthorizationCode,
+} from '../flow/authorization-code-flow.js';
+import type { FlowEnvironment } from '../flow/authorization-code-flow.js';
+import { selectScopes, union } from '../flow/scope.js';
+import type { HttpContext } from '../http.js';
+import type { ClientIdentity } from '../identity/client-identity.js';
+import { findGrantIdentity, resolveClientIdentity } from '../identity/resolve.js';
+import type { IdentityConfig } from '../identity/resolve.js';
 import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
 import { isTransientFailure, RefreshCoordinator, refreshLockName } from '../tokens/refresh-coordinator.js';
+import { refreshGrant } from '../tokens/refresh-grant.js';
 import { SingleFlight } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
 import { revokeGrantTokens } from '../tokens/revoke-grant.js';
 import { isClientRejection } from '../tokens/oauth-errors.js';
-import { exchangeCode, refreshTokens } from '../tokens/token-requests.js';
 import { isExpiring } from '../tokens/token-set.js';
 
 /** Configuration of an authorizer (already validated by the public entry point). */
@@ -40,10 +42,7 @@ export interface AuthorizerConfig {
   store: AuthStateStore;
   locks: Locks;
   handler: AuthorizationHandler | undefined;
-  redirectUri: string;
-  clientName: string;
-  preRegistered: PreRegisteredClient | undefined;
-  clientMetadataUrl: string | undefined;
+  identity: IdentityConfig;
   extraScopes: readonly string[];
   authorizationTimeoutMs: number;
   refreshSkewMs: number;
@@ -67,7 +66,6 @@ export class Authorizer {
   readonly #refresh: RefreshCoordinator;
   readonly #authorizations = new SingleFlight();
   readonly #metadataByIssuer = new Map<string, AuthorizationServer>();
-  #discovery: Discovery | undefined;
   #identity: ClientIdentity | undefined;
   #preRegisteredBoundIssuer: string | undefined;
 
@@ -157,7 +155,7 @@ export class Authorizer {
     let failure: unknown;
     try {
       const as = await this.#authorizationServerFor(grant.issuer);
-      const identity = await this.#existingIdentity(grant);
+      const identity = as && (await this.#grantIdentity(grant, as));
       if (!as || !identity) {
         events.emit({
           step: 'revocation',
@@ -181,12 +179,12 @@ export class Authorizer {
    * fifty callers sharing a refresh produce one started/succeeded pair, not fifty.
    */
   #refreshGrant(presented: string): Promise<StoredGrant | undefined> {
-    const { events } = this.#config;
+    const { ctx, events } = this.#config;
     return this.#refresh.refresh(this.#key, presented, async (current) => {
       let identity: ClientIdentity | undefined;
       try {
         const as = await this.#authorizationServerFor(current.issuer);
-        identity = await this.#existingIdentity(current);
+        identity = as && (await this.#grantIdentity(current, as));
         if (!as || !identity) {
           throw new McpAuthError({
             code: 'refresh_failed',
@@ -195,30 +193,7 @@ export class Authorizer {
               'the client identity or authorization server of the stored grant is unknown: sign in again',
           });
         }
-        events.emit({
-          step: 'refresh',
-          status: 'started',
-          message: 'refreshing the access token',
-          ...(typeof as.token_endpoint === 'string'
-            ? { request: { method: 'POST', url: redactUrl(as.token_endpoint) } }
-            : {}),
-        });
-        const tokens = await refreshTokens(this.#config.ctx, {
-          as,
-          identity,
-          tokens: current.tokens,
-          resource: current.resource,
-        });
-        events.emit({
-          step: 'refresh',
-          status: 'succeeded',
-          message: 'access token refreshed',
-          detail: {
-            refresh_token_rotated: tokens.refreshToken !== current.tokens.refreshToken,
-            ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
-          },
-        });
-        return tokens;
+        return await refreshGrant(ctx, events, { as, identity, grant: current });
       } catch (error) {
         if (identity) await this.#forgetRefusedRegistration(identity, error);
         events.emit(failureEvent('refresh', error));
@@ -229,6 +204,7 @@ export class Authorizer {
 
   async #runAuthorization(request: AuthorizeRequest, grant: StoredGrant | undefined): Promise<void> {
     const { ctx, events, store, mcpUrl } = this.#config;
+    const env: FlowEnvironment = { ctx, events, store };
     const step = request.stepUp ? 'step-up' : 'authorization';
     events.emit({
       step,
@@ -237,134 +213,79 @@ export class Authorizer {
       ...(request.challenge?.scope ? { detail: { scope: request.challenge.scope } } : {}),
     });
     try {
-      const discovery = await discover(ctx, events, {
-        mcpUrl,
-        challengeResourceMetadata: request.challenge?.resourceMetadata,
-        preferredIssuer: this.#config.preRegistered?.issuer,
-        challengeHeaderMissing: request.challengeHeaderMissing,
-      });
-      this.#discovery = discovery;
-      const as = discovery.authorizationServer;
-      this.#metadataByIssuer.set(discovery.issuer, as);
-      assertPkceS256(as, discovery.legacy === 'default-endpoints');
-
-      const held =
-        request.stepUp && grant && grant.issuer === discovery.issuer
-          ? union(grant.requestedScopes, grant.tokens.scopes)
-          : [];
-      const scopes = selectScopes({
-        challengeScope: request.challenge?.scope,
-        resourceScopesSupported: discovery.resourceMetadata?.scopes_supported,
-        authorizationServerScopesSupported: as.scopes_supported,
-        extraScopes: this.#config.extraScopes,
-        heldScopes: held,
-      });
-
-      const identity = await resolveClientIdentity(ctx, events, store, {
-        issuer: discovery.issuer,
-        authorizationServer: as,
-        redirectUri: this.#config.redirectUri,
-        clientName: this.#config.clientName,
-        preRegistered: this.#config.preRegistered,
-        preRegisteredBoundIssuer: this.#preRegisteredBoundIssuer,
-        clientMetadataUrl: this.#config.clientMetadataUrl,
-        // Register for everything the server could grant, so a later step-up is not refused as out of scope.
-        scopes: union(as.scopes_supported ?? discovery.resourceMetadata?.scopes_supported ?? [], scopes),
-      });
-      if (identity.source === 'pre-registered') this.#preRegisteredBoundIssuer ??= discovery.issuer;
-      this.#identity = identity;
-
-      const { url, pending } = await buildAuthorizationRequest({
-        as,
-        clientId: identity.clientId,
-        redirectUri: this.#config.redirectUri,
-        resource: discovery.resource,
-        scopes,
-        issuer: discovery.issuer,
+      const discovery = await this.#discover(request);
+      const scopes = this.#scopesFor(request, grant, discovery);
+      const identity = await this.#resolveIdentity(discovery, scopes);
+      const { url, pending } = await beginAuthorization(env, {
         mcpUrl: mcpUrl.href,
-        now: Date.now(),
+        discovery,
+        identity,
+        scopes,
       });
-      assertAcceptableUrl(url, ctx, 'authorization', 'authorization endpoint');
-      await store.savePending(pending);
-      events.emit({
-        step: 'authorization',
-        status: 'started',
-        message: 'opening the authorization URL',
-        request: { method: 'GET', url: redactUrl(url) },
-        detail: { client_id: identity.clientId, scopes, resource: discovery.resource },
-      });
-      let callbackValue: URL | string;
+      const limits = { timeoutMs: this.#config.authorizationTimeoutMs, signal: ctx.signal };
+      const callback = await awaitCallback(env, this.#config.handler, url, pending, limits);
       try {
-        callbackValue = await runAuthorizationHandler(this.#config.handler, url, {
-          timeoutMs: this.#config.authorizationTimeoutMs,
-          signal: ctx.signal,
-        });
-      } finally {
-        // A state is good for one answer, and an abandoned one must not linger in storage.
-        await store.takePending(pending.state);
-      }
-      let callback: URL;
-      try {
-        callback = new URL(String(callbackValue), this.#config.redirectUri);
-      } catch (error) {
-        throw new AuthorizationError({
-          code: 'authorization_handler_failed',
-          message: 'the authorization handler returned something that is not a callback URL',
-          cause: error,
-        });
-      }
-      const code = validateCallback(callback, pending.state, {
-        issuer: discovery.issuer,
-        issParameterSupported: as.authorization_response_iss_parameter_supported === true,
-      });
-      events.emit({ step: 'authorization', status: 'succeeded', message: 'authorization response accepted' });
-
-      events.emit({
-        step: 'token',
-        status: 'started',
-        message: 'exchanging the authorization code',
-        ...(typeof as.token_endpoint === 'string'
-          ? { request: { method: 'POST', url: redactUrl(as.token_endpoint) } }
-          : {}),
-      });
-      let tokens;
-      try {
-        tokens = await exchangeCode(ctx, {
-          as,
+        await redeemAuthorizationCode(env, {
+          pending,
+          callback,
+          as: discovery.authorizationServer,
           identity,
-          code,
-          codeVerifier: pending.codeVerifier,
-          redirectUri: this.#config.redirectUri,
-          resource: discovery.resource,
-          requestedScopes: scopes,
+          maxAgeMs: this.#config.authorizationTimeoutMs,
         });
       } catch (error) {
         await this.#forgetRefusedRegistration(identity, error);
         throw error;
       }
-      await store.saveGrant(this.#key, {
-        issuer: discovery.issuer,
-        clientId: identity.clientId,
-        resource: discovery.resource,
-        tokens,
-        requestedScopes: scopes,
-      });
-      events.emit({
-        step: 'token',
-        status: 'succeeded',
-        message: 'tokens received',
-        detail: {
-          scopes: tokens.scopes,
-          refresh_token: tokens.refreshToken !== undefined,
-          ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
-        },
-      });
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
       const failed = error instanceof McpAuthError ? error.step : step;
       events.emit(failureEvent(failed, error));
       throw error;
     }
+  }
+
+  /** Discovery, remembering the issuer's metadata; the PKCE check comes before any registration. */
+  async #discover(request: AuthorizeRequest): Promise<Discovery> {
+    const discovery = await discover(this.#config.ctx, this.#config.events, {
+      mcpUrl: this.#config.mcpUrl,
+      challengeResourceMetadata: request.challenge?.resourceMetadata,
+      preferredIssuer: this.#config.identity.preRegistered?.issuer,
+      challengeHeaderMissing: request.challengeHeaderMissing,
+    });
+    this.#metadataByIssuer.set(discovery.issuer, discovery.authorizationServer);
+    assertPkceS256(discovery.authorizationServer, discovery.legacy === 'default-endpoints');
+    return discovery;
+  }
+
+  /** The scopes to request; a step-up at the same issuer asks for what is held as well. */
+  #scopesFor(request: AuthorizeRequest, grant: StoredGrant | undefined, discovery: Discovery): string[] {
+    const held =
+      request.stepUp && grant && grant.issuer === discovery.issuer
+        ? union(grant.requestedScopes, grant.tokens.scopes)
+        : [];
+    return selectScopes({
+      challengeScope: request.challenge?.scope,
+      resourceScopesSupported: discovery.resourceMetadata?.scopes_supported,
+      authorizationServerScopesSupported: discovery.authorizationServer.scopes_supported,
+      extraScopes: this.#config.extraScopes,
+      heldScopes: held,
+    });
+  }
+
+  async #resolveIdentity(discovery: Discovery, scopes: readonly string[]): Promise<ClientIdentity> {
+    const { ctx, events, store } = this.#config;
+    const as = discovery.authorizationServer;
+    const identity = await resolveClientIdentity(ctx, events, store, {
+      ...this.#config.identity,
+      issuer: discovery.issuer,
+      authorizationServer: as,
+      preRegisteredBoundIssuer: this.#preRegisteredBoundIssuer,
+      // Register for everything the server could grant, so a later step-up is not refused as out of scope.
+      scopes: union(as.scopes_supported ?? discovery.resourceMetadata?.scopes_supported ?? [], scopes),
+    });
+    if (identity.source === 'pre-registered') this.#preRegisteredBoundIssuer ??= discovery.issuer;
+    this.#identity = identity;
+    return identity;
   }
 
   /**
@@ -378,7 +299,6 @@ export class Authorizer {
   }
 
   async #authorizationServerFor(issuer: string): Promise<AuthorizationServer | undefined> {
-    if (this.#discovery?.issuer === issuer) return this.#discovery.authorizationServer;
     const cached = this.#metadataByIssuer.get(issuer);
     if (cached) return cached;
     const fetched =
@@ -390,38 +310,14 @@ export class Authorizer {
   }
 
   /** The identity a stored grant was issued to, without registering anything new. */
-  async #existingIdentity(grant: StoredGrant): Promise<ClientIdentity | undefined> {
-    if (this.#identity?.issuer === grant.issuer && this.#identity.clientId === grant.clientId)
-      return this.#identity;
-    const { preRegistered, clientMetadataUrl, redirectUri, store } = this.#config;
-    if (
-      preRegisteredAppliesTo(preRegistered, grant.issuer, this.#preRegisteredBoundIssuer) &&
-      preRegistered.clientId === grant.clientId
-    ) {
-      return {
-        issuer: grant.issuer,
-        clientId: preRegistered.clientId,
-        redirectUri,
-        source: 'pre-registered',
-        ...(preRegistered.clientSecret ? { clientSecret: preRegistered.clientSecret } : {}),
-        ...(preRegistered.tokenEndpointAuthMethod
-          ? { tokenEndpointAuthMethod: preRegistered.tokenEndpointAuthMethod }
-          : {}),
-      };
-    }
-    if (clientMetadataUrl === grant.clientId) {
-      const as = await this.#authorizationServerFor(grant.issuer);
-      if (as && metadataDocumentApplies(as, clientMetadataUrl)) {
-        return {
-          issuer: grant.issuer,
-          clientId: clientMetadataUrl,
-          tokenEndpointAuthMethod: 'none',
-          redirectUri,
-          source: 'metadata-document',
-        };
-      }
-    }
-    const stored = await store.loadClient(grant.issuer);
-    return stored?.clientId === grant.clientId ? stored : undefined;
+  async #grantIdentity(grant: StoredGrant, as: AuthorizationServer): Promise<ClientIdentity | undefined> {
+    const current = this.#identity;
+    if (current?.issuer === grant.issuer && current.clientId === grant.clientId) return current;
+    return findGrantIdentity(this.#config.store, this.#config.identity, {
+      issuer: grant.issuer,
+      clientId: grant.clientId,
+      authorizationServer: as,
+      preRegisteredBoundIssuer: this.#preRegisteredBoundIssuer,
+    });
   }
 }

@@ -11,6 +11,7 @@ import { McpAuthError } from '../errors.js';
 import { createEventStream, redactText, redactUrl } from '../events.js';
 import type { FlowEventEmitter, FlowEventStream } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
+import { eitherSignal } from '../signals.js';
 import type { FetchLike, HttpContext } from '../http.js';
 import { resolveOptions } from '../options.js';
 import type { AuthedMcpClientOptions } from '../options.js';
@@ -19,20 +20,24 @@ import { memoryStorage } from '../storage/storage.js';
 import { inProcessLocks } from '../tokens/single-flight.js';
 import { createAuthedFetch } from './authed-fetch.js';
 import { Authorizer } from './authorizer.js';
-import {
-  STATELESS_PROTOCOL_VERSIONS,
-  StatelessTransport,
-  withMethodHeaders,
-  withVersionRetry,
-} from './stateless-transport.js';
+import { STATELESS_PROTOCOL_VERSIONS, StatelessTransport, withMethodHeaders } from './stateless-transport.js';
 
-/** A connected MCP client (the SDK `Client` API) with sign-out and the flow event stream. */
-export class AuthedMcpClient extends Client {
+/** A connected MCP client: the SDK `Client` API, plus sign-out and the flow event stream. */
+export interface AuthedMcpClient extends Client {
   /** Flow events (discovery, registration, authorization, token, refresh, step-up, revocation, connection). */
+  readonly events: FlowEventStream;
+  /**
+   * Revokes the refresh token, then the access token (RFC 7009), forgets them, and closes the connection.
+   * Throws the first revocation failure after local state is cleared.
+   */
+  signOut(): Promise<void>;
+}
+
+/** The implementation behind `AuthedMcpClient`: built only by `createAuthedMcpClient`, so its constructor stays private to the package. */
+class AuthorizedClient extends Client implements AuthedMcpClient {
   readonly events: FlowEventStream;
   readonly #authorizer: Authorizer;
 
-  /** @internal Use `createAuthedMcpClient`. */
   constructor(
     info: { name: string; version: string },
     events: FlowEventStream,
@@ -44,10 +49,6 @@ export class AuthedMcpClient extends Client {
     this.#authorizer = authorizer;
   }
 
-  /**
-   * Revokes the refresh token, then the access token (RFC 7009), forgets them, and closes the connection.
-   * Throws the first revocation failure after local state is cleared.
-   */
   async signOut(): Promise<void> {
     try {
       await this.#authorizer.signOut();
@@ -94,16 +95,18 @@ export async function createAuthedMcpClient(
     store: new AuthStateStore(options.storage ?? memoryStorage()),
     locks: options.locks ?? inProcessLocks(),
     handler: options.authorize,
-    redirectUri: resolved.redirectUri,
-    clientName: resolved.clientName,
-    preRegistered: resolved.credentials,
-    clientMetadataUrl: resolved.clientMetadataUrl,
+    identity: {
+      redirectUri: resolved.redirectUri,
+      clientName: resolved.clientName,
+      preRegistered: resolved.credentials,
+      clientMetadataUrl: resolved.clientMetadataUrl,
+    },
     extraScopes: resolved.scopes,
     authorizationTimeoutMs: resolved.authorizationTimeoutMs,
     refreshSkewMs: resolved.refreshSkewMs,
   });
   const authedFetch = createAuthedFetch({ authorizer, fetch: withSignal(baseFetch, options.signal), mcpUrl });
-  const client = new AuthedMcpClient(
+  const client = new AuthorizedClient(
     { name: resolved.clientName, version: resolved.clientVersion },
     events,
     authorizer,
@@ -114,7 +117,7 @@ export async function createAuthedMcpClient(
   const stateless =
     options.protocolVersion !== undefined && STATELESS_PROTOCOL_VERSIONS.includes(options.protocolVersion);
   const http = new StreamableHTTPClientTransport(mcpUrl, {
-    fetch: stateless ? withVersionRetry(withMethodHeaders(authedFetch)) : authedFetch,
+    fetch: stateless ? withMethodHeaders(authedFetch) : authedFetch,
   });
   const transport =
     stateless && options.protocolVersion ? new StatelessTransport(http, options.protocolVersion) : http;
@@ -178,9 +181,9 @@ function connectionFailure(error: unknown): McpAuthError {
       });
 }
 
-/** Adds the application's AbortSignal to MCP requests that have none. */
+/** Adds the application's AbortSignal to every MCP request. */
 function withSignal(base: FetchLike, signal: AbortSignal | undefined): FetchLike {
   if (!signal) return base;
   return (input, init) =>
-    base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    base(input, { ...init, signal: eitherSignal(init?.signal ?? undefined, signal) ?? signal });
 }

@@ -9,6 +9,8 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { FetchLike } from '../http.js';
+import { asJsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 
 /** Protocol revisions that use the stateless lifecycle. */
 export const STATELESS_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
@@ -17,14 +19,6 @@ const META_VERSION = 'io.modelcontextprotocol/protocolVersion';
 const META_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
 const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 const META_SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
-
-type JsonObject = Record<string, unknown>;
-
-function asObject(value: unknown): JsonObject | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as JsonObject)
-    : undefined;
-}
 
 /** A transport that speaks the stateless revision through an SDK v1 Streamable HTTP transport. */
 export class StatelessTransport implements Transport {
@@ -66,9 +60,9 @@ export class StatelessTransport implements Transport {
     const method = typeof record['method'] === 'string' ? record['method'] : undefined;
     if (method === 'notifications/initialized') return;
     if (method === 'initialize' && 'id' in record) {
-      const params = asObject(record['params']);
-      this.#capabilities = asObject(params?.['capabilities']) ?? {};
-      this.#clientInfo = asObject(params?.['clientInfo']);
+      const params = asJsonObject(record['params']);
+      this.#capabilities = asJsonObject(params?.['capabilities']) ?? {};
+      this.#clientInfo = asJsonObject(params?.['clientInfo']);
       this.#discoverIds.add(record['id'] as RequestId);
       const discover = {
         jsonrpc: '2.0',
@@ -79,10 +73,10 @@ export class StatelessTransport implements Transport {
       return this.#inner.send(discover as unknown as JSONRPCMessage, options);
     }
     if (method === undefined) return this.#inner.send(message, options);
-    const params = asObject(record['params']) ?? {};
+    const params = asJsonObject(record['params']) ?? {};
     const withMeta = {
       ...record,
-      params: { ...params, _meta: { ...asObject(params['_meta']), ...this.#meta() } },
+      params: { ...params, _meta: { ...asJsonObject(params['_meta']), ...this.#meta() } },
     };
     return this.#inner.send(withMeta as unknown as JSONRPCMessage, options);
   }
@@ -98,17 +92,17 @@ export class StatelessTransport implements Transport {
   #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     const record = message as unknown as JsonObject;
     const id = record['id'] as RequestId | undefined;
-    const result = asObject(record['result']);
+    const result = asJsonObject(record['result']);
     if (id !== undefined && this.#discoverIds.delete(id) && result) {
       // Shape the discovery result as the initialize result the SDK client expects. The SDK checks the version
       // against its own list, so it is told its latest; the wire keeps the stateless revision.
-      const serverInfo = asObject(asObject(result['_meta'])?.[META_SERVER_INFO]) ?? {
+      const serverInfo = asJsonObject(asJsonObject(result['_meta'])?.[META_SERVER_INFO]) ?? {
         name: 'unknown',
         version: '0',
       };
       const initializeResult = {
         protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: asObject(result['capabilities']) ?? {},
+        capabilities: asJsonObject(result['capabilities']) ?? {},
         serverInfo,
         ...(typeof result['instructions'] === 'string' ? { instructions: result['instructions'] } : {}),
       };
@@ -125,7 +119,7 @@ export function withMethodHeaders(base: FetchLike): FetchLike {
     if (typeof init?.body !== 'string') return base(input, init);
     let body: JsonObject | undefined;
     try {
-      body = asObject(JSON.parse(init.body));
+      body = asJsonObject(JSON.parse(init.body));
     } catch {
       body = undefined;
     }
@@ -133,7 +127,7 @@ export function withMethodHeaders(base: FetchLike): FetchLike {
     if (!method) return base(input, init);
     const headers = new Headers(init.headers);
     headers.set('mcp-method', method);
-    const params = asObject(body?.['params']);
+    const params = asJsonObject(body?.['params']);
     const name = method === 'resources/read' ? params?.['uri'] : params?.['name'];
     if (
       (method === 'tools/call' || method === 'prompts/get' || method === 'resources/read') &&
@@ -142,47 +136,5 @@ export function withMethodHeaders(base: FetchLike): FetchLike {
       headers.set('mcp-name', name);
     }
     return base(input, { ...init, headers });
-  };
-}
-
-/** JSON-RPC error of a server that does not accept the request's protocol revision (2026-07-28). */
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-
-/**
- * When the server refuses a request's revision (`UnsupportedProtocolVersion`, HTTP 400) and lists one this client
- * speaks, sends the request again once at that revision (header and `_meta` alike). Anything else is returned as is.
- */
-export function withVersionRetry(base: FetchLike): FetchLike {
-  return async (input, init) => {
-    const response = await base(input, init);
-    if (response.status !== 400 || typeof init?.body !== 'string') return response;
-    const answer = asObject(
-      await response
-        .clone()
-        .json()
-        .catch(() => undefined),
-    );
-    const error = asObject(answer?.['error']);
-    if (error?.['code'] !== UNSUPPORTED_PROTOCOL_VERSION) return response;
-    const supported = asObject(error['data'])?.['supported'];
-    const version = Array.isArray(supported)
-      ? STATELESS_PROTOCOL_VERSIONS.find((candidate) => supported.includes(candidate))
-      : undefined;
-    let message: JsonObject | undefined;
-    try {
-      message = asObject(JSON.parse(init.body));
-    } catch {
-      message = undefined;
-    }
-    if (version === undefined || message === undefined) return response;
-    await response.body?.cancel().catch(() => undefined);
-    const params = asObject(message['params']) ?? {};
-    const retried = {
-      ...message,
-      params: { ...params, _meta: { ...asObject(params['_meta']), [META_VERSION]: version } },
-    };
-    const headers = new Headers(init.headers);
-    headers.set('mcp-protocol-version', version);
-    return base(input, { ...init, headers, body: JSON.stringify(retried) });
   };
 }

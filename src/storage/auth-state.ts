@@ -1,9 +1,11 @@
 /**
  * What the client persists, typed: client registrations per issuer, the grant per MCP resource, and pending
- * authorization requests (so a callback page needs nothing but the URL and storage).
+ * authorization requests keyed by `state` (everything redeeming the callback needs besides the issuer's metadata and
+ * the client's credentials, so a page other than the one that started the sign-in can finish it).
  */
 import type { ClientIdentity } from '../identity/client-identity.js';
 import type { TokenSet } from '../tokens/token-set.js';
+import { isJsonObject, isStringArray } from '../json.js';
 import type { AuthStorage } from './storage.js';
 
 /** A grant: tokens plus who issued them to whom, for which resource. */
@@ -71,11 +73,9 @@ export class AuthStateStore {
 
   /** Reads and deletes a pending request: a state is good for one callback only. */
   async takePending(state: string): Promise<PendingAuthorization | undefined> {
-    const pending = await this.#read<PendingAuthorization>(`pending/${state}`);
+    const pending = await this.#read<unknown>(`pending/${state}`);
     await this.#storage.delete(`${PREFIX}pending/${state}`);
-    return isObject(pending) && typeof pending['codeVerifier'] === 'string'
-      ? (pending as unknown as PendingAuthorization)
-      : undefined;
+    return isPendingAuthorization(pending) ? pending : undefined;
   }
 
   async #read<T>(key: string): Promise<T | undefined> {
@@ -97,25 +97,31 @@ export class AuthStateStore {
 // Storage is outside this package's control (another version, another tab, a user's devtools): entries of the
 // wrong shape are treated as absent rather than crashing the client.
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 function isClientIdentity(value: unknown): value is ClientIdentity {
-  return isObject(value) && isString(value['issuer']) && isString(value['clientId']);
+  return isJsonObject(value) && isString(value['issuer']) && isString(value['clientId']);
 }
 
 function isStoredGrant(value: unknown): value is StoredGrant {
-  if (!isObject(value) || !isString(value['issuer']) || !isString(value['clientId'])) return false;
+  if (!isJsonObject(value) || !isString(value['issuer']) || !isString(value['clientId'])) return false;
   if (!isString(value['resource']) || !Array.isArray(value['requestedScopes'])) return false;
   const tokens = value['tokens'];
   return (
-    isObject(tokens) &&
+    isJsonObject(tokens) &&
     isString(tokens['accessToken']) &&
     Array.isArray(tokens['scopes']) &&
     (tokens['refreshToken'] === undefined || isString(tokens['refreshToken'])) &&
     (tokens['expiresAt'] === undefined || typeof tokens['expiresAt'] === 'number')
+  );
+}
+
+function isPendingAuthorization(value: unknown): value is PendingAuthorization {
+  if (!isJsonObject(value)) return false;
+  const strings = ['state', 'codeVerifier', 'redirectUri', 'issuer', 'clientId', 'resource', 'mcpUrl'];
+  return (
+    strings.every((field) => isString(value[field])) &&
+    isStringArray(value['scopes']) &&
+    typeof value['createdAt'] === 'number'
   );
 }

@@ -11,7 +11,7 @@ import {
   revocationRequest,
   validateAuthResponse,
 } from 'oauth4webapi';
-import type { AuthorizationServer, Client, ClientAuth, TokenEndpointResponse } from 'oauth4webapi';
+import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
 import { McpAuthError, TokenError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
 import { assertAcceptableUrl, networkError, oauthRequestOptions } from '../http.js';
@@ -38,6 +38,30 @@ function tokenEndpoint(ctx: HttpContext, as: AuthorizationServer, step: 'token' 
   return url;
 }
 
+/**
+ * One oauth4webapi request/process pair: a failure to get an answer is a network error, an answer that does not
+ * process is the server's refusal (its OAuth error, when it sent one).
+ */
+async function callEndpoint<T>(
+  ctx: HttpContext,
+  step: 'token' | 'refresh' | 'revocation',
+  endpoint: URL,
+  request: () => Promise<Response>,
+  process: (response: Response) => Promise<T>,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await request();
+  } catch (error) {
+    throw networkError(error, ctx, step, endpoint);
+  }
+  try {
+    return await process(response);
+  } catch (error) {
+    throw tokenEndpointFailure(error, step);
+  }
+}
+
 /** Exchanges an authorization code (already validated against state and iss) for tokens. */
 export async function exchangeCode(
   ctx: HttpContext,
@@ -60,26 +84,22 @@ export async function exchangeCode(
     client,
     new URLSearchParams({ code: input.code }),
   );
-  let response: Response;
-  let body: TokenEndpointResponse;
-  try {
-    response = await authorizationCodeGrantRequest(
-      as,
-      client,
-      clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
-      callback,
-      input.redirectUri,
-      input.codeVerifier,
-      { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
-    );
-  } catch (error) {
-    throw networkError(error, ctx, 'token', endpoint);
-  }
-  try {
-    body = await processAuthorizationCodeResponse(as, client, response);
-  } catch (error) {
-    throw tokenEndpointFailure(error, 'token');
-  }
+  const body = await callEndpoint(
+    ctx,
+    'token',
+    endpoint,
+    () =>
+      authorizationCodeGrantRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+        callback,
+        input.redirectUri,
+        input.codeVerifier,
+        { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+      ),
+    (response) => processAuthorizationCodeResponse(as, client, response),
+  );
   refuseUnsupportedTokenType(body.token_type, 'token');
   return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
 }
@@ -99,24 +119,21 @@ export async function refreshTokens(
   }
   const endpoint = tokenEndpoint(ctx, as, 'refresh');
   const client = oauthClient(identity);
-  let response: Response;
-  let body: TokenEndpointResponse;
-  try {
-    response = await refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
-      tokens.refreshToken,
-      { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
-    );
-  } catch (error) {
-    throw networkError(error, ctx, 'refresh', endpoint);
-  }
-  try {
-    body = await processRefreshTokenResponse(as, client, response);
-  } catch (error) {
-    throw tokenEndpointFailure(error, 'refresh');
-  }
+  const refreshToken = tokens.refreshToken;
+  const body = await callEndpoint(
+    ctx,
+    'refresh',
+    endpoint,
+    () =>
+      refreshTokenGrantRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+        refreshToken,
+        { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+      ),
+    (response) => processRefreshTokenResponse(as, client, response),
+  );
   refuseUnsupportedTokenType(body.token_type, 'refresh');
   // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
   return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
@@ -153,22 +170,18 @@ export async function revokeToken(
   const endpoint = new URL(as.revocation_endpoint as string);
   assertAcceptableUrl(endpoint, ctx, 'revocation', 'revocation endpoint');
   const client = oauthClient(identity);
-  const send = async (auth: ClientAuth): Promise<void> => {
-    let response: Response;
-    try {
-      response = await revocationRequest(as, client, auth, input.token, {
-        ...oauthRequestOptions(ctx),
-        additionalParameters: { token_type_hint: input.hint },
-      });
-    } catch (error) {
-      throw networkError(error, ctx, 'revocation', endpoint);
-    }
-    try {
-      await processRevocationResponse(response);
-    } catch (error) {
-      throw tokenEndpointFailure(error, 'revocation');
-    }
-  };
+  const send = (auth: ClientAuth): Promise<void> =>
+    callEndpoint(
+      ctx,
+      'revocation',
+      endpoint,
+      () =>
+        revocationRequest(as, client, auth, input.token, {
+          ...oauthRequestOptions(ctx),
+          additionalParameters: { token_type_hint: input.hint },
+        }),
+      (response) => processRevocationResponse(response),
+    );
   // FastMCP's revocation endpoint requires a `client_secret` field even from public clients and answers
   // invalid_request without one; RFC 6749 §2.3.1 reads an empty secret as no secret, so a public client may say so.
   const emptySecret: ClientAuth = (_as, c, body) => {

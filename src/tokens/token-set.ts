@@ -2,12 +2,12 @@
  * Token sets as stored: absolute expiry, optional refresh token, granted scope. Pure.
  */
 import type { TokenEndpointResponse } from 'oauth4webapi';
+import { splitScope } from '../flow/scope.js';
 
 /** A token endpoint result, normalised for storage. */
 export interface TokenSet {
+  /** A bearer token (other token types are refused when they are issued). */
   accessToken: string;
-  /** Lower-cased `token_type` (`bearer`, `dpop`). */
-  tokenType: string;
   refreshToken?: string;
   /** Absolute expiry in milliseconds since the epoch, when the server said `expires_in`. */
   expiresAt?: number;
@@ -26,7 +26,6 @@ export function tokenSetFromResponse(
 ): TokenSet {
   const tokens: TokenSet = {
     accessToken: response.access_token,
-    tokenType: response.token_type.toLowerCase(),
     scopes: typeof response.scope === 'string' ? splitScope(response.scope) : [...requestedScopes],
   };
   const refreshToken = response.refresh_token ?? previousRefreshToken;
@@ -47,9 +46,4 @@ export function isExpiring(tokens: TokenSet, now: number, skewMs: number): boole
   const lifetime = tokens.issuedAt === undefined ? undefined : tokens.expiresAt - tokens.issuedAt;
   const margin = lifetime === undefined ? skewMs : Math.min(skewMs, lifetime / 2);
   return tokens.expiresAt - margin <= now;
-}
-
-/** Splits a space-delimited scope string. */
-export function splitScope(scope: string | undefined): string[] {
-  return scope ? scope.split(/\s+/).filter((s) => s.length > 0) : [];
 }

@@ -15,7 +15,7 @@ async function setup() {
     issuer: 'https://as.example',
     clientId: 'c',
     resource: MCP_URL.href,
-    tokens: { accessToken: 'the-access-token', tokenType: 'bearer', scopes: [] },
+    tokens: { accessToken: 'the-access-token', scopes: [] },
     requestedScopes: [],
   });
   const sent: Array<{ url: string; authorization: string | null }> = [];
@@ -31,10 +31,7 @@ async function setup() {
     store,
     locks: inProcessLocks(),
     handler: undefined,
-    redirectUri: 'http://127.0.0.1/callback',
-    clientName: 'unit',
-    preRegistered: undefined,
-    clientMetadataUrl: undefined,
+    identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
     extraScopes: [],
     authorizationTimeoutMs: 1_000,
     refreshSkewMs: 0,

@@ -10,7 +10,7 @@ import type { TokenSet } from '../../../src/tokens/token-set.js';
 const KEY = 'https://mcp.example/mcp';
 
 function grant(accessToken: string, refreshToken: string | undefined): StoredGrant {
-  const tokens: TokenSet = { accessToken, tokenType: 'bearer', scopes: ['a'] };
+  const tokens: TokenSet = { accessToken, scopes: ['a'] };
   if (refreshToken) tokens.refreshToken = refreshToken;
   return { issuer: 'https://as.example', clientId: 'c', resource: KEY, tokens, requestedScopes: ['a'] };
 }
@@ -26,7 +26,6 @@ function rotatingServer() {
     return {
       accessToken: `at-${n}`,
       refreshToken: `rt-${n}`,
-      tokenType: 'bearer',
       scopes: current.tokens.scopes,
     };
   };

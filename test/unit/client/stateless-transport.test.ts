@@ -1,11 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import {
-  StatelessTransport,
-  withMethodHeaders,
-  withVersionRetry,
-} from '../../../src/session/stateless-transport.js';
+import { StatelessTransport, withMethodHeaders } from '../../../src/session/stateless-transport.js';
 
 /** Records what the wrapper hands to the HTTP transport below it. */
 function recordingTransport() {
@@ -151,69 +147,5 @@ describe('withMethodHeaders', () => {
     await fetch('https://m/mcp', { method: 'GET' });
     await fetch('https://m/mcp', { method: 'POST', body: 'not json' });
     expect(seen.map((h) => h.get('mcp-method'))).toEqual([null, null]);
-  });
-});
-
-describe('withVersionRetry', () => {
-  const refusal = (supported: string[]) =>
-    Response.json(
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        error: { code: -32022, message: 'Unsupported protocol version', data: { supported } },
-      },
-      { status: 400 },
-    );
-  const request = {
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'tools/list',
-    params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2099-01-01', keep: true } },
-  };
-
-  it('retries once at a revision the server lists and this client speaks, in header and _meta', async () => {
-    const sent: Array<{ header: string | null; body: unknown }> = [];
-    const fetch = withVersionRetry(async (_input, init) => {
-      sent.push({
-        header: new Headers(init?.headers).get('mcp-protocol-version'),
-        body: JSON.parse(String(init?.body)),
-      });
-      return sent.length === 1
-        ? refusal(['2026-07-28'])
-        : Response.json({ jsonrpc: '2.0', id: 1, result: {} });
-    });
-    const response = await fetch('https://m/mcp', {
-      method: 'POST',
-      headers: { 'mcp-protocol-version': '2099-01-01' },
-      body: JSON.stringify(request),
-    });
-    expect(response.status).toBe(200);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]).toEqual({
-      header: '2026-07-28',
-      body: {
-        ...request,
-        params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', keep: true } },
-      },
-    });
-  });
-
-  it('returns the refusal when no listed revision is spoken here, and never retries twice', async () => {
-    let calls = 0;
-    const never = withVersionRetry(async () => {
-      calls += 1;
-      return refusal(['1999-01-01']);
-    });
-    const body = JSON.stringify(request);
-    expect((await never('https://m/mcp', { method: 'POST', body })).status).toBe(400);
-    expect(calls).toBe(1);
-
-    calls = 0;
-    const always = withVersionRetry(async () => {
-      calls += 1;
-      return refusal(['2026-07-28']);
-    });
-    expect((await always('https://m/mcp', { method: 'POST', body })).status).toBe(400);
-    expect(calls).toBe(2);
   });
 });

@@ -75,4 +75,32 @@ describe('AuthStateStore robustness', () => {
     expect(await store.loadClient('https://as')).toBeUndefined();
     expect(await store.takePending('s')).toBeUndefined();
   });
+
+  it('treats a pending authorization missing any field its redemption reads as absent, and removes it', async () => {
+    const complete = {
+      state: 's',
+      codeVerifier: 'v',
+      redirectUri: 'http://127.0.0.1/cb',
+      issuer: 'https://as',
+      clientId: 'c',
+      resource: 'https://m',
+      scopes: ['a'],
+      mcpUrl: 'https://m/mcp',
+      createdAt: 1,
+    };
+    for (const field of Object.keys(complete)) {
+      const raw = storageLike();
+      const broken: Record<string, unknown> = { ...complete };
+      delete broken[field];
+      raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify(broken));
+      const store = new AuthStateStore(webStorage(raw));
+      expect(await store.takePending('s'), field).toBeUndefined();
+      expect(raw.size()).toBe(0);
+    }
+    const raw = storageLike();
+    raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify({ ...complete, scopes: [1] }));
+    expect(await new AuthStateStore(webStorage(raw)).takePending('s')).toBeUndefined();
+    raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify(complete));
+    expect(await new AuthStateStore(webStorage(raw)).takePending('s')).toEqual(complete);
+  });
 });

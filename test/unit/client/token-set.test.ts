@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isExpiring, splitScope, tokenSetFromResponse } from '../../../src/tokens/token-set.js';
+import { splitScope } from '../../../src/flow/scope.js';
+import { isExpiring, tokenSetFromResponse } from '../../../src/tokens/token-set.js';
 
 describe('tokenSetFromResponse', () => {
   it('stores an absolute expiry and the granted scope', () => {
@@ -10,7 +11,6 @@ describe('tokenSetFromResponse', () => {
     );
     expect(tokens).toEqual({
       accessToken: 'at',
-      tokenType: 'bearer',
       expiresAt: 61_000,
       issuedAt: 1_000,
       scopes: ['a', 'b'],
@@ -31,16 +31,16 @@ describe('tokenSetFromResponse', () => {
 
 describe('isExpiring', () => {
   it('is true within the skew margin and false for tokens without expiry', () => {
-    const tokens = { accessToken: 'a', tokenType: 'bearer', scopes: [], expiresAt: 10_000 };
+    const tokens = { accessToken: 'a', scopes: [], expiresAt: 10_000 };
     expect(isExpiring(tokens, 5_000, 1_000)).toBe(false);
     expect(isExpiring(tokens, 9_000, 1_000)).toBe(true);
-    expect(isExpiring({ accessToken: 'a', tokenType: 'bearer', scopes: [] }, 1e15, 1_000)).toBe(false);
+    expect(isExpiring({ accessToken: 'a', scopes: [] }, 1e15, 1_000)).toBe(false);
   });
 });
 
 describe('isExpiring with short-lived tokens', () => {
   it('caps the margin at half the lifetime so a 30 s token is not refreshed on every request', () => {
-    const tokens = { accessToken: 'a', tokenType: 'bearer', scopes: [], issuedAt: 0, expiresAt: 30_000 };
+    const tokens = { accessToken: 'a', scopes: [], issuedAt: 0, expiresAt: 30_000 };
     expect(isExpiring(tokens, 10_000, 60_000)).toBe(false);
     expect(isExpiring(tokens, 15_000, 60_000)).toBe(true);
   });

@@ -1,0 +1,163 @@
+/**
+ * The authorization-code flow as named steps, each with its inputs and outputs: begin (build the request and
+ * remember it), await the callback (the application's handler), redeem (check the callback, exchange the code,
+ * keep the grant). The handler-driven flow runs all three in one go; a page that comes back from a full-page
+ * redirect runs only the last, from what `begin` stored.
+ */
+import type { AuthorizationServer } from 'oauth4webapi';
+import { runAuthorizationHandler } from '../authorize/run-handler.js';
+import type { AuthorizationHandler } from '../authorize/types.js';
+import type { Discovery } from '../discovery/discover.js';
+import { AuthorizationError } from '../errors.js';
+import type { FlowEventEmitter } from '../events.js';
+import { postRequest, redactUrl } from '../events.js';
+import { assertAcceptableUrl } from '../http.js';
+import type { HttpContext } from '../http.js';
+import type { ClientIdentity } from '../identity/client-identity.js';
+import type { AuthStateStore, PendingAuthorization, StoredGrant } from '../storage/auth-state.js';
+import { exchangeCode } from '../tokens/token-requests.js';
+import { buildAuthorizationRequest } from './authorization-request.js';
+import { validateCallback } from './authorization-response.js';
+
+/** What every step runs with. */
+export interface FlowEnvironment {
+  ctx: HttpContext;
+  events: FlowEventEmitter;
+  store: AuthStateStore;
+}
+
+/** What one authorization asks for, once discovery, scope selection and identity are settled. */
+export interface AuthorizationPlan {
+  /** The MCP server URL: the grant is stored under it. */
+  mcpUrl: string;
+  discovery: Discovery;
+  identity: ClientIdentity;
+  scopes: readonly string[];
+}
+
+/** Step 1: builds the authorization URL and stores what its callback will need, keyed by `state`. */
+export async function beginAuthorization(
+  env: FlowEnvironment,
+  plan: AuthorizationPlan,
+): Promise<{ url: URL; pending: PendingAuthorization }> {
+  const { discovery, identity, scopes } = plan;
+  const { url, pending } = await buildAuthorizationRequest({
+    as: discovery.authorizationServer,
+    clientId: identity.clientId,
+    redirectUri: identity.redirectUri,
+    resource: discovery.resource,
+    scopes,
+    issuer: discovery.issuer,
+    mcpUrl: plan.mcpUrl,
+    now: Date.now(),
+  });
+  assertAcceptableUrl(url, env.ctx, 'authorization', 'authorization endpoint');
+  await env.store.savePending(pending);
+  env.events.emit({
+    step: 'authorization',
+    status: 'started',
+    message: 'opening the authorization URL',
+    request: { method: 'GET', url: redactUrl(url) },
+    detail: { client_id: identity.clientId, scopes: [...scopes], resource: discovery.resource },
+  });
+  return { url, pending };
+}
+
+/**
+ * Step 2: hands the authorization URL to the application's handler and resolves to the callback URL it returns.
+ * The pending request is taken back from storage whatever happens: a state is good for one answer, and an
+ * abandoned one must not linger.
+ */
+export async function awaitCallback(
+  env: FlowEnvironment,
+  handler: AuthorizationHandler | undefined,
+  url: URL,
+  pending: PendingAuthorization,
+  limits: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<URL> {
+  let returned: URL | string;
+  try {
+    returned = await runAuthorizationHandler(handler, url, limits);
+  } finally {
+    await env.store.takePending(pending.state);
+  }
+  try {
+    return new URL(String(returned), pending.redirectUri);
+  } catch (error) {
+    throw new AuthorizationError({
+      code: 'authorization_handler_failed',
+      message: 'the authorization handler returned something that is not a callback URL',
+      cause: error,
+    });
+  }
+}
+
+/** What redeeming a callback needs. */
+export interface RedeemInput {
+  pending: PendingAuthorization;
+  callback: URL;
+  /** The metadata of the issuer the request went to. */
+  as: AuthorizationServer;
+  /** The identity the request was made as (its client id is `pending.clientId`). */
+  identity: ClientIdentity;
+  /** A callback later than this many milliseconds after the request was built is refused. */
+  maxAgeMs: number;
+}
+
+/**
+ * Step 3: checks the callback against its request (RFC 9207 `iss`, `state`, the server's error, the code, its
+ * age), exchanges the code and stores the grant under the MCP server URL.
+ */
+export async function redeemAuthorizationCode(
+  env: FlowEnvironment,
+  input: RedeemInput,
+): Promise<StoredGrant> {
+  const { pending, as, identity } = input;
+  const { events } = env;
+  const code = validateCallback(input.callback, pending.state, {
+    issuer: pending.issuer,
+    issParameterSupported: as.authorization_response_iss_parameter_supported === true,
+  });
+  if (Date.now() - pending.createdAt > input.maxAgeMs) {
+    throw new AuthorizationError({
+      code: 'authorization_expired',
+      message: `the authorization response arrived more than ${input.maxAgeMs} ms after the request: rejected; start the sign-in again`,
+    });
+  }
+  events.emit({ step: 'authorization', status: 'succeeded', message: 'authorization response accepted' });
+
+  events.emit({
+    step: 'token',
+    status: 'started',
+    message: 'exchanging the authorization code',
+    ...postRequest(as.token_endpoint),
+  });
+  const tokens = await exchangeCode(env.ctx, {
+    as,
+    identity,
+    code,
+    codeVerifier: pending.codeVerifier,
+    redirectUri: pending.redirectUri,
+    resource: pending.resource,
+    requestedScopes: pending.scopes,
+  });
+  const grant: StoredGrant = {
+    issuer: pending.issuer,
+    clientId: pending.clientId,
+    resource: pending.resource,
+    tokens,
+    requestedScopes: pending.scopes,
+  };
+  await env.store.saveGrant(pending.mcpUrl, grant);
+  events.emit({
+    step: 'token',
+    status: 'succeeded',
+    message: 'tokens received',
+    detail: {
+      scopes: tokens.scopes,
+      refresh_token: tokens.refreshToken !== undefined,
+      ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
+    },
+  });
+  return grant;
+}

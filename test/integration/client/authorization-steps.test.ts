@@ -1,0 +1,93 @@
+/**
+ * The authorization-code flow's steps run one by one against the mock, as a page that comes back from a full-page
+ * redirect runs them: begin here, the browser's trip to the authorization server, redeem later from storage alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { discover } from '../../../src/discovery/discover.js';
+import { McpAuthError } from '../../../src/errors.js';
+import { createEventStream } from '../../../src/events.js';
+import type { FlowEvent } from '../../../src/events.js';
+import {
+  awaitCallback,
+  beginAuthorization,
+  redeemAuthorizationCode,
+} from '../../../src/flow/authorization-code-flow.js';
+import type { FlowEnvironment } from '../../../src/flow/authorization-code-flow.js';
+import { headlessAuthorize, memoryStorage } from '../../../src/index.js';
+import { resolveClientIdentity } from '../../../src/identity/resolve.js';
+import { AuthStateStore } from '../../../src/storage/auth-state.js';
+import { createMockWorld, MCP_URL, REDIRECT_URI } from './support/mock-world.js';
+
+async function begun() {
+  const world = createMockWorld();
+  const events: FlowEvent[] = [];
+  const env: FlowEnvironment = {
+    ctx: { fetch: world.fetch, timeoutMs: 5_000, allowInsecureHttp: false },
+    events: createEventStream((event) => events.push(event)),
+    store: new AuthStateStore(memoryStorage()),
+  };
+  const discovery = await discover(env.ctx, env.events, { mcpUrl: new URL(MCP_URL) });
+  const identity = await resolveClientIdentity(env.ctx, env.events, env.store, {
+    issuer: discovery.issuer,
+    authorizationServer: discovery.authorizationServer,
+    redirectUri: REDIRECT_URI,
+    clientName: 'steps test',
+  });
+  const { url, pending } = await beginAuthorization(env, {
+    mcpUrl: MCP_URL,
+    discovery,
+    identity,
+    scopes: [],
+  });
+  const callback = new URL(String(await headlessAuthorize({ fetch: world.fetch })(url)));
+  return { world, env, events, discovery, identity, url, pending, callback };
+}
+
+describe('the authorization-code steps', () => {
+  it('redeems a callback from what begin stored, as a fresh page would, and stores the grant under the MCP URL', async () => {
+    const { world, env, discovery, identity, pending, callback } = await begun();
+    const stored = await env.store.takePending(callback.searchParams.get('state') ?? '');
+    expect(stored).toEqual(pending);
+    const grant = await redeemAuthorizationCode(env, {
+      pending: stored!,
+      callback,
+      as: discovery.authorizationServer,
+      identity,
+      maxAgeMs: 60_000,
+    });
+    expect(grant.clientId).toBe(identity.clientId);
+    expect(await env.store.loadGrant(MCP_URL)).toEqual(grant);
+    const provider = world.mock.provider;
+    expect((await provider.loadAccessToken(grant.tokens.accessToken))?.clientId).toBe(identity.clientId);
+  });
+
+  it('refuses a callback older than the limit before any token request, and stores nothing', async () => {
+    const { world, env, discovery, identity, pending, callback } = await begun();
+    world.mock.control.clearRequests();
+    const late = { ...pending, createdAt: Date.now() - 61_000 };
+    const error = await redeemAuthorizationCode(env, {
+      pending: late,
+      callback,
+      as: discovery.authorizationServer,
+      identity,
+      maxAgeMs: 60_000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAuthError);
+    expect((error as McpAuthError).code).toBe('authorization_expired');
+    expect(world.requestsTo('token')).toHaveLength(0);
+    expect(await env.store.loadGrant(MCP_URL)).toBeUndefined();
+  });
+
+  it('takes the pending request back from storage when the handler fails', async () => {
+    const { env, url, pending } = await begun();
+    await env.store.savePending(pending);
+    const failing = async (): Promise<string> => {
+      throw new Error('the user closed the window');
+    };
+    const error = await awaitCallback(env, failing, url, pending, { timeoutMs: 5_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as McpAuthError).code).toBe('authorization_handler_failed');
+    expect(await env.store.takePending(pending.state)).toBeUndefined();
+  });
+});
