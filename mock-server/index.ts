@@ -1,266 +1,87 @@
 /**
- * A mock of the authorization server FastMCP (Python MCP SDK v1.x) mounts, written once as a WHATWG fetch handler.
+ * `mcp-authed-client/mock-server`: a mock of the authorization server FastMCP (Python MCP SDK v1.x) mounts, plus its
+ * protected MCP endpoint, written once as a WHATWG fetch handler. This file is the public contract: everything else
+ * in mock-server/ is internal.
  *
  * @example
  * const mock = createMockAuthServer({ issuerUrl: 'http://localhost:8000', clients: [...] });
  * const response = await mock.fetch(new Request('http://localhost:8000/.well-known/oauth-authorization-server'));
  */
-import { createAdjustableClock } from './controls/clock.js';
-import {
-  createControlLayer,
-  type MockControl,
-  type PresetPatch,
-  type ServerConfiguration,
-} from './controls/control-layer.js';
-import { ClientIdMetadataResolver } from './cimd/resolver.js';
-import type { FetchLike } from './cimd/fetch-document.js';
-import { textResponse } from './http/responses.js';
-import { McpEndpoint, type McpServerConfigurer } from './mcp/endpoint.js';
-import { MOCK_SERVER_PRESETS } from './presets.js';
-import { systemClock, type Clock } from './provider/clock.js';
-import { InMemoryProvider } from './provider/in-memory.js';
-import type { OAuthAuthorizationServerProvider } from './provider/types.js';
-import { authServerRoutes } from './routes/index.js';
-import { createRouter, type Route, type RouteContext } from './routes/router.js';
-import {
+
+// The mock and its settings.
+export { createMockAuthServer, type MockAuthServer, type MockAuthServerOptions } from './server.js';
+export {
   validateSettings,
   type MockAuthServerSettings,
   type ResolvedMockAuthServerSettings,
+  type ClientInformation,
+  type ClientAuthMethod,
+  type ClientRegistrationOptions,
+  type RevocationOptions,
+  type ApprovalMode,
+  type TokenLifetimes,
+  type ResolvedTokenLifetimes,
 } from './settings.js';
-
-export interface MockAuthServerOptions {
-  /**
-   * Your own provider (FastMCP's interface); default: an {@link InMemoryProvider} built from the settings. With your
-   * own provider, `settings.clients`, `settings.approval` and `settings.tokenLifetimes` are yours to honour.
-   */
-  provider?: OAuthAuthorizationServerProvider;
-  /** Time source for every expiry; default: real time. */
-  clock?: Clock;
-  /** More routes (e.g. the MCP endpoint), matched after the authorization server's own. */
-  extraRoutes?: readonly Route[];
-  /** Your own presets for `mock.control.usePreset(name)` (a name here replaces a built-in one). */
-  presets?: Readonly<Record<string, PresetPatch>>;
-  /** How many requests `mock.control.requests()` keeps (the most recent). Default 1000. */
-  requestLogLimit?: number;
-  /** Adds your tools, resources and prompts to the `McpServer` of every new MCP session (see also `mock.mcp`). */
-  configureMcpServer?: McpServerConfigurer;
-  /**
-   * Other mocks whose access tokens the MCP endpoint accepts when `quirks.resourceAuthorizationServers` names
-   * their issuers (a resource that moved to another authorization server).
-   */
-  peers?: ReadonlyArray<Pick<MockAuthServer, 'settings' | 'provider'>>;
-  /**
-   * How Client ID Metadata Documents are fetched. Default: the global `fetch`, which works in browsers too — so host
-   * *names* are not resolved before fetching: only the URL as written is checked (IP literals, reserved names), and a
-   * name that resolves to a private address is fetched. In Node, pass `createNodeDocumentFetch()` from
-   * `runtimes/cimd-fetch-node.ts` (the CLI does), which resolves names and refuses private addresses. Inject a fake in
-   * tests.
-   */
-  fetchClientIdMetadataDocument?: FetchLike;
-  /**
-   * Called when a request fails inside the mock (a bug, or a custom provider that throws something other than its
-   * error types); the request is still answered with a bare 500. Report it somewhere a developer sees it — but never
-   * log request bodies, query strings or headers: they carry codes, tokens and client secrets. The request's body may
-   * already be consumed. An `onError` that throws is ignored. Default: nothing is reported.
-   */
-  onError?: (error: unknown, request: Request) => void;
-}
-
-export interface MockAuthServer {
-  /**
-   * Answers one request. Rejects only as `fetch` does, with the abort reason when the request's signal aborts; a
-   * client's mistake never yields a 5xx.
-   */
-  fetch(request: Request): Promise<Response>;
-  /** Validated settings with defaults filled in (the ones in force: `control.reconfigure` changes them). */
-  readonly settings: ResolvedMockAuthServerSettings;
-  readonly provider: OAuthAuthorizationServerProvider;
-  /** The clock every expiry reads: the given one plus whatever `control.clock.advance` skipped. */
-  readonly clock: Clock;
-  /** Every route the mock answers, in matching order (the ones in force). */
-  readonly routes: readonly Route[];
-  /** Test controls: faults, clock, request log, tokens, reconfiguration, reset. */
-  readonly control: MockControl;
-  /** The protected MCP endpoint: its sessions, and `configure(server => …)` for your own tools. */
-  readonly mcp: McpEndpoint;
-}
-
-/** Builds the mock. Throws `SettingsError` when the settings cannot be used. */
-export function createMockAuthServer(
-  settings: MockAuthServerSettings,
-  options: MockAuthServerOptions = {},
-): MockAuthServer {
-  const clock = createAdjustableClock(options.clock ?? systemClock);
-  // Validated once here; the first configuration reuses it (later ones validate their own input).
-  let initiallyResolved: ResolvedMockAuthServerSettings | undefined = validateSettings(settings);
-  const provider = options.provider ?? InMemoryProvider.fromSettings(initiallyResolved, clock);
-  const mcp = new McpEndpoint({
-    ...(options.configureMcpServer === undefined ? {} : { configureMcpServer: options.configureMcpServer }),
-    peers: (options.peers ?? []).map((peer) => ({
-      issuer: peer.settings.issuerUrl,
-      loadAccessToken: (token: string) => peer.provider.loadAccessToken(token),
-    })),
-  });
-  const clientIdMetadata = new ClientIdMetadataResolver({
-    clock,
-    ...(options.fetchClientIdMetadataDocument === undefined
-      ? {}
-      : { fetch: options.fetchClientIdMetadataDocument }),
-  });
-  // One configuration per settings value; `mock.control` swaps them whole, so a request sees one consistent set.
-  const build = (input: MockAuthServerSettings): ServerConfiguration => {
-    const resolved =
-      initiallyResolved !== undefined && input === settings ? initiallyResolved : validateSettings(input);
-    initiallyResolved = undefined;
-    const context: RouteContext = { settings: resolved, provider, clock, mcp, clientIdMetadata };
-    const routes = [...authServerRoutes(resolved), ...(options.extraRoutes ?? [])];
-    const route = createRouter(routes);
-    return {
-      input,
-      settings: resolved,
-      routes,
-      async handle(request: Request): Promise<Response> {
-        try {
-          return await route(request, context);
-        } catch (error) {
-          // Only a bug in the mock or a failing custom provider gets here; the details stay out of the response.
-          reportInternalError(options.onError, error, request);
-          return textResponse('Internal Server Error', 500);
-        }
-      },
-    };
-  };
-  const layer = createControlLayer({
-    initialSettings: settings,
-    build,
-    provider,
-    clock,
-    presets: { ...MOCK_SERVER_PRESETS, ...options.presets },
-    ...(options.requestLogLimit === undefined ? {} : { requestLogLimit: options.requestLogLimit }),
-    onReset: () => {
-      // Sessions belong to principals whose tokens are gone, and cached documents to the state before.
-      void mcp.sessions.closeAll();
-      clientIdMetadata.clear();
-    },
-  });
-  return {
-    get settings() {
-      return layer.current().settings;
-    },
-    get routes() {
-      return layer.current().routes;
-    },
-    provider,
-    clock,
-    control: layer.control,
-    fetch: layer.fetch,
-    mcp,
-  };
-}
-
-function reportInternalError(
-  onError: MockAuthServerOptions['onError'],
-  error: unknown,
-  request: Request,
-): void {
-  try {
-    onError?.(error, request);
-  } catch {
-    // A failing reporter must not turn one failure into another.
-  }
-}
-
-export {
-  validateSettings,
-  settingsFromEnv,
-  SettingsError,
-  DEFAULT_MAX_BODY_BYTES,
-  TOKEN_ENDPOINT_AUTH_METHODS,
-} from './settings.js';
+export { SettingsError } from './settings-checks.js';
 export type {
-  MockAuthServerSettings,
-  ResolvedMockAuthServerSettings,
-  ClientInformation,
-  ClientRegistrationOptions,
-  RevocationOptions,
-  ApprovalMode,
-  TokenLifetimes,
-  TokenEndpointAuthMethod,
-} from './settings.js';
-export { systemClock, type Clock } from './provider/clock.js';
-export { createManualClock, type ManualClock } from './controls/clock.js';
+  BeyondFastMcpOptions,
+  BeyondFastMcpFlag,
+  SpecMode,
+  ServerQuirks,
+  McpEndpointOptions,
+  ClientIdMetadataDocumentLimits,
+  BeyondSettingsInput,
+  ResolvedBeyondSettings,
+} from './settings-beyond.js';
+export type { ClientIdMetadataDocumentFetch } from './cimd/fetch-document.js';
 export type {
-  MockControl,
-  ClockControl,
-  PresetPatch,
-  ResetOptions,
-  ServerConfiguration,
-} from './controls/control-layer.js';
-export { ControlUnsupportedError } from './controls/errors.js';
-export { ENDPOINT_NAMES, type EndpointName, type EndpointTarget } from './controls/endpoints.js';
-export type { FailOptions, FaultScope, InjectedError, PendingFault } from './controls/faults.js';
-export { REDACTED_PARAMETERS, type RequestLogEntry } from './controls/request-log.js';
-export { mergeSettings, type SettingsPatch, type Patch } from './controls/settings-patch.js';
+  ClientIdMetadataResolver,
+  ClientIdMetadataResolverOptions,
+  ResolvedClientId,
+} from './cimd/resolver.js';
+export type { Route, RouteHandler, RouteContext, EndpointName } from './routes/router.js';
+export { protectedResourceMetadataUrl } from './routes/metadata.js';
+
+// Bring your own provider: FastMCP's interface, its optional capabilities, its errors; or the default one.
+export type {
+  OAuthAuthorizationServerProvider,
+  ConsentCapableProvider,
+  GrantAwareProvider,
+  ConsentDecision,
+  PendingConsent,
+  AuthorizationParams,
+  AuthorizationCode,
+  AccessToken,
+  RefreshToken,
+  OAuthToken,
+} from './provider/types.js';
+export type { ProviderAdministration, TokenKind } from './provider/administration.js';
 export {
-  supportsAdministration,
-  type ProviderAdministration,
-  type TokenKind,
-} from './provider/administration.js';
-export {
-  InMemoryProvider,
-  ACCESS_DENIED_DESCRIPTION,
-  type InMemoryProviderOptions,
-} from './provider/in-memory.js';
-export {
+  type ProviderError,
   AuthorizeError,
-  TokenError,
+  TokenEndpointError,
   RegistrationError,
   type AuthorizationErrorCode,
   type TokenErrorCode,
   type RegistrationErrorCode,
 } from './provider/errors.js';
-export {
-  isConsentCapable,
-  type OAuthAuthorizationServerProvider,
-  type ConsentCapableProvider,
-  type ConsentDecision,
-  type PendingAuthorization,
-  type AuthorizationParams,
-  type AuthorizationCode,
-  type AccessToken,
-  type RefreshToken,
-  type OAuthToken,
-} from './provider/types.js';
-export { createRouter, type Route, type RouteContext, type RouteHandler } from './routes/router.js';
-export { approve, ApproveError, type ApproveOptions } from './runtimes/approve.js';
-export { authServerRoutes } from './routes/index.js';
-export { CONSENT_PATH } from './routes/consent.js';
-export {
-  authorizationServerMetadata,
-  protectedResourceMetadata,
-  protectedResourceMetadataPath,
-  protectedResourceMetadataUrl,
-} from './routes/metadata.js';
-export {
-  BEYOND_FASTMCP_FLAGS,
-  type BeyondFastMcpOptions,
-  type BeyondFastMcpFlag,
-  type SpecMode,
-  type ServerQuirks,
-  type McpEndpointOptions,
-  type ClientIdMetadataDocumentLimits,
-} from './settings-beyond.js';
-export {
-  MOCK_SERVER_PRESETS,
-  MOCK_SERVER_PRESET_NAMES,
-  presetPatch,
-  resourceMovedTo,
-  type MockServerPresetName,
-} from './presets.js';
-export { McpEndpoint, MOCK_MCP_SERVER_INFO, principalOf, type McpServerConfigurer } from './mcp/endpoint.js';
+export { InMemoryProvider, type InMemoryProviderOptions } from './provider/in-memory.js';
+export type { Clock } from './provider/clock.js';
+
+// Test controls (`mock.control`), clocks, presets and programmatic approval.
+export type { MockControl, ClockControl, PresetPatch, ResetOptions } from './controls/control-layer.js';
+export type { SettingsPatch, Patch } from './controls/settings-patch.js';
+export type { EndpointTarget } from './controls/endpoints.js';
+export type { FailOptions, FaultScope, InjectedError, PendingFault } from './controls/faults.js';
+export { REDACTED_PARAMETERS, type RequestLogEntry } from './controls/request-log.js';
+export { ControlUnsupportedError } from './controls/errors.js';
+export { createManualClock, type ManualClock } from './controls/clock.js';
+export { MOCK_SERVER_PRESET_NAMES, resourceMovedTo, type MockServerPresetName } from './presets.js';
+export { approve, ApproveError, type ApproveOptions } from './controls/approve.js';
+export type { MockAuthServerLike } from './mock-routes.js';
+
+// The protected MCP endpoint.
+export type { McpEndpoint, McpEndpointInit, McpServerConfigurer } from './mcp/endpoint.js';
+export type { McpSessionStore, McpSession } from './mcp/sessions.js';
 export type { TokenVerifier } from './mcp/bearer.js';
-export { McpSessionStore, type McpSession } from './mcp/sessions.js';
-export { WHOAMI_TOOL, ECHO_TOOL, ELEVATED_TOOL, type WhoAmI } from './mcp/tools.js';
-export { isGrantAware, type GrantAwareProvider } from './provider/types.js';
-export { MOCK_SUBJECT } from './provider/in-memory.js';
-export type { FetchLike as ClientIdMetadataDocumentFetch } from './cimd/fetch-document.js';
+export type { WhoAmI } from './mcp/tools.js';

@@ -30,12 +30,32 @@ import type { SettingsPatch } from './controls/settings-patch.js';
 import type { ResolvedMockAuthServerSettings } from './settings.js';
 
 /** Path of the issuer in the path-issuer presets. */
-export const PRESET_ISSUER_PATH = '/tenant';
+const PRESET_ISSUER_PATH = '/tenant';
 /** The `resource` the `resource-mismatch` preset publishes. */
 export const ELSEWHERE_RESOURCE = 'https://elsewhere.example/mcp';
 
 const origin = (settings: ResolvedMockAuthServerSettings): string => new URL(settings.issuerUrl).origin;
 
+/** The name of a built-in preset (the table above says what each one does). */
+export type MockServerPresetName =
+  | 'fastmcp'
+  | 'latest'
+  | 'path-issuer'
+  | 'trailing-slash-issuer'
+  | 'metadata-issuer-mismatch'
+  | 'iss-wrong'
+  | 'iss-missing'
+  | 'iss-unadvertised'
+  | 'no-s256'
+  | 'pre-registration-only'
+  | 'cimd-only'
+  | 'resource-mismatch'
+  | 'step-up'
+  | '2025-03-26'
+  | 'no-refresh-token'
+  | 'short-lived-tokens';
+
+/** The built-in presets, in table order; `satisfies` keeps them and {@link MockServerPresetName} in step. */
 export const MOCK_SERVER_PRESETS = {
   fastmcp: { spec: undefined, beyondFastMcp: undefined, quirks: undefined },
   latest: { spec: 'latest' },
@@ -69,10 +89,9 @@ export const MOCK_SERVER_PRESETS = {
   'short-lived-tokens': {
     tokenLifetimes: { authorizationCodeSeconds: 30, accessTokenSeconds: 5, refreshTokenSeconds: 60 },
   },
-} as const satisfies Readonly<Record<string, PresetPatch>>;
+} as const satisfies Readonly<Record<MockServerPresetName, PresetPatch>>;
 
-export type MockServerPresetName = keyof typeof MOCK_SERVER_PRESETS;
-
+/** Every built-in preset name, in table order: what `mock.control.usePreset` accepts besides your own presets. */
 export const MOCK_SERVER_PRESET_NAMES = Object.keys(MOCK_SERVER_PRESETS) as MockServerPresetName[];
 
 /** The patch of a built-in preset for a mock whose settings are `initial`. */

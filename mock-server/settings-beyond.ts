@@ -3,7 +3,14 @@
  * endpoint's own switches, and deliberate deviations ("quirks") that imitate servers a client will meet in the wild.
  * Everything here is off by default, so the default mock still behaves exactly like FastMCP.
  */
-import { SettingsError } from './settings.js';
+import {
+  isScope,
+  optionalBoolean,
+  optionalObject,
+  optionalWholeNumber,
+  SCOPE_REQUIREMENT,
+  SettingsError,
+} from './settings-checks.js';
 
 /** `fastmcp` (default): FastMCP's behaviour. `latest`: every {@link BeyondFastMcpOptions} switch on by default. */
 export type SpecMode = 'fastmcp' | 'latest';
@@ -59,6 +66,7 @@ export interface BeyondFastMcpOptions {
   stepUpChallenge?: boolean;
 }
 
+/** The name of one {@link BeyondFastMcpOptions} switch, e.g. `'audienceBinding'`. */
 export type BeyondFastMcpFlag = keyof BeyondFastMcpOptions;
 
 export const BEYOND_FASTMCP_FLAGS = [
@@ -116,23 +124,35 @@ export interface ServerQuirks {
   resourceAuthorizationServers?: string[];
 }
 
+/** The beyond-FastMCP part of `ResolvedMockAuthServerSettings`: every switch and limit decided. */
 export interface ResolvedBeyondSettings {
+  /** The spec mode in force (`fastmcp` unless set). */
   readonly spec: SpecMode;
+  /** Every switch, on or off: the one given, else on exactly when `spec` is `latest`. */
   readonly beyondFastMcp: Readonly<Record<BeyondFastMcpFlag, boolean>>;
+  /** {@link ClientIdMetadataDocumentLimits} with the defaults filled in (bytes, milliseconds, seconds). */
   readonly clientIdMetadataDocumentLimits: {
     readonly maxBytes: number;
     readonly timeoutMs: number;
     readonly cacheSeconds: number;
   };
+  /** {@link McpEndpointOptions} with the defaults filled in. */
   readonly mcp: { readonly elevatedScope: string; readonly maxSessions: number };
+  /** The quirks in force; `{}` (none) unless set. */
   readonly quirks: Readonly<ServerQuirks>;
 }
 
+/** The settings that go beyond FastMCP's `AuthSettings`; every one is optional and off by default. */
 export interface BeyondSettingsInput {
+  /** `latest` turns every {@link BeyondFastMcpOptions} switch on by default. Default `fastmcp`. */
   spec?: SpecMode;
+  /** Individual switches; an explicit value wins over the `spec` default. */
   beyondFastMcp?: BeyondFastMcpOptions;
+  /** Limits for fetching Client ID Metadata Documents (when `clientIdMetadataDocuments` is on). */
   clientIdMetadataDocumentLimits?: ClientIdMetadataDocumentLimits;
+  /** Options of the protected MCP endpoint. */
   mcp?: McpEndpointOptions;
+  /** Deliberate deviations from the specifications, for testing how clients cope; none by default. */
   quirks?: ServerQuirks;
 }
 
@@ -142,7 +162,7 @@ export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyon
   if (spec !== 'fastmcp' && spec !== 'latest') {
     throw new SettingsError('spec', `must be 'fastmcp' or 'latest', got ${JSON.stringify(spec)}`);
   }
-  const given = objectOrEmpty('beyondFastMcp', input.beyondFastMcp) as BeyondFastMcpOptions;
+  const given = optionalObject('beyondFastMcp', input.beyondFastMcp) as BeyondFastMcpOptions;
   for (const key of Object.keys(given)) {
     if (!(BEYOND_FASTMCP_FLAGS as readonly string[]).includes(key)) {
       throw new SettingsError(
@@ -152,35 +172,31 @@ export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyon
     }
   }
   const beyondFastMcp = Object.fromEntries(
-    BEYOND_FASTMCP_FLAGS.map((flag) => {
-      const value: unknown = given[flag];
-      if (value !== undefined && typeof value !== 'boolean') {
-        throw new SettingsError(`beyondFastMcp.${flag}`, 'must be true or false');
-      }
-      return [flag, value ?? spec === 'latest'];
-    }),
+    BEYOND_FASTMCP_FLAGS.map((flag) => [
+      flag,
+      optionalBoolean(`beyondFastMcp.${flag}`, given[flag]) ?? spec === 'latest',
+    ]),
   ) as Record<BeyondFastMcpFlag, boolean>;
-  const limits = objectOrEmpty('clientIdMetadataDocumentLimits', input.clientIdMetadataDocumentLimits);
-  const mcp = objectOrEmpty('mcp', input.mcp) as McpEndpointOptions;
+  const limits = optionalObject('clientIdMetadataDocumentLimits', input.clientIdMetadataDocumentLimits);
+  const mcp = optionalObject('mcp', input.mcp) as McpEndpointOptions;
   const elevatedScope = mcp.elevatedScope ?? 'admin';
-  if (typeof elevatedScope !== 'string' || elevatedScope === '' || /\s/.test(elevatedScope)) {
-    throw new SettingsError('mcp.elevatedScope', 'must be a non-empty scope without spaces');
-  }
+  if (!isScope(elevatedScope)) throw new SettingsError('mcp.elevatedScope', SCOPE_REQUIREMENT);
   return {
     spec,
     beyondFastMcp,
     clientIdMetadataDocumentLimits: {
-      maxBytes: positive('clientIdMetadataDocumentLimits.maxBytes', limits['maxBytes']) ?? 5120,
-      timeoutMs: positive('clientIdMetadataDocumentLimits.timeoutMs', limits['timeoutMs']) ?? 5000,
-      cacheSeconds: positive('clientIdMetadataDocumentLimits.cacheSeconds', limits['cacheSeconds'], 0) ?? 300,
+      maxBytes: optionalWholeNumber('clientIdMetadataDocumentLimits.maxBytes', limits['maxBytes']) ?? 5120,
+      timeoutMs: optionalWholeNumber('clientIdMetadataDocumentLimits.timeoutMs', limits['timeoutMs']) ?? 5000,
+      cacheSeconds:
+        optionalWholeNumber('clientIdMetadataDocumentLimits.cacheSeconds', limits['cacheSeconds'], 0) ?? 300,
     },
-    mcp: { elevatedScope, maxSessions: positive('mcp.maxSessions', mcp.maxSessions) ?? 100 },
+    mcp: { elevatedScope, maxSessions: optionalWholeNumber('mcp.maxSessions', mcp.maxSessions) ?? 100 },
     quirks: resolveQuirks(input.quirks),
   };
 }
 
 function resolveQuirks(value: unknown): ServerQuirks {
-  const quirks = objectOrEmpty('quirks', value) as ServerQuirks;
+  const quirks = optionalObject('quirks', value) as ServerQuirks;
   const known = [
     'metadataIssuer',
     'iss',
@@ -204,9 +220,7 @@ function resolveQuirks(value: unknown): ServerQuirks {
     }
   }
   for (const key of ['omitS256', 'omitResourceMetadata', 'omitRefreshToken'] as const) {
-    if (quirks[key] !== undefined && typeof quirks[key] !== 'boolean') {
-      throw new SettingsError(`quirks.${key}`, 'must be true or false');
-    }
+    optionalBoolean(`quirks.${key}`, quirks[key]);
   }
   const servers = quirks.resourceAuthorizationServers;
   if (servers !== undefined) {
@@ -222,20 +236,4 @@ function resolveQuirks(value: unknown): ServerQuirks {
     }
   }
   return structuredClone(quirks);
-}
-
-function objectOrEmpty(field: string, value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SettingsError(field, 'must be an object');
-  }
-  return value as Record<string, unknown>;
-}
-
-function positive(field: string, value: unknown, minimum = 1): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    throw new SettingsError(field, `must be a whole number ≥ ${minimum}, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }

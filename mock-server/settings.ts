@@ -1,48 +1,94 @@
 /**
- * Settings of the mock server. They mirror FastMCP's `AuthSettings` (Python MCP SDK v1.x) in camelCase, plus the
- * mock's own switches (approval mode, pre-registered clients, token lifetimes).
+ * Settings of the mock server and their validation. They mirror FastMCP's `AuthSettings` (Python MCP SDK v1.x) in
+ * camelCase, plus the mock's own switches (approval mode, pre-registered clients, token lifetimes). FastMCP's
+ * `FASTMCP_AUTH__*` environment variables are read by the CLI (runtimes/env-settings.ts), not here.
  */
 import { parseUrl } from './http/url.js';
+import { isRecord } from './objects.js';
 import {
   resolveBeyondSettings,
   type BeyondSettingsInput,
   type ResolvedBeyondSettings,
 } from './settings-beyond.js';
+import {
+  optionalBoolean,
+  optionalScopeList,
+  optionalSeconds,
+  optionalString,
+  optionalStringList,
+  SettingsError,
+} from './settings-checks.js';
 
 /** Client metadata as stored by the server (RFC 7591 §2 plus the fields FastMCP keeps). */
 export interface ClientInformation {
+  /** The identifier the client sends as `client_id` (a random UUID for clients that register themselves). */
   client_id: string;
+  /** Shared secret for `client_secret_post` / `client_secret_basic`; absent for public clients. */
   client_secret?: string;
+  /** When the client was registered, in whole seconds since the epoch. */
   client_id_issued_at?: number;
+  /** When the secret stops working, in seconds since the epoch; absent (or 0) → never. */
   client_secret_expires_at?: number;
+  /** Registered redirect URIs; `/authorize` needs an exact match after URL normalisation (no loopback port leeway). */
   redirect_uris: string[];
-  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  /** How it authenticates at `/token` and `/revoke`. Default `client_secret_post` with a secret, else `none`. */
+  token_endpoint_auth_method?: ClientAuthMethod;
+  /** Grants the client may use at `/token`. Default `['authorization_code', 'refresh_token']`. */
   grant_types?: string[];
+  /** Default `['code']`, the only response type FastMCP supports. */
   response_types?: string[];
+  /** Human-readable name, shown on the consent page. */
   client_name?: string;
+  /** Home page of the client. */
   client_uri?: string;
+  /** Logo of the client (stored and echoed, never fetched). */
   logo_uri?: string;
+  /**
+   * Space-separated scopes the client may ask for; `/authorize` refuses any other with `invalid_scope`. Absent → the
+   * client cannot request any scope (only requests without `scope` succeed).
+   */
   scope?: string;
+  /** Contact e-mail addresses of the client's maintainers. */
   contacts?: string[];
+  /** Terms of service of the client. */
   tos_uri?: string;
+  /** Privacy policy of the client. */
   policy_uri?: string;
+  /** Where the client publishes its JSON Web Key Set; stored and echoed only (`private_key_jwt` auth is refused). */
   jwks_uri?: string;
+  /** The client's JSON Web Key Set given inline; stored and echoed only. */
   jwks?: unknown;
+  /** Identifier of the client software, the same for every instance of it. */
   software_id?: string;
+  /** Version of the client software. */
   software_version?: string;
 }
 
-/** The client authentication methods FastMCP's registration model accepts. */
-export type TokenEndpointAuthMethod =
-  'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+/** The client authentication methods (`token_endpoint_auth_method`) FastMCP's registration model accepts. */
+export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
 
-export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+/** The grant types FastMCP supports, which are also what a client gets when it names none. */
+export const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
+
+/**
+ * The client's `token_endpoint_auth_method`, or FastMCP's default for a client that names none: `client_secret_post`
+ * with a secret, `none` without.
+ */
+export function clientAuthMethodOf(client: {
+  readonly token_endpoint_auth_method?: ClientAuthMethod | undefined;
+  readonly client_secret?: string | undefined;
+}): ClientAuthMethod {
+  return client.token_endpoint_auth_method ?? (client.client_secret ? 'client_secret_post' : 'none');
+}
+
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   'none',
   'client_secret_post',
   'client_secret_basic',
   'private_key_jwt',
 ];
 
+/** Dynamic client registration (`/register`), as FastMCP's `ClientRegistrationOptions`. */
 export interface ClientRegistrationOptions {
   /** Serve `/register` (RFC 7591). FastMCP's default: false. */
   enabled?: boolean;
@@ -54,6 +100,7 @@ export interface ClientRegistrationOptions {
   defaultScopes?: string[];
 }
 
+/** Token revocation (`/revoke`), as FastMCP's `RevocationOptions`. */
 export interface RevocationOptions {
   /** Serve `/revoke` (RFC 7009). FastMCP's default: false. */
   enabled?: boolean;
@@ -62,16 +109,43 @@ export interface RevocationOptions {
 /** How `/authorize` approves a valid request. */
 export type ApprovalMode = 'auto' | 'consent';
 
-/** Lifetimes the default in-memory provider gives what it issues, in seconds. */
+/** Lifetimes the default in-memory provider gives what it issues, in seconds; a missing one takes its default. */
 export interface TokenLifetimes {
-  /** FastMCP's providers use 300 s. */
+  /** Default 300 s, as FastMCP's providers. */
   authorizationCodeSeconds?: number;
-  /** FastMCP's example providers use 3600 s. */
+  /** Default 3600 s, as FastMCP's example providers. */
   accessTokenSeconds?: number;
-  /** Omitted → 30 days. `null` → refresh tokens never expire (as in FastMCP's examples). */
+  /** Default 30 days. `null` → refresh tokens never expire (as in FastMCP's examples). */
   refreshTokenSeconds?: number | null;
   /** How long a consent page stays valid. Default 600 s. */
   consentSeconds?: number;
+}
+
+/** Every token lifetime filled in with its default; `refreshTokenSeconds: null` means refresh tokens never expire. */
+export type ResolvedTokenLifetimes = Readonly<Required<TokenLifetimes>>;
+
+/** The lifetimes used where none is given: by `validateSettings`, the in-memory provider and the CLI's help. */
+export const DEFAULT_TOKEN_LIFETIMES = {
+  authorizationCodeSeconds: 300,
+  accessTokenSeconds: 3600,
+  refreshTokenSeconds: 30 * 24 * 3600,
+  consentSeconds: 600,
+} as const satisfies ResolvedTokenLifetimes;
+
+/** `given` with {@link DEFAULT_TOKEN_LIFETIMES} where a lifetime is missing (`null`, "never expires", is kept). */
+export function withDefaultLifetimes(given: {
+  readonly [K in keyof TokenLifetimes]?: TokenLifetimes[K] | undefined;
+}): ResolvedTokenLifetimes {
+  return {
+    authorizationCodeSeconds:
+      given.authorizationCodeSeconds ?? DEFAULT_TOKEN_LIFETIMES.authorizationCodeSeconds,
+    accessTokenSeconds: given.accessTokenSeconds ?? DEFAULT_TOKEN_LIFETIMES.accessTokenSeconds,
+    refreshTokenSeconds:
+      given.refreshTokenSeconds === undefined
+        ? DEFAULT_TOKEN_LIFETIMES.refreshTokenSeconds
+        : given.refreshTokenSeconds,
+    consentSeconds: given.consentSeconds ?? DEFAULT_TOKEN_LIFETIMES.consentSeconds,
+  };
 }
 
 /**
@@ -84,10 +158,13 @@ export interface MockAuthServerSettings extends BeyondSettingsInput {
   issuerUrl: string;
   /** URL of the protected MCP endpoint (e.g. `http://localhost:8000/mcp`). Defaults to `<issuer origin>/mcp`. */
   resourceServerUrl?: string;
+  /** Published as `service_documentation` in the authorization-server metadata; omitted when not given. */
   serviceDocumentationUrl?: string;
   /** Scopes every access token must carry at the MCP endpoint; published in the resource metadata. */
   requiredScopes?: string[];
+  /** Dynamic client registration; off unless `enabled`. */
   clientRegistrationOptions?: ClientRegistrationOptions;
+  /** Token revocation; off unless `enabled`. */
   revocationOptions?: RevocationOptions;
   /** `auto` (default) redirects straight back with a code; `consent` shows an Approve / Deny page. */
   approval?: ApprovalMode;
@@ -103,47 +180,34 @@ export interface ResolvedMockAuthServerSettings extends ResolvedBeyondSettings {
   readonly issuerUrl: string;
   /** Normalised resource URL. */
   readonly resourceServerUrl: string;
+  /** Normalised documentation URL, or `undefined` when none is published. */
   readonly serviceDocumentationUrl: string | undefined;
   /** `undefined` (FastMCP's `None`) is not the same as `[]`: only the former omits `scopes_supported`. */
   readonly requiredScopes: readonly string[] | undefined;
+  /** {@link ClientRegistrationOptions} with `enabled` filled in; `undefined` where FastMCP has `None`. */
   readonly clientRegistrationOptions: {
     readonly enabled: boolean;
     readonly clientSecretExpirySeconds: number | undefined;
     readonly validScopes: readonly string[] | undefined;
     readonly defaultScopes: readonly string[] | undefined;
   };
+  /** Whether `/revoke` is served. */
   readonly revocationOptions: { readonly enabled: boolean };
+  /** How `/authorize` approves a valid request (`auto` unless set). */
   readonly approval: ApprovalMode;
   /** Pre-registered clients, redirect URIs normalised and FastMCP's defaults filled in. */
   readonly clients: readonly ClientInformation[];
-  readonly tokenLifetimes: {
-    readonly authorizationCodeSeconds: number;
-    readonly accessTokenSeconds: number;
-    readonly refreshTokenSeconds: number | null;
-    readonly consentSeconds: number;
-  };
+  /** Lifetimes for the default provider, each one filled in (seconds). */
+  readonly tokenLifetimes: ResolvedTokenLifetimes;
   /** Largest request body the OAuth endpoints accept (4 MiB, as FastMCP). */
   readonly maxBodyBytes: number;
 }
 
-/** A setting that cannot be used; `field` names it (dotted path, e.g. `clients[0].redirect_uris[1]`). */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-  }
-}
-
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-const DEFAULT_REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
 
 /** Validates settings and fills in defaults. Throws {@link SettingsError} naming the first bad field. */
 export function validateSettings(settings: MockAuthServerSettings): ResolvedMockAuthServerSettings {
-  if (typeof settings !== 'object' || settings === null)
-    throw new SettingsError('settings', 'must be an object');
+  if (!isRecord(settings)) throw new SettingsError('settings', 'must be an object');
   const issuer = requireIssuerUrl(settings.issuerUrl);
   const resourceServerUrl =
     settings.resourceServerUrl === undefined
@@ -178,18 +242,18 @@ export function validateSettings(settings: MockAuthServerSettings): ResolvedMock
     },
     approval,
     clients: resolveClients(settings.clients),
-    tokenLifetimes: {
-      authorizationCodeSeconds:
-        optionalSeconds('tokenLifetimes.authorizationCodeSeconds', lifetimes.authorizationCodeSeconds) ?? 300,
-      accessTokenSeconds:
-        optionalSeconds('tokenLifetimes.accessTokenSeconds', lifetimes.accessTokenSeconds) ?? 3600,
+    tokenLifetimes: withDefaultLifetimes({
+      authorizationCodeSeconds: optionalSeconds(
+        'tokenLifetimes.authorizationCodeSeconds',
+        lifetimes.authorizationCodeSeconds,
+      ),
+      accessTokenSeconds: optionalSeconds('tokenLifetimes.accessTokenSeconds', lifetimes.accessTokenSeconds),
       refreshTokenSeconds:
         lifetimes.refreshTokenSeconds === null
           ? null
-          : (optionalSeconds('tokenLifetimes.refreshTokenSeconds', lifetimes.refreshTokenSeconds) ??
-            DEFAULT_REFRESH_TOKEN_SECONDS),
-      consentSeconds: optionalSeconds('tokenLifetimes.consentSeconds', lifetimes.consentSeconds) ?? 600,
-    },
+          : optionalSeconds('tokenLifetimes.refreshTokenSeconds', lifetimes.refreshTokenSeconds),
+      consentSeconds: optionalSeconds('tokenLifetimes.consentSeconds', lifetimes.consentSeconds),
+    }),
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     ...resolveBeyondSettings(settings),
   };
@@ -222,45 +286,6 @@ function requireHttpUrl(field: string, value: unknown): URL {
   return url;
 }
 
-function optionalBoolean(field: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new SettingsError(field, 'must be true or false');
-  return value;
-}
-
-function optionalSeconds(field: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new SettingsError(field, `must be a whole number of seconds ≥ 0, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function optionalScopeList(field: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new SettingsError(field, 'must be a list of scopes');
-  return value.map((scope: unknown, index) => {
-    if (typeof scope !== 'string' || scope === '' || /\s/.test(scope)) {
-      throw new SettingsError(`${field}[${index}]`, `must be a non-empty scope without spaces`);
-    }
-    return scope;
-  });
-}
-
-function optionalString(field: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new SettingsError(field, 'must be a string');
-  return value;
-}
-
-function optionalStringList(field: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new SettingsError(field, 'must be a list of strings');
-  }
-  return [...(value as string[])];
-}
-
 function resolveClients(value: unknown): ClientInformation[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new SettingsError('clients', 'must be a list of clients');
@@ -283,7 +308,7 @@ function resolveClients(value: unknown): ClientInformation[] {
  * `client_secret_post` with a secret, `none` without). Throws {@link SettingsError}.
  */
 export function resolveClient(field: string, value: unknown): ClientInformation {
-  if (typeof value !== 'object' || value === null) throw new SettingsError(field, 'must be an object');
+  if (!isRecord(value)) throw new SettingsError(field, 'must be an object');
   const client = value as Partial<ClientInformation>;
   if (typeof client.client_id !== 'string' || client.client_id === '') {
     throw new SettingsError(`${field}.client_id`, 'must be a non-empty string');
@@ -298,11 +323,14 @@ export function resolveClient(field: string, value: unknown): ClientInformation 
     return url.href;
   });
   const secret = optionalString(`${field}.client_secret`, client.client_secret);
-  const method = client.token_endpoint_auth_method ?? (secret ? 'client_secret_post' : 'none');
-  if (!TOKEN_ENDPOINT_AUTH_METHODS.includes(method)) {
+  const method = clientAuthMethodOf({
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    client_secret: secret,
+  });
+  if (!CLIENT_AUTH_METHODS.includes(method)) {
     throw new SettingsError(
       `${field}.token_endpoint_auth_method`,
-      `must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}, got ${JSON.stringify(method)}`,
+      `must be one of ${CLIENT_AUTH_METHODS.join(', ')}, got ${JSON.stringify(method)}`,
     );
   }
   const resolved: ClientInformation = {
@@ -310,10 +338,7 @@ export function resolveClient(field: string, value: unknown): ClientInformation 
     client_id: client.client_id,
     redirect_uris: redirectUris,
     token_endpoint_auth_method: method,
-    grant_types: optionalStringList(`${field}.grant_types`, client.grant_types) ?? [
-      'authorization_code',
-      'refresh_token',
-    ],
+    grant_types: optionalStringList(`${field}.grant_types`, client.grant_types) ?? [...GRANT_TYPES],
     response_types: optionalStringList(`${field}.response_types`, client.response_types) ?? ['code'],
   };
   optionalString(`${field}.scope`, client.scope);
@@ -325,92 +350,4 @@ export function resolveClient(field: string, value: unknown): ClientInformation 
     }
   }
   return resolved;
-}
-
-const ENV_PREFIX = 'FASTMCP_AUTH__';
-
-/**
- * Reads FastMCP's `FASTMCP_AUTH__*` environment variables. Lists accept a JSON array or a comma list; booleans accept
- * true/false/1/0. Unset or empty variables are left out. Throws {@link SettingsError} naming the variable on garbage.
- */
-export function settingsFromEnv(env: Record<string, string | undefined>): Partial<MockAuthServerSettings> {
-  const read = (name: string): string | undefined => {
-    const value = env[ENV_PREFIX + name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const result: Partial<MockAuthServerSettings> = {};
-  const issuerUrl = read('ISSUER_URL');
-  if (issuerUrl !== undefined) result.issuerUrl = issuerUrl;
-  const resourceServerUrl = read('RESOURCE_SERVER_URL');
-  if (resourceServerUrl !== undefined) result.resourceServerUrl = resourceServerUrl;
-  const serviceDocumentationUrl = read('SERVICE_DOCUMENTATION_URL');
-  if (serviceDocumentationUrl !== undefined) result.serviceDocumentationUrl = serviceDocumentationUrl;
-  const requiredScopes = envList(ENV_PREFIX + 'REQUIRED_SCOPES', read('REQUIRED_SCOPES'));
-  if (requiredScopes !== undefined) result.requiredScopes = requiredScopes;
-
-  const registration: ClientRegistrationOptions = {};
-  const enabled = envBoolean(
-    ENV_PREFIX + 'CLIENT_REGISTRATION_OPTIONS__ENABLED',
-    read('CLIENT_REGISTRATION_OPTIONS__ENABLED'),
-  );
-  if (enabled !== undefined) registration.enabled = enabled;
-  const validScopes = envList(
-    ENV_PREFIX + 'CLIENT_REGISTRATION_OPTIONS__VALID_SCOPES',
-    read('CLIENT_REGISTRATION_OPTIONS__VALID_SCOPES'),
-  );
-  if (validScopes !== undefined) registration.validScopes = validScopes;
-  const defaultScopes = envList(
-    ENV_PREFIX + 'CLIENT_REGISTRATION_OPTIONS__DEFAULT_SCOPES',
-    read('CLIENT_REGISTRATION_OPTIONS__DEFAULT_SCOPES'),
-  );
-  if (defaultScopes !== undefined) registration.defaultScopes = defaultScopes;
-  const expiry = envInteger(
-    ENV_PREFIX + 'CLIENT_REGISTRATION_OPTIONS__CLIENT_SECRET_EXPIRY_SECONDS',
-    read('CLIENT_REGISTRATION_OPTIONS__CLIENT_SECRET_EXPIRY_SECONDS'),
-  );
-  if (expiry !== undefined) registration.clientSecretExpirySeconds = expiry;
-  if (Object.keys(registration).length > 0) result.clientRegistrationOptions = registration;
-
-  const revocation = envBoolean(
-    ENV_PREFIX + 'REVOCATION_OPTIONS__ENABLED',
-    read('REVOCATION_OPTIONS__ENABLED'),
-  );
-  if (revocation !== undefined) result.revocationOptions = { enabled: revocation };
-  return result;
-}
-
-function envBoolean(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  const lower = value.toLowerCase();
-  if (lower === 'true' || lower === '1') return true;
-  if (lower === 'false' || lower === '0') return false;
-  throw new SettingsError(name, `must be true, false, 1 or 0, got ${JSON.stringify(value)}`);
-}
-
-function envInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new SettingsError(name, `must be a whole number of seconds, got ${JSON.stringify(value)}`);
-  }
-  return Number(value);
-}
-
-function envList(name: string, value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (value.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new SettingsError(name, `is not a valid JSON list: ${JSON.stringify(value)}`);
-    }
-    if (!Array.isArray(parsed) || parsed.some((item) => typeof item !== 'string')) {
-      throw new SettingsError(name, 'must be a JSON list of strings');
-    }
-    return parsed as string[];
-  }
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }

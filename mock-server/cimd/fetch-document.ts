@@ -13,11 +13,15 @@ export interface DocumentFetchLimits {
 
 export type FetchedDocument = { ok: true; document: unknown } | { ok: false; reason: string };
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/**
+ * How the mock fetches a Client ID Metadata Document: `fetch`'s shape, called with `redirect: 'error'`, a time-limit
+ * signal and `accept: application/json`. It must not follow redirects.
+ */
+export type ClientIdMetadataDocumentFetch = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * Thrown by a {@link FetchLike} that refuses to contact a URL (e.g. its name resolves to a private address); the
- * message becomes the reason the document was refused, so it must hold no secret.
+ * Thrown by a {@link ClientIdMetadataDocumentFetch} that refuses to contact a URL (e.g. its name resolves to a
+ * private address); the message becomes the reason the document was refused, so it must hold no secret.
  */
 export class DocumentFetchRefusedError extends Error {
   override readonly name = 'DocumentFetchRefusedError';
@@ -26,7 +30,7 @@ export class DocumentFetchRefusedError extends Error {
 export async function fetchClientIdMetadataDocument(
   url: string,
   limits: DocumentFetchLimits,
-  fetchImpl: FetchLike,
+  fetchImpl: ClientIdMetadataDocumentFetch,
 ): Promise<FetchedDocument> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let response: Response;

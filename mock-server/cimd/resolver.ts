@@ -5,10 +5,11 @@
  */
 import { nowSeconds, type Clock } from '../provider/clock.js';
 import type { ClientInformation, ResolvedMockAuthServerSettings } from '../settings.js';
-import { fetchClientIdMetadataDocument, type FetchLike } from './fetch-document.js';
+import { fetchClientIdMetadataDocument, type ClientIdMetadataDocumentFetch } from './fetch-document.js';
 import { documentUrlProblem } from './ssrf.js';
 import { validateClientIdMetadataDocument } from './validate-document.js';
 
+/** The client a `client_id` URL stands for, or why it was refused (e.g. `client metadata document answered 404`). */
 export type ResolvedClientId = { ok: true; client: ClientInformation } | { ok: false; reason: string };
 
 interface CacheEntry {
@@ -18,14 +19,20 @@ interface CacheEntry {
 
 const CACHE_ENTRIES = 1000;
 
+/** Options of `new ClientIdMetadataResolver(…)`. */
 export interface ClientIdMetadataResolverOptions {
   /** How documents are fetched. Default: the global `fetch`. Tests inject one; it must not follow redirects. */
-  fetch?: FetchLike;
+  fetch?: ClientIdMetadataDocumentFetch;
+  /** Decides when cached documents (and failures) expire. */
   clock: Clock;
 }
 
+/**
+ * Turns `https` client ids into clients by fetching their Client ID Metadata Documents (the routes use it when
+ * `beyondFastMcp.clientIdMetadataDocuments` is on). Successes and failures are cached for `cacheSeconds`.
+ */
 export class ClientIdMetadataResolver {
-  readonly #fetch: FetchLike;
+  readonly #fetch: ClientIdMetadataDocumentFetch;
   readonly #clock: Clock;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inFlight = new Map<string, Promise<ResolvedClientId>>();
@@ -35,6 +42,10 @@ export class ClientIdMetadataResolver {
     this.#clock = options.clock;
   }
 
+  /**
+   * The client the document at `url` describes, fetched within `settings.clientIdMetadataDocumentLimits` and the
+   * SSRF rules, or the reason it cannot be used. Never rejects for a bad document or URL.
+   */
   async resolve(url: string, settings: ResolvedMockAuthServerSettings): Promise<ResolvedClientId> {
     const now = nowSeconds(this.#clock);
     const cached = this.#cache.get(url);

@@ -4,8 +4,8 @@
  *
  * Hosts are checked as written: IP literals (in every form the URL parser accepts, including IPv6 addresses that
  * embed an IPv4 one) and reserved names. Host *names* are not resolved here — this check runs in browsers too, which
- * cannot resolve names. Where a runtime can, the injected fetch resolves the name and refuses private addresses
- * (the Node runtime and the CLI do: see `runtimes/cimd-fetch-node.ts`).
+ * cannot resolve names. Where a runtime can, an injected fetch resolves the name and refuses private addresses
+ * (the CLI injects one: see `runtimes/cimd-fetch-node.ts`).
  */
 
 const RESERVED_NAME_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan'];
@@ -23,7 +23,7 @@ export function documentUrlProblem(url: string): string | undefined {
 }
 
 /** Why a URL's host (as `URL.hostname` writes it) must not be contacted, or `undefined`. */
-export function hostProblem(hostname: string): string | undefined {
+function hostProblem(hostname: string): string | undefined {
   // `localhost.` is `localhost`: a fully qualified name may end in a dot.
   const host = hostname.toLowerCase().replace(/\.+$/, '');
   if (host === 'localhost' || RESERVED_NAME_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
@@ -76,7 +76,7 @@ export function isPublicIpv4(host: string): boolean {
 }
 
 /** The eight 16-bit groups of an IPv6 address (`::` and a dotted IPv4 tail allowed), or `undefined`. */
-export function ipv6Groups(address: string): number[] | undefined {
+function ipv6Groups(address: string): number[] | undefined {
   let text = address.toLowerCase();
   const tail = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
   if (tail !== undefined) {

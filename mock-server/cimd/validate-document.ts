@@ -3,6 +3,7 @@
  * as the registration endpoint checks it), `client_id` equal to the document's URL, and no shared secret (a
  * document is public, so `client_secret*` fields and `client_secret_*` auth methods are refused).
  */
+import { isRecord } from '../objects.js';
 import { validateClientMetadata } from '../routes/client-metadata.js';
 import { stringifyErrors } from '../routes/validation.js';
 import type { ClientInformation } from '../settings.js';
@@ -10,12 +11,9 @@ import type { ClientInformation } from '../settings.js';
 export type ValidatedDocument = { ok: true; client: ClientInformation } | { ok: false; reason: string };
 
 export function validateClientIdMetadataDocument(url: string, document: unknown): ValidatedDocument {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    return { ok: false, reason: 'is not a JSON object' };
-  }
-  const fields = document as Record<string, unknown>;
-  if (fields['client_id'] !== url) return { ok: false, reason: 'has a client_id other than its own URL' };
-  if ('client_secret' in fields || 'client_secret_expires_at' in fields) {
+  if (!isRecord(document)) return { ok: false, reason: 'is not a JSON object' };
+  if (document['client_id'] !== url) return { ok: false, reason: 'has a client_id other than its own URL' };
+  if ('client_secret' in document || 'client_secret_expires_at' in document) {
     return { ok: false, reason: 'must not contain a client secret' };
   }
   const validated = validateClientMetadata(document);

@@ -5,14 +5,11 @@
 import { withSimpleCors } from '../http/cors.js';
 import { supportsAdministration, type TokenKind } from '../provider/administration.js';
 import type { OAuthAuthorizationServerProvider } from '../provider/types.js';
-import type { Route } from '../routes/router.js';
-import {
-  SettingsError,
-  type MockAuthServerSettings,
-  type ResolvedMockAuthServerSettings,
-} from '../settings.js';
+import { findRoute, type Route } from '../routes/router.js';
+import type { MockAuthServerSettings, ResolvedMockAuthServerSettings } from '../settings.js';
+import { SettingsError } from '../settings-checks.js';
 import type { AdjustableClock } from './clock.js';
-import { endpointOf, type EndpointTarget } from './endpoints.js';
+import type { EndpointNamer, EndpointTarget } from './endpoints.js';
 import { ControlUnsupportedError } from './errors.js';
 import {
   FaultQueue,
@@ -25,7 +22,7 @@ import {
 } from './faults.js';
 import { injectedErrorRedirect } from './error-redirect.js';
 import { RequestLog, describeRequest, type RequestDescription, type RequestLogEntry } from './request-log.js';
-import { mergeSettings, type SettingsPatch } from './settings-patch.js';
+import { applySettingsPatch, type SettingsPatch } from './settings-patch.js';
 
 /** Everything that changes together when the mock is reconfigured. Immutable: a new one replaces it. */
 export interface ServerConfiguration {
@@ -33,6 +30,8 @@ export interface ServerConfiguration {
   readonly input: MockAuthServerSettings;
   readonly settings: ResolvedMockAuthServerSettings;
   readonly routes: readonly Route[];
+  /** The endpoint a request path is aimed at, under these settings. */
+  readonly endpointOf: EndpointNamer;
   /** Answers a request with these settings and routes. */
   readonly handle: (request: Request) => Promise<Response>;
 }
@@ -48,6 +47,7 @@ export interface ClockControl {
   advance(seconds: number): void;
 }
 
+/** Options of `mock.control.reset()`. */
 export interface ResetOptions {
   /**
    * Keep the provider's clients, codes and tokens (only settings, faults, log and clock go back). Needed for a custom
@@ -58,6 +58,7 @@ export interface ResetOptions {
 
 /** Test controls of a mock (`mock.control`). */
 export interface MockControl {
+  /** Reads and advances the mock's time, whatever clock it was given. */
   readonly clock: ClockControl;
   /**
    * Makes the next request(s) to `target` (an endpoint name such as `'token'`, or an exact path) answer with an
@@ -70,9 +71,11 @@ export interface MockControl {
   delayNext(target: EndpointTarget, ms: number, options?: FaultScope): void;
   /** Faults not used up yet, in the order they apply. */
   pendingFaults(): readonly PendingFault[];
+  /** Drops every fault not used up yet; requests reach the routes again. */
   clearFaults(): void;
   /** The request log, oldest first, secrets redacted. */
   requests(): readonly RequestLogEntry[];
+  /** Empties the request log, e.g. between the arrange and assert steps of a test. */
   clearRequests(): void;
   /** Makes every token of that kind (default: all) expired now. Returns how many. */
   expireAllTokens(kind?: TokenKind): number;
@@ -152,7 +155,7 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
       return provider.revokeTokens(kind);
     },
     reconfigure(patch) {
-      const settings = switchTo(build(mergeSettings(current.input, patch)));
+      const settings = switchTo(build(applySettingsPatch(current.input, patch)));
       preset = undefined;
       return settings;
     },
@@ -166,7 +169,7 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
         );
       }
       const resolved = typeof patch === 'function' ? patch(initial.settings) : patch;
-      const settings = switchTo(build(mergeSettings(initial.input, resolved)));
+      const settings = switchTo(build(applySettingsPatch(initial.input, resolved)));
       preset = name;
       return settings;
     },
@@ -202,7 +205,7 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
       const configuration = current;
       const time = clock.now();
       const description = await describeRequest(request);
-      const endpoint = endpointOf(description.path, configuration.settings);
+      const endpoint = configuration.endpointOf(description.path);
       const action = faults.take(description.method, description.path, endpoint);
       let status: number | null = null;
       try {
@@ -239,7 +242,6 @@ async function injectedAnswer(
 
 /** An injected answer gets the CORS headers the real route would have sent, so a browser page can read it. */
 function withRouteCors(request: Request, routes: readonly Route[], response: Response): Response {
-  const path = new URL(request.url).pathname;
-  const route = routes.find((candidate) => candidate.path === path);
+  const route = findRoute(routes, new URL(request.url).pathname);
   return route?.corsMethods === undefined ? response : withSimpleCors(request, response);
 }

@@ -1,52 +1,42 @@
 /**
- * Logical endpoint names, so tests can say `'token'` instead of a path. Resolved against the settings in force when
- * the request arrives, so they follow `reconfigure` (e.g. a resource path that changes).
+ * Logical endpoint names, so tests can say `'token'` instead of a path. They come from the route table of the
+ * settings in force when the request arrives (each route names its endpoint), so they follow `reconfigure` (e.g. a
+ * resource path that changes).
  */
-import { CONSENT_PATH } from '../routes/consent.js';
+import { endpointRoutes } from '../routes/index.js';
+import { issuerPath, wellKnownEndpoint } from '../routes/metadata.js';
+import { ENDPOINT_NAMES, slashTwin, type EndpointName } from '../routes/router.js';
 import type { ResolvedMockAuthServerSettings } from '../settings.js';
 
-export const ENDPOINT_NAMES = [
-  'metadata',
-  'resource-metadata',
-  'authorize',
-  'consent',
-  'token',
-  'register',
-  'revoke',
-  'mcp',
-] as const;
-
-/** A logical endpoint of the mock. `metadata` covers every authorization-server metadata URL. */
-export type EndpointName = (typeof ENDPOINT_NAMES)[number];
+export type { EndpointName } from '../routes/router.js';
 
 /** An endpoint name, or an exact path such as `/token` or `/.well-known/oauth-protected-resource/mcp`. */
 export type EndpointTarget = EndpointName | `/${string}`;
 
-const FIXED_PATHS: Readonly<Record<string, EndpointName>> = {
-  '/authorize': 'authorize',
-  [CONSENT_PATH]: 'consent',
-  '/token': 'token',
-  '/register': 'register',
-  '/revoke': 'revoke',
-};
+/** Names the endpoint a request path is aimed at, or `undefined` when it is none of the mock's. */
+export type EndpointNamer = (path: string) => EndpointName | undefined;
 
-/** The logical endpoint a path belongs to, if any. */
-export function endpointOf(path: string, settings: ResolvedMockAuthServerSettings): EndpointName | undefined {
-  // An issuer with a path may serve its endpoints under that path (`/tenant/token`).
-  const issuerPath = new URL(settings.issuerUrl).pathname.replace(/\/+$/, '');
-  const local = issuerPath !== '' && path.startsWith(`${issuerPath}/`) ? path.slice(issuerPath.length) : path;
-  const fixed = FIXED_PATHS[path] ?? FIXED_PATHS[local];
-  if (fixed !== undefined) return fixed;
-  if (
-    path.startsWith('/.well-known/oauth-authorization-server') ||
-    path.startsWith('/.well-known/openid-configuration')
-  ) {
-    return 'metadata';
+/**
+ * The namer for `settings`. A path names an endpoint when it is that endpoint's route (switched on or not) or the
+ * route's trailing-slash twin; or, failing that, when it is one of those written relative to the issuer, with or
+ * without the issuer's path (clients build either, e.g. `/tenant/token` and `/token`); or else when it is a
+ * well-known metadata path.
+ */
+export function endpointNamer(settings: ResolvedMockAuthServerSettings): EndpointNamer {
+  const base = issuerPath(settings);
+  const relative = (path: string): string =>
+    base !== '' && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
+  const exact = new Map<string, EndpointName>();
+  const relativeToIssuer = new Map<string, EndpointName>();
+  for (const route of endpointRoutes(settings)) {
+    if (route.endpoint === undefined) continue;
+    for (const path of [route.path, slashTwin(route.path)]) {
+      if (path === undefined) continue;
+      if (!exact.has(path)) exact.set(path, route.endpoint);
+      if (!relativeToIssuer.has(relative(path))) relativeToIssuer.set(relative(path), route.endpoint);
+    }
   }
-  if (path.startsWith('/.well-known/oauth-protected-resource')) return 'resource-metadata';
-  const mcpPath = new URL(settings.resourceServerUrl).pathname;
-  if (path === mcpPath || path === `${mcpPath.replace(/\/+$/, '')}/`) return 'mcp';
-  return undefined;
+  return (path) => exact.get(path) ?? relativeToIssuer.get(relative(path)) ?? wellKnownEndpoint(path);
 }
 
 /** Throws a TypeError naming the accepted forms when `target` is neither a known name nor a path. */
@@ -57,7 +47,7 @@ export function checkTarget(target: unknown): asserts target is EndpointTarget {
   );
 }
 
-export function isEndpointName(value: string): value is EndpointName {
+function isEndpointName(value: string): value is EndpointName {
   return (ENDPOINT_NAMES as readonly string[]).includes(value);
 }
 

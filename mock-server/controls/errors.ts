@@ -1,5 +1,6 @@
 /** A control the mock cannot carry out with the provider it was given. */
 export class ControlUnsupportedError extends Error {
+  /** Always `'ControlUnsupportedError'`. */
   override readonly name = 'ControlUnsupportedError';
   constructor(
     /** The control that was called, e.g. `revokeAllTokens`. */

@@ -34,6 +34,7 @@ export interface FaultScope {
   methods?: readonly string[];
 }
 
+/** Options of `mock.control.failNext`: the error to answer with, which requests it hits, and an optional delay. */
 export interface FailOptions extends InjectedError, FaultScope {
   /** Also wait this long (ms) before answering. */
   delayMs?: number;
@@ -41,10 +42,15 @@ export interface FailOptions extends InjectedError, FaultScope {
 
 /** A fault still waiting for requests, as `pendingFaults()` lists it. */
 export interface PendingFault {
+  /** The endpoint name or path it waits for. */
   readonly target: EndpointTarget;
+  /** How many more matching requests it applies to. */
   readonly remaining: number;
+  /** The methods it applies to, upper-cased; `undefined` → every method except `OPTIONS`. */
   readonly methods: readonly string[] | undefined;
+  /** How long (ms) it holds each request back; 0 for none. */
   readonly delayMs: number;
+  /** The error it answers with; `undefined` for a delay-only fault (from `delayNext`). */
   readonly error: Readonly<InjectedError> | undefined;
 }
 

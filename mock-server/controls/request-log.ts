@@ -9,7 +9,9 @@ import type { EndpointName } from './endpoints.js';
 export interface RequestLogEntry {
   /** Arrival time on the mock's clock, in milliseconds since the epoch. */
   readonly time: number;
+  /** The HTTP method, e.g. `POST`. */
   readonly method: string;
+  /** The URL's path, without the query (e.g. `/token`). */
   readonly path: string;
   /** The logical endpoint, when the path is one of the mock's. */
   readonly endpoint: EndpointName | undefined;
@@ -42,12 +44,12 @@ export const REDACTED_PARAMETERS: ReadonlySet<string> = new Set([
   'anti_forgery_token',
 ]);
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Form bodies larger than this are answered as usual but their parameters are not logged. */
-export const LOGGED_BODY_LIMIT = 64 * 1024;
+const LOGGED_BODY_LIMIT = 64 * 1024;
 
-export const DEFAULT_REQUEST_LOG_LIMIT = 1000;
+const DEFAULT_REQUEST_LOG_LIMIT = 1000;
 
 /** Keeps the last `limit` entries. */
 export class RequestLog {
@@ -117,7 +119,7 @@ async function loggedForm(request: Request): Promise<Record<string, string>> {
 }
 
 /** Replaces secret values (an empty value stays empty: it tells that the field was sent blank). */
-export function redact(fields: Record<string, string>): Record<string, string> {
+function redact(fields: Record<string, string>): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
     result[key] = REDACTED_PARAMETERS.has(key) && value !== '' ? REDACTED : value;

@@ -40,7 +40,7 @@ export type FormValue = string | FormFile;
 /** Parsed form fields; a repeated field keeps its last value, as `dict(await request.form())`. */
 export type Form = ReadonlyMap<string, FormValue>;
 
-export const EMPTY_FORM: Form = new Map();
+const EMPTY_FORM: Form = new Map();
 
 const FORM_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/x-www-form-urlencoded',

@@ -3,7 +3,7 @@
  * `mcp-protocol-version` as the only non-safelisted header).
  */
 
-export const CORS_ALLOWED_HEADERS = [
+const CORS_ALLOWED_HEADERS = [
   'Accept',
   'Accept-Language',
   'Content-Language',
@@ -11,7 +11,7 @@ export const CORS_ALLOWED_HEADERS = [
   'mcp-protocol-version',
 ] as const;
 const ALLOWED_LOWER = new Set(CORS_ALLOWED_HEADERS.map((header) => header.toLowerCase()));
-export const CORS_MAX_AGE_SECONDS = 600;
+const CORS_MAX_AGE_SECONDS = 600;
 
 /** True when the request is a CORS preflight (Starlette: OPTIONS with Origin and Access-Control-Request-Method). */
 export function isPreflight(request: Request): boolean {

@@ -12,9 +12,9 @@ export type ParsedJson =
   | { ok: false; problem: 'invalid'; description: string }
   | { ok: false; problem: 'too-deep'; description: string };
 
-export const INVALID_JSON_DESCRIPTION = 'Request body is not valid JSON';
+const INVALID_JSON_DESCRIPTION = 'Request body is not valid JSON';
 
-export function tooDeepDescription(maxDepth: number): string {
+function tooDeepDescription(maxDepth: number): string {
   return `JSON is nested deeper than ${maxDepth} levels`;
 }
 

@@ -33,7 +33,7 @@ export function urlError(value: string): string | undefined {
 }
 
 /** `application/x-www-form-urlencoded` exactly as Python's `urlencode` writes it (space as `+`, `~` kept). */
-export function pythonUrlencode(pairs: ReadonlyArray<readonly [string, string]>): string {
+function pythonUrlencode(pairs: ReadonlyArray<readonly [string, string]>): string {
   return pairs.map(([key, value]) => `${quotePlus(key)}=${quotePlus(value)}`).join('&');
 }
 

@@ -11,14 +11,16 @@ import { AUTHENTICATION_REQUIRED, bearerChallenge } from './challenge.js';
 
 /** Something that can tell whether an access token is live: the mock's provider, or a peer mock's. */
 export interface TokenVerifier {
+  /** The issuer whose tokens it knows; trusted only when the resource metadata's `authorization_servers` names it. */
   readonly issuer: string;
+  /** The access token, or `undefined` when unknown or revoked (the MCP endpoint checks expiry and scopes). */
   loadAccessToken(token: string): Promise<AccessToken | undefined>;
 }
 
 export type BearerResult = { ok: true; token: AccessToken } | { ok: false; response: Response };
 
 /** The token after `Bearer ` (any case), or `undefined`. */
-export function bearerToken(request: Request): string | undefined {
+function bearerToken(request: Request): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
   const token = header.slice(7).trim();
@@ -29,7 +31,7 @@ export function bearerToken(request: Request): string | undefined {
  * The issuers whose tokens the resource accepts: its protected-resource metadata's `authorization_servers`. When
  * they name another server (the resource has moved), only that server's tokens count.
  */
-export function trustedVerifiers(context: RouteContext, peers: readonly TokenVerifier[]): TokenVerifier[] {
+function trustedVerifiers(context: RouteContext, peers: readonly TokenVerifier[]): TokenVerifier[] {
   const { settings, provider } = context;
   const issuers = settings.quirks.resourceAuthorizationServers ?? [settings.issuerUrl];
   const own: TokenVerifier = {

@@ -4,8 +4,8 @@
  * (bearer tokens travel in a header, not a cookie).
  */
 
-export const MCP_CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'] as const;
-export const MCP_CORS_ALLOWED_HEADERS = [
+const MCP_CORS_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'] as const;
+const MCP_CORS_ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
   'Accept',
@@ -13,11 +13,7 @@ export const MCP_CORS_ALLOWED_HEADERS = [
   'MCP-Protocol-Version',
   'Last-Event-ID',
 ] as const;
-export const MCP_CORS_EXPOSED_HEADERS = [
-  'WWW-Authenticate',
-  'Mcp-Session-Id',
-  'MCP-Protocol-Version',
-] as const;
+const MCP_CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version'] as const;
 const MAX_AGE_SECONDS = '600';
 
 /** The preflight answer: 204 with the methods and headers the endpoint accepts. */

@@ -22,6 +22,7 @@ import { registerBuiltInTools } from './tools.js';
 /** Adds your tools, resources and prompts to the `McpServer` of each new session. */
 export type McpServerConfigurer = (server: McpServer) => void;
 
+/** Options of `new McpEndpoint(…)`; `createMockAuthServer` fills them from its own options. */
 export interface McpEndpointInit {
   /** Called for every new session's server, after the built-in tools are registered. */
   configureMcpServer?: McpServerConfigurer;
@@ -29,9 +30,14 @@ export interface McpEndpointInit {
   peers?: readonly TokenVerifier[];
 }
 
-export const MOCK_MCP_SERVER_INFO = { name: 'mcp-authed-client-mock', version: '0.1.0' } as const;
+const MOCK_MCP_SERVER_INFO = { name: 'mcp-authed-client-mock', version: '0.1.0' } as const;
 
+/**
+ * The protected MCP endpoint (`mock.mcp`): checks the bearer token, then serves MCP over Streamable HTTP with the
+ * built-in tools plus yours. Sessions are bound to the principal (client and subject) that opened them.
+ */
 export class McpEndpoint {
+  /** The live MCP sessions, e.g. to assert how many a client opened or to close them. */
   readonly sessions = new McpSessionStore();
   readonly #configurers: McpServerConfigurer[] = [];
   readonly #peers: TokenVerifier[];
@@ -52,6 +58,10 @@ export class McpEndpoint {
     this.#peers.push(peer);
   }
 
+  /**
+   * Answers one request to the MCP endpoint (its route calls this): the bearer check (401 / 403 challenges), then the
+   * session's MCP transport, with CORS when `beyondFastMcp.mcpCors` is on.
+   */
   async handle(request: Request, context: RouteContext): Promise<Response> {
     const cors = context.settings.beyondFastMcp.mcpCors;
     if (request.method === 'OPTIONS') return mcpPreflightResponse();

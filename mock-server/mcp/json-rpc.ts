@@ -1,6 +1,6 @@
 /** JSON-RPC error answers of the MCP endpoint, in the shape the SDK's server transport uses for the same cases. */
 
-export function jsonRpcErrorResponse(status: number, code: number, message: string): Response {
+function jsonRpcErrorResponse(status: number, code: number, message: string): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
     status,
     headers: { 'content-type': 'application/json' },

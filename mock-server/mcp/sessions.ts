@@ -1,22 +1,28 @@
 /**
- * Live MCP sessions: each one a server transport plus its `McpServer`, bound to the principal (client id and subject, see `principalOf`) that
- * created it. Bounded: beyond `maxSessions` the least recently used session is closed.
+ * Live MCP sessions: each one a server transport plus its `McpServer`, bound to the principal (client id and subject,
+ * see `principalOf`) that created it. Bounded: beyond `maxSessions` the least recently used session is closed.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 
+/** One live MCP session. */
 export interface McpSession {
+  /** The `Mcp-Session-Id` the client sends with every later request. */
   readonly id: string;
-  /** Client id of the token that created the session. */
+  /** Who opened the session: `principalOf` the token (its client id and subject). */
   readonly principal: string;
+  /** The SDK transport that answers the session's requests. */
   readonly transport: WebStandardStreamableHTTPServerTransport;
+  /** The session's own `McpServer`, with the built-in tools and those your configurers added. */
   readonly server: McpServer;
 }
 
+/** The MCP endpoint's live sessions (`mock.mcp.sessions`); beyond `mcp.maxSessions`, the least recently used closes. */
 export class McpSessionStore {
   // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
   readonly #sessions = new Map<string, McpSession>();
 
+  /** How many sessions are open. */
   get size(): number {
     return this.#sessions.size;
   }

@@ -7,14 +7,17 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod/v4';
 
-export const WHOAMI_TOOL = 'whoami';
-export const ECHO_TOOL = 'echo';
+const WHOAMI_TOOL = 'whoami';
+const ECHO_TOOL = 'echo';
 export const ELEVATED_TOOL = 'elevated_echo';
 
 /** What `whoami` answers (as JSON text and as structured content). */
 export interface WhoAmI {
+  /** The client the access token was issued to. */
   client_id: string;
+  /** The end user the token acts for, or `null` when the provider names none. */
   subject: string | null;
+  /** The scopes the token carries. */
   scopes: string[];
   /** Seconds since the epoch, or `null` for a token that never expires. */
   expires_at: number | null;
@@ -23,7 +26,7 @@ export interface WhoAmI {
 }
 
 /** The principal of a request, from the auth info the endpoint hands the transport. */
-export function whoAmI(authInfo: AuthInfo | undefined): WhoAmI | undefined {
+function whoAmI(authInfo: AuthInfo | undefined): WhoAmI | undefined {
   if (authInfo === undefined) return undefined;
   const subject = authInfo.extra?.['subject'];
   return {

@@ -9,6 +9,10 @@ import type { OAuthAuthorizationServerProvider } from './types.js';
 /** Which tokens a bulk operation touches. */
 export type TokenKind = 'access' | 'refresh' | 'all';
 
+/**
+ * Optional provider methods behind `mock.control`; implement the ones your provider can support, and the controls
+ * that need a missing one throw `ControlUnsupportedError`.
+ */
 export interface ProviderAdministration {
   /**
    * Takes new settings at run time (approval mode, token lifetimes, pre-registered clients) and keeps its state:

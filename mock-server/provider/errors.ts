@@ -28,35 +28,32 @@ export type RegistrationErrorCode =
   | 'invalid_software_statement'
   | 'unapproved_software_statement';
 
-/** Thrown by `authorize()`: becomes an error redirect to the client. */
-export class AuthorizeError extends Error {
-  override readonly name = 'AuthorizeError';
+/** What the three errors share: an OAuth `error` code and an optional `error_description`. */
+export abstract class ProviderError<Code extends string> extends Error {
   constructor(
-    readonly error: AuthorizationErrorCode,
+    /** The OAuth `error` code the client receives. */
+    readonly error: Code,
+    /** The `error_description` the client receives; omitted from the response when not given. */
     readonly errorDescription?: string,
   ) {
     super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
   }
+}
+
+/** Thrown by `authorize()`: becomes an error redirect to the client. */
+export class AuthorizeError extends ProviderError<AuthorizationErrorCode> {
+  /** Always `'AuthorizeError'`. */
+  override readonly name = 'AuthorizeError';
 }
 
 /** Thrown by the exchange methods: becomes a 400 from the token endpoint. */
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-  constructor(
-    readonly error: TokenErrorCode,
-    readonly errorDescription?: string,
-  ) {
-    super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
-  }
+export class TokenEndpointError extends ProviderError<TokenErrorCode> {
+  /** Always `'TokenEndpointError'`. */
+  override readonly name = 'TokenEndpointError';
 }
 
 /** Thrown by `registerClient()`: becomes a 400 from the registration endpoint. */
-export class RegistrationError extends Error {
+export class RegistrationError extends ProviderError<RegistrationErrorCode> {
+  /** Always `'RegistrationError'`. */
   override readonly name = 'RegistrationError';
-  constructor(
-    readonly error: RegistrationErrorCode,
-    readonly errorDescription?: string,
-  ) {
-    super(errorDescription === undefined ? error : `${error}: ${errorDescription}`);
-  }
 }

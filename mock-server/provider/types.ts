@@ -6,9 +6,11 @@ import type { ClientInformation } from '../settings.js';
 
 /** What `/authorize` validated and hands to the provider. */
 export interface AuthorizationParams {
+  /** The client's `state`, to be returned unchanged with the code (or error); `undefined` when it sent none. */
   state: string | undefined;
   /** `undefined` when the request carried no `scope`. */
   scopes: string[] | undefined;
+  /** The PKCE S256 challenge; store it with the code so `/token` can check the verifier. */
   codeChallenge: string;
   /** The redirect URI the response goes to (normalised). */
   redirectUri: string;
@@ -18,32 +20,49 @@ export interface AuthorizationParams {
   resource: string | undefined;
 }
 
+/** An authorization code as the provider stores it; `/token` checks it against the redemption request. */
 export interface AuthorizationCode {
+  /** The code value the client redeems (unguessable). */
   code: string;
+  /** Scopes the tokens issued for it carry. */
   scopes: string[];
   /** Seconds since the epoch (fractional). */
   expiresAt: number;
+  /** The client it was issued to; another client redeeming it gets `invalid_grant`. */
   clientId: string;
+  /** The PKCE S256 challenge from `/authorize`; the `code_verifier` must hash to it. */
   codeChallenge: string;
+  /** The redirect URI the code was sent to. */
   redirectUri: string;
+  /** When true, `/token` requires the same `redirect_uri`; when false, it must be omitted. */
   redirectUriProvidedExplicitly: boolean;
+  /** The RFC 8707 resource requested at `/authorize`, if any. */
   resource: string | undefined;
 }
 
+/** A refresh token as the provider stores it. */
 export interface RefreshToken {
+  /** The token value the client presents. */
   token: string;
+  /** The client it was issued to; only that client may use or revoke it. */
   clientId: string;
+  /** Scopes of its grant; a refresh may ask for these or fewer. */
   scopes: string[];
   /** Seconds since the epoch; `undefined` → never expires. */
   expiresAt: number | undefined;
 }
 
+/** An access token as the provider stores it; the MCP endpoint checks it on every request. */
 export interface AccessToken {
+  /** The bearer value the client sends in `Authorization`. */
   token: string;
+  /** The client it was issued to. */
   clientId: string;
+  /** Scopes it grants; checked against the required (and, for step-up, the elevated) scopes. */
   scopes: string[];
   /** Seconds since the epoch; `undefined` → never expires. */
   expiresAt: number | undefined;
+  /** The RFC 8707 resource it is bound to, if any (enforced only with `audienceBinding`). */
   resource: string | undefined;
   /** The resource owner (end user) the token acts for, when the provider knows one. */
   subject?: string;
@@ -51,53 +70,92 @@ export interface AccessToken {
 
 /** The token endpoint's success body (RFC 6749 §5.1); absent fields are omitted. */
 export interface OAuthToken {
+  /** The new access token. */
   access_token: string;
+  /** Always `Bearer`. */
   token_type: 'Bearer';
+  /** Lifetime of the access token in seconds; omit for one that never expires. */
   expires_in?: number;
+  /** Space-separated scopes granted. */
   scope?: string;
+  /** A new refresh token, if one is issued. */
   refresh_token?: string;
 }
 
 /** FastMCP's provider interface. Implement it to plug your own logic into the mock's routes. */
 export interface OAuthAuthorizationServerProvider {
+  /**
+   * Looks a client up by `client_id`, for `/authorize`, `/token` and `/revoke`. Resolve `undefined` for an unknown
+   * client: the route answers with FastMCP's error for it.
+   */
   getClient(clientId: string): Promise<ClientInformation | undefined>;
-  /** Stores a client the registration endpoint built; may throw `RegistrationError`. */
+  /**
+   * Called by `/register` (when enabled) to store the client it built and validated, id and secret included. May
+   * throw `RegistrationError`.
+   */
   registerClient(client: ClientInformation): Promise<void>;
   /**
-   * Decides where the browser goes next: the client's redirect URI with a code (auto-approval), or a consent or login
-   * page. May throw `AuthorizeError`.
+   * Called by `/authorize` once the client, redirect URI and scopes check out, to decide where the browser goes next:
+   * the client's redirect URI with a code (auto-approval), or a consent or login page. May throw `AuthorizeError`.
    */
   authorize(client: ClientInformation, params: AuthorizationParams): Promise<string>;
+  /**
+   * Finds a code for `/token`'s `authorization_code` grant; `undefined` when unknown or already redeemed. Return it
+   * even when expired or issued to another client: the route checks expiry, client, redirect URI and PKCE.
+   */
   loadAuthorizationCode(client: ClientInformation, code: string): Promise<AuthorizationCode | undefined>;
-  /** Must make the code unusable (single use). May throw `TokenError`. */
+  /**
+   * Called by `/token` once the code, redirect URI and PKCE verifier check out, to issue tokens for it. Must make the
+   * code unusable (single use). May throw `TokenEndpointError`.
+   */
   exchangeAuthorizationCode(client: ClientInformation, code: AuthorizationCode): Promise<OAuthToken>;
+  /**
+   * Finds a refresh token for `/token`'s `refresh_token` grant and for `/revoke`; `undefined` when unknown or
+   * rotated out. The route checks expiry, owning client and scopes.
+   */
   loadRefreshToken(client: ClientInformation, refreshToken: string): Promise<RefreshToken | undefined>;
-  /** Should rotate: the old refresh token stops working. May throw `TokenError`. */
+  /**
+   * Called by `/token` once the refresh token and the requested `scopes` (its own, or fewer) check out, to issue new
+   * tokens. Should rotate: the old refresh token stops working. May throw `TokenEndpointError`.
+   */
   exchangeRefreshToken(
     client: ClientInformation,
     refreshToken: RefreshToken,
     scopes: string[],
   ): Promise<OAuthToken>;
+  /**
+   * Finds an access token: called by the MCP endpoint's bearer check on every request, and by `/revoke`. `undefined`
+   * when unknown or revoked; return it even when expired, as the MCP endpoint checks expiry and scopes itself.
+   */
   loadAccessToken(token: string): Promise<AccessToken | undefined>;
+  /**
+   * Called by `/revoke` with a token (access or refresh) that belongs to the calling client. FastMCP revokes the
+   * whole pair, so its sibling should stop working too.
+   */
   revokeToken(token: AccessToken | RefreshToken): Promise<void>;
 }
 
 /** An authorization request waiting on the consent page. */
-export interface PendingAuthorization {
+export interface PendingConsent {
+  /** Identifies the request in the consent page's URL (`?request=`). */
   readonly requestId: string;
   /** Per-request anti-forgery value; the approval POST must present it. */
   readonly antiForgeryToken: string;
+  /** The client asking, whose name the page shows. */
   readonly client: ClientInformation;
+  /** The validated authorization request, to be completed on approval. */
   readonly params: AuthorizationParams;
   /** Seconds since the epoch. */
   readonly expiresAt: number;
 }
 
+/** The user's answer on the consent page: `deny` sends the client `access_denied`. */
 export type ConsentDecision = 'approve' | 'deny';
 
 /** A provider that can hold requests for a consent page (the default in-memory provider does). */
 export interface ConsentCapableProvider extends OAuthAuthorizationServerProvider {
-  loadPendingAuthorization(requestId: string): Promise<PendingAuthorization | undefined>;
+  /** Finds the request the consent page shows, without consuming it; `undefined` when unknown, expired or used. */
+  loadPendingAuthorization(requestId: string): Promise<PendingConsent | undefined>;
   /** Consumes the pending request and returns the redirect URL (code on approve, `access_denied` on deny). */
   completePendingAuthorization(requestId: string, decision: ConsentDecision): Promise<string | undefined>;
 }

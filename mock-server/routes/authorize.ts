@@ -38,7 +38,7 @@ type Validated =
   | { ok: false; error: AuthorizationErrorCode; description: string };
 
 /** pydantic's `AuthorizationRequest` model, field by field. */
-export function validateAuthorizationRequest(params: Form): Validated {
+function validateAuthorizationRequest(params: Form): Validated {
   const check = new FormChecker(params);
   const clientId = check.required('client_id');
   const redirectUri = check.optionalUrl('redirect_uri');

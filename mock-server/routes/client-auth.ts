@@ -6,7 +6,7 @@ import { formString, type Form } from '../http/body.js';
 import { decodeBase64Utf8, timingSafeEqual } from '../http/crypto.js';
 import { pythonUnquote } from '../http/url.js';
 import { nowSeconds } from '../provider/clock.js';
-import type { ClientInformation } from '../settings.js';
+import { clientAuthMethodOf, type ClientInformation } from '../settings.js';
 import { findClient, withRefusal } from '../cimd/lookup.js';
 import type { RouteContext } from './router.js';
 
@@ -24,7 +24,7 @@ export async function authenticateClient(
 
   let presentedSecret: string | undefined;
   // A client from a custom provider may leave the method out: a secret then means client_secret_post.
-  const method = client.token_endpoint_auth_method ?? (client.client_secret ? 'client_secret_post' : 'none');
+  const method = clientAuthMethodOf(client);
   if (method === 'client_secret_basic') {
     const header = request.headers.get('authorization') ?? '';
     if (!header.startsWith('Basic ')) {

@@ -3,12 +3,13 @@
  * URLs normalised; unknown fields dropped.
  */
 import { parseUrl, urlError } from '../http/url.js';
-import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../settings.js';
+import { isRecord } from '../objects.js';
+import { CLIENT_AUTH_METHODS, GRANT_TYPES, type ClientAuthMethod } from '../settings.js';
 import { FIELD_REQUIRED, INVALID_STRING, literalMessage, type FieldError } from './validation.js';
 
 export interface ClientMetadata {
   redirect_uris: string[];
-  token_endpoint_auth_method: TokenEndpointAuthMethod | undefined;
+  token_endpoint_auth_method: ClientAuthMethod | undefined;
   grant_types: string[];
   response_types: string[];
   scope: string | undefined;
@@ -29,7 +30,7 @@ export type ValidatedMetadata = { ok: true; value: ClientMetadata } | { ok: fals
 type HttpUrlField = 'client_uri' | 'logo_uri' | 'tos_uri' | 'policy_uri' | 'jwks_uri';
 
 export function validateClientMetadata(input: unknown): ValidatedMetadata {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isRecord(input)) {
     return {
       ok: false,
       errors: [
@@ -41,7 +42,7 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
       ],
     };
   }
-  const body = input as Record<string, unknown>;
+  const body = input;
   const errors: FieldError[] = [];
   const fail = (loc: string, msg: string): undefined => {
     errors.push({ loc, msg, type: msg === FIELD_REQUIRED ? 'missing' : 'other' });
@@ -84,14 +85,14 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
     if (items.length === 0) fail('redirect_uris', 'List should have at least 1 item after validation, not 0');
   }
 
-  let method: TokenEndpointAuthMethod | undefined;
+  let method: ClientAuthMethod | undefined;
   const rawMethod = body['token_endpoint_auth_method'];
   if (has('token_endpoint_auth_method') && rawMethod !== null) {
-    if (TOKEN_ENDPOINT_AUTH_METHODS.includes(rawMethod as TokenEndpointAuthMethod)) {
-      method = rawMethod as TokenEndpointAuthMethod;
-    } else fail('token_endpoint_auth_method', literalMessage(TOKEN_ENDPOINT_AUTH_METHODS));
+    if (CLIENT_AUTH_METHODS.includes(rawMethod as ClientAuthMethod)) {
+      method = rawMethod as ClientAuthMethod;
+    } else fail('token_endpoint_auth_method', literalMessage(CLIENT_AUTH_METHODS));
   }
-  const grantTypes = stringList('grant_types', ['authorization_code', 'refresh_token']) ?? [];
+  const grantTypes = stringList('grant_types', [...GRANT_TYPES]) ?? [];
   const responseTypes = stringList('response_types', ['code']) ?? [];
   const scope = optionalString('scope');
   const clientName = optionalString('client_name');

@@ -9,7 +9,7 @@ import { formString, readForm } from '../http/body.js';
 import { timingSafeEqual } from '../http/crypto.js';
 import { escapeHtml } from '../http/html.js';
 import { htmlResponse, redirectResponse, textResponse } from '../http/responses.js';
-import { isConsentCapable, type PendingAuthorization } from '../provider/types.js';
+import { isConsentCapable, type PendingConsent } from '../provider/types.js';
 import { withIssParameter } from './iss.js';
 import type { RouteContext } from './router.js';
 
@@ -54,7 +54,7 @@ export async function consentHandler(request: Request, context: RouteContext): P
   });
 }
 
-function renderConsentPage(pending: PendingAuthorization): string {
+function renderConsentPage(pending: PendingConsent): string {
   const client = pending.client;
   const name = escapeHtml(client.client_name ?? client.client_id);
   const scopes = pending.params.scopes ?? [];

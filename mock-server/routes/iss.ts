@@ -1,8 +1,8 @@
 /** RFC 9207 `iss` in authorization responses: whether it is advertised and which value (if any) is sent. */
 import type { ResolvedMockAuthServerSettings } from '../settings.js';
 
-/** Sent by the `wrong-iss` quirk: a well-formed issuer that is not this server. */
-export const WRONG_ISSUER = 'https://wrong-issuer.invalid/';
+/** Sent with `quirks.iss: 'wrong'` (the `iss-wrong` preset): a well-formed issuer that is not this server. */
+const WRONG_ISSUER = 'https://wrong-issuer.invalid/';
 
 /** True when the metadata carries `authorization_response_iss_parameter_supported: true`. */
 export function issParameterAdvertised(settings: ResolvedMockAuthServerSettings): boolean {

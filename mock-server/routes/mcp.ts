@@ -6,8 +6,13 @@ import type { Route, RouteHandler } from './router.js';
 const mcpHandler: RouteHandler = async (request, context) =>
   context.mcp === undefined ? notFound() : context.mcp.handle(request, context);
 
-export function mcpRoutes(settings: ResolvedMockAuthServerSettings): Route[] {
+export function mcpRoute(settings: ResolvedMockAuthServerSettings): Route {
   const methods = ['GET', 'POST', 'DELETE'];
   if (settings.beyondFastMcp.mcpCors) methods.push('OPTIONS');
-  return [{ path: new URL(settings.resourceServerUrl).pathname, methods, handler: mcpHandler }];
+  return {
+    path: new URL(settings.resourceServerUrl).pathname,
+    endpoint: 'mcp',
+    methods,
+    handler: mcpHandler,
+  };
 }

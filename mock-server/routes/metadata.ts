@@ -1,18 +1,23 @@
 /** RFC 8414 authorization server metadata and RFC 9728 protected resource metadata, as FastMCP publishes them. */
 import { jsonResponse } from '../http/responses.js';
-import type { ResolvedMockAuthServerSettings } from '../settings.js';
+import { GRANT_TYPES, type ResolvedMockAuthServerSettings } from '../settings.js';
 import { issParameterAdvertised } from './iss.js';
-import type { RouteHandler } from './router.js';
+import type { EndpointName, RouteHandler } from './router.js';
 
 const CACHE_PUBLIC_HOUR = { 'Cache-Control': 'public, max-age=3600' };
+
+/** RFC 8414's well-known name for authorization-server metadata. */
+const OAUTH_METADATA = '/.well-known/oauth-authorization-server';
+/** OpenID Connect Discovery's well-known name, which clients also try for authorization-server metadata. */
+const OPENID_METADATA = '/.well-known/openid-configuration';
+/** RFC 9728's well-known name for protected-resource metadata. */
+const RESOURCE_METADATA = '/.well-known/oauth-protected-resource';
 
 /**
  * FastMCP's `build_metadata`, fields in its order, absent ones omitted; the beyond-FastMCP fields (RFC 9207, CIMD,
  * `none`) and quirks only when switched on.
  */
-export function authorizationServerMetadata(
-  settings: ResolvedMockAuthServerSettings,
-): Record<string, unknown> {
+function authorizationServerMetadata(settings: ResolvedMockAuthServerSettings): Record<string, unknown> {
   const base = settings.issuerUrl.replace(/\/$/, '');
   const beyond = settings.beyondFastMcp;
   const authMethods = ['client_secret_post', 'client_secret_basic'];
@@ -27,7 +32,7 @@ export function authorizationServerMetadata(
     metadata['scopes_supported'] = [...settings.clientRegistrationOptions.validScopes];
   }
   metadata['response_types_supported'] = ['code'];
-  metadata['grant_types_supported'] = ['authorization_code', 'refresh_token'];
+  metadata['grant_types_supported'] = [...GRANT_TYPES];
   metadata['token_endpoint_auth_methods_supported'] = authMethods;
   if (settings.serviceDocumentationUrl !== undefined) {
     metadata['service_documentation'] = settings.serviceDocumentationUrl;
@@ -43,7 +48,7 @@ export function authorizationServerMetadata(
 }
 
 /** FastMCP's `ProtectedResourceMetadata` for the MCP endpoint. */
-export function protectedResourceMetadata(settings: ResolvedMockAuthServerSettings): Record<string, unknown> {
+function protectedResourceMetadata(settings: ResolvedMockAuthServerSettings): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     resource: settings.quirks.resourceMetadataResource ?? settings.resourceServerUrl,
     authorization_servers: [...(settings.quirks.resourceAuthorizationServers ?? [settings.issuerUrl])],
@@ -56,7 +61,7 @@ export function protectedResourceMetadata(settings: ResolvedMockAuthServerSettin
 /** Path the resource metadata is served at: `/.well-known/oauth-protected-resource` + the resource's path. */
 export function protectedResourceMetadataPath(resourceServerUrl: string): string {
   const path = new URL(resourceServerUrl).pathname;
-  return `/.well-known/oauth-protected-resource${path === '/' ? '' : path}`;
+  return `${RESOURCE_METADATA}${path === '/' ? '' : path}`;
 }
 
 /** Absolute URL of the resource metadata (what `WWW-Authenticate: resource_metadata=` points to). */
@@ -70,14 +75,27 @@ export function protectedResourceMetadataUrl(resourceServerUrl: string): string 
  * with a path).
  */
 export function authorizationServerMetadataPaths(settings: ResolvedMockAuthServerSettings): string[] {
-  if (!settings.beyondFastMcp.pathAwareMetadata) return ['/.well-known/oauth-authorization-server'];
+  if (!settings.beyondFastMcp.pathAwareMetadata) return [OAUTH_METADATA];
   const path = issuerPathPrefix(settings);
-  if (path === '') return ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
-  return [
-    `/.well-known/oauth-authorization-server${path}`,
-    `/.well-known/openid-configuration${path}`,
-    `${path}/.well-known/openid-configuration`,
-  ];
+  if (path === '') return [OAUTH_METADATA, OPENID_METADATA];
+  return [`${OAUTH_METADATA}${path}`, `${OPENID_METADATA}${path}`, `${path}${OPENID_METADATA}`];
+}
+
+/**
+ * The metadata a well-known path asks for, whether or not these settings serve it there: clients probe RFC 8414 and
+ * OpenID variants (with and without path insertion) and RFC 9728 paths of their own making.
+ */
+export function wellKnownEndpoint(
+  path: string,
+): Extract<EndpointName, 'metadata' | 'resource-metadata'> | undefined {
+  if (path.startsWith(OAUTH_METADATA) || path.startsWith(OPENID_METADATA)) return 'metadata';
+  if (path.startsWith(RESOURCE_METADATA)) return 'resource-metadata';
+  return undefined;
+}
+
+/** The issuer's path without its trailing slash; `''` for an issuer at the root. */
+export function issuerPath(settings: ResolvedMockAuthServerSettings): string {
+  return new URL(settings.issuerUrl).pathname.replace(/\/+$/, '');
 }
 
 /**
@@ -85,8 +103,7 @@ export function authorizationServerMetadataPaths(settings: ResolvedMockAuthServe
  * endpoints answer where the metadata says they are; `''` in FastMCP mode (its routes sit at the root).
  */
 export function issuerPathPrefix(settings: ResolvedMockAuthServerSettings): string {
-  if (!settings.beyondFastMcp.pathAwareMetadata) return '';
-  return new URL(settings.issuerUrl).pathname.replace(/\/+$/, '');
+  return settings.beyondFastMcp.pathAwareMetadata ? issuerPath(settings) : '';
 }
 
 export const authorizationServerMetadataHandler: RouteHandler = async (_request, context) =>

@@ -13,8 +13,11 @@ import type { ResolvedMockAuthServerSettings } from '../settings.js';
 
 /** What every route handler may use besides the request. */
 export interface RouteContext {
+  /** The settings in force for this request (they change with `mock.control.reconfigure`). */
   readonly settings: ResolvedMockAuthServerSettings;
+  /** The mock's provider: its clients, codes and tokens. */
   readonly provider: OAuthAuthorizationServerProvider;
+  /** The mock's clock; read expiries from it, not from `Date.now()`, so tests can move time. */
   readonly clock: Clock;
   /** The protected MCP endpoint's state (sessions, tools); without it the MCP route answers 404. */
   readonly mcp?: McpEndpoint;
@@ -22,15 +25,42 @@ export interface RouteContext {
   readonly clientIdMetadata?: ClientIdMetadataResolver;
 }
 
+/**
+ * Answers one request to a route (for HEAD, the body of its answer is dropped). If it rejects, the mock answers a
+ * bare 500 and reports the error to `onError`.
+ */
 export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
+/**
+ * A logical endpoint of the mock, by the names `mock.control` and the request log use. `metadata` covers every
+ * authorization-server metadata URL, `resource-metadata` the protected-resource metadata, `consent` the consent page.
+ */
+export type EndpointName =
+  'metadata' | 'resource-metadata' | 'authorize' | 'consent' | 'token' | 'register' | 'revoke' | 'mcp';
+
+/** Every {@link EndpointName}, in the order error messages list them (`satisfies` keeps the list complete). */
+export const ENDPOINT_NAMES = Object.keys({
+  metadata: true,
+  'resource-metadata': true,
+  authorize: true,
+  consent: true,
+  token: true,
+  register: true,
+  revoke: true,
+  mcp: true,
+} satisfies Record<EndpointName, true>) as readonly EndpointName[];
+
+/** One path the mock answers, e.g. for `extraRoutes`: 404 and 405 are answered for you, as Starlette does. */
 export interface Route {
   /** Exact path, e.g. `/token`. */
   readonly path: string;
+  /** Which of the mock's endpoints the route serves; routes added with `extraRoutes` need none. */
+  readonly endpoint?: EndpointName;
   /** Methods the route answers, in the order `Allow` lists them (list HEAD explicitly next to GET). */
   readonly methods: readonly string[];
   /** When set, FastMCP's CORS wrapper with these `Access-Control-Allow-Methods`. */
   readonly corsMethods?: readonly string[];
+  /** Answers the route's requests (only with one of `methods`). */
   readonly handler: RouteHandler;
 }
 
@@ -38,7 +68,7 @@ export interface Route {
 export function createRouter(routes: readonly Route[]): RouteHandler {
   return async (request, context) => {
     const url = new URL(request.url);
-    const route = routes.find((candidate) => candidate.path === url.pathname);
+    const route = findRoute(routes, url.pathname);
     if (route === undefined) return slashRedirect(url, routes) ?? notFound();
     if (!route.methods.includes(request.method)) return methodNotAllowed(route.methods);
     if (route.corsMethods !== undefined) {
@@ -60,11 +90,21 @@ async function run(route: Route, request: Request, context: RouteContext): Promi
   }
 }
 
+/** The route at exactly `path`. */
+export function findRoute(routes: readonly Route[], path: string): Route | undefined {
+  return routes.find((route) => route.path === path);
+}
+
+/** The path Starlette's `redirect_slashes` pairs with `path` (`/token` ↔ `/token/`); none for `/`. */
+export function slashTwin(path: string): string | undefined {
+  if (path === '/') return undefined;
+  return path.endsWith('/') ? path.replace(/\/+$/, '') : `${path}/`;
+}
+
 /** Starlette's `redirect_slashes`: `/token/` → 307 `/token` (and the reverse) when that path exists. */
 function slashRedirect(url: URL, routes: readonly Route[]): Response | undefined {
-  if (url.pathname === '/') return undefined;
-  const alternative = url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') : `${url.pathname}/`;
-  if (!routes.some((route) => route.path === alternative)) return undefined;
+  const alternative = slashTwin(url.pathname);
+  if (alternative === undefined || findRoute(routes, alternative) === undefined) return undefined;
   const target = new URL(url.href);
   target.pathname = alternative;
   return new Response(null, { status: 307, headers: { location: target.href } });

@@ -3,15 +3,13 @@ import { readForm, type Form } from '../http/body.js';
 import { s256 } from '../http/crypto.js';
 import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
 import { nowSeconds } from '../provider/clock.js';
-import { TokenError } from '../provider/errors.js';
-import { isGrantAware, type OAuthToken } from '../provider/types.js';
-import type { ClientInformation } from '../settings.js';
+import { TokenEndpointError } from '../provider/errors.js';
+import { isGrantAware, type GrantAwareProvider, type OAuthToken } from '../provider/types.js';
+import { GRANT_TYPES, type ClientInformation } from '../settings.js';
 import { isOwnResource } from './audience.js';
 import { authenticateClient } from './client-auth.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
-
-const GRANT_TYPES = ['authorization_code', 'refresh_token'] as const;
 
 type TokenRequest =
   | {
@@ -31,7 +29,7 @@ type TokenRequest =
 type Validated = { ok: true; value: TokenRequest } | { ok: false; description: string };
 
 /** pydantic's tagged union of `AuthorizationCodeRequest | RefreshTokenRequest` on `grant_type`. */
-export function validateTokenRequest(form: Form): Validated {
+function validateTokenRequest(form: Form): Validated {
   const grantType = form.get('grant_type');
   if (typeof grantType !== 'string') {
     return { ok: false, description: ": Unable to extract tag using discriminator 'grant_type'" };
@@ -95,10 +93,9 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
   const validated = validateTokenRequest(form);
   if (!validated.ok) return tokenError('invalid_request', validated.description);
   const tokenRequest = validated.value;
-  const clientId = client.client_id;
 
   // FastMCP's client model defaults grant_types; a custom provider may leave it out.
-  const grantTypes = client.grant_types ?? ['authorization_code', 'refresh_token'];
+  const grantTypes = client.grant_types ?? [...GRANT_TYPES];
   if (!grantTypes.includes(tokenRequest.grantType)) {
     return tokenError(
       'unsupported_grant_type',
@@ -109,33 +106,31 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
   try {
     const tokens =
       tokenRequest.grantType === 'authorization_code'
-        ? await exchangeCode(client, clientId, tokenRequest, context)
-        : await exchangeRefresh(client, clientId, tokenRequest, context);
+        ? await exchangeCode(client, tokenRequest, context)
+        : await exchangeRefresh(client, tokenRequest, context);
     if (tokens instanceof Response) return tokens;
-    // The `never-refresh` quirk: whatever the provider issued, the client never sees a refresh token.
+    // The `omitRefreshToken` quirk: whatever the provider issued, the client never sees a refresh token.
     if (context.settings.quirks.omitRefreshToken) delete tokens.refresh_token;
     return tokenResponse(tokenBody(tokens), 200);
   } catch (error) {
-    if (error instanceof TokenError) return tokenError(error.error, error.errorDescription);
+    if (error instanceof TokenEndpointError) return tokenError(error.error, error.errorDescription);
     throw error;
   }
 }
 
 async function exchangeCode(
   client: ClientInformation,
-  clientId: string,
   request: Extract<TokenRequest, { grantType: 'authorization_code' }>,
   context: RouteContext,
 ): Promise<OAuthToken | Response> {
   const { provider, settings } = context;
   const code = await provider.loadAuthorizationCode(client, request.code);
-  // A code of another client reads as unknown, so codes cannot be probed across clients.
-  if (code === undefined || code.clientId !== clientId) {
+  if (code === undefined || code.clientId !== client.client_id) {
     // RFC 6749 §4.1.2: a code redeemed twice may have been stolen; revoke what it already yielded.
-    if (code === undefined && settings.beyondFastMcp.codeReplayRevokesGrant && isGrantAware(provider)) {
-      await provider.revokeGrantOfRedeemedCode(request.code);
-    }
-    return tokenError('invalid_grant', 'authorization code does not exist');
+    const replayed = code === undefined && settings.beyondFastMcp.codeReplayRevokesGrant;
+    return refuseUnknown('authorization code', replayed, provider, (grantAware) =>
+      grantAware.revokeGrantOfRedeemedCode(request.code),
+    );
   }
   if (code.expiresAt < nowSeconds(context.clock))
     return tokenError('invalid_grant', 'authorization code has expired');
@@ -159,22 +154,17 @@ async function exchangeCode(
 
 async function exchangeRefresh(
   client: ClientInformation,
-  clientId: string,
   request: Extract<TokenRequest, { grantType: 'refresh_token' }>,
   context: RouteContext,
 ): Promise<OAuthToken | Response> {
   const { provider, settings } = context;
   const refreshToken = await provider.loadRefreshToken(client, request.refreshToken);
-  if (refreshToken === undefined || refreshToken.clientId !== clientId) {
+  if (refreshToken === undefined || refreshToken.clientId !== client.client_id) {
     // OAuth 2.1 §4.3.1: a rotated-out refresh token coming back means two parties hold the family.
-    if (
-      refreshToken === undefined &&
-      settings.beyondFastMcp.refreshTokenReuseRevokesFamily &&
-      isGrantAware(provider)
-    ) {
-      await provider.revokeFamilyOfRotatedRefreshToken(request.refreshToken);
-    }
-    return tokenError('invalid_grant', 'refresh token does not exist');
+    const replayed = refreshToken === undefined && settings.beyondFastMcp.refreshTokenReuseRevokesFamily;
+    return refuseUnknown('refresh token', replayed, provider, (grantAware) =>
+      grantAware.revokeFamilyOfRotatedRefreshToken(request.refreshToken),
+    );
   }
   if (refreshToken.expiresAt && refreshToken.expiresAt < nowSeconds(context.clock)) {
     return tokenError('invalid_grant', 'refresh token has expired');
@@ -192,6 +182,21 @@ async function exchangeRefresh(
     if (problem !== undefined) return tokenError('invalid_target', problem);
   }
   return provider.exchangeRefreshToken(client, refreshToken, scopes);
+}
+
+/**
+ * The answer to a code or refresh token the provider does not know, or that belongs to another client (it reads as
+ * unknown, so credentials cannot be probed across clients). When `replayed` (unknown, with the switch on that treats
+ * a second use as theft), what the credential already yielded is revoked first, if the provider tracks grants.
+ */
+async function refuseUnknown(
+  credential: 'authorization code' | 'refresh token',
+  replayed: boolean,
+  provider: RouteContext['provider'],
+  revoke: (provider: GrantAwareProvider) => Promise<boolean>,
+): Promise<Response> {
+  if (replayed && isGrantAware(provider)) await revoke(provider);
+  return tokenError('invalid_grant', `${credential} does not exist`);
 }
 
 /** Why `requested` cannot be the token's audience (RFC 8707 §2), or `undefined` when it can. */

@@ -12,7 +12,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from '
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import { DocumentFetchRefusedError, type FetchLike } from '../cimd/fetch-document.js';
+import { DocumentFetchRefusedError, type ClientIdMetadataDocumentFetch } from '../cimd/fetch-document.js';
 import { isPublicAddress } from '../cimd/ssrf.js';
 
 /** `dns.lookup` with `{ all: true }`, callback style (inject one in tests: no real DNS). */
@@ -70,10 +70,12 @@ export interface NodeDocumentFetchOptions {
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
- * A {@link FetchLike} for `fetchClientIdMetadataDocument` built on `node:https` with {@link checkedLookup}. It never
- * follows redirects (a 3xx is answered as is, and refused as not 200).
+ * A {@link ClientIdMetadataDocumentFetch} for `fetchClientIdMetadataDocument` built on `node:https` with
+ * {@link checkedLookup}. It never follows redirects (a 3xx is answered as is, and refused as not 200).
  */
-export function createNodeDocumentFetch(options: NodeDocumentFetchOptions = {}): FetchLike {
+export function createNodeDocumentFetch(
+  options: NodeDocumentFetchOptions = {},
+): ClientIdMetadataDocumentFetch {
   const lookup = checkedLookup(options.resolveAll);
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.js';
+import { isRecord } from '../objects.js';
 import type { BeyondFastMcpFlag } from '../settings-beyond.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
 
@@ -25,76 +26,39 @@ export interface CliInvocation {
   settings: Partial<MockAuthServerSettings>;
 }
 
-export const CLI_NAME = 'mcp-mock-auth-server';
+/** Command-line switch → the `beyondFastMcp` setting it sets. */
+const BEYOND_SWITCHES = {
+  iss: 'authorizationResponseIss',
+  'path-aware-metadata': 'pathAwareMetadata',
+  cimd: 'clientIdMetadataDocuments',
+  'challenge-scope': 'challengeScope',
+  'audience-binding': 'audienceBinding',
+  'code-replay-revocation': 'codeReplayRevokesGrant',
+  'refresh-reuse-revocation': 'refreshTokenReuseRevokesFamily',
+  'advertise-none': 'advertisePublicClients',
+  'mcp-cors': 'mcpCors',
+  'step-up': 'stepUpChallenge',
+} as const satisfies Record<string, BeyondFastMcpFlag>;
 
-/** `items` joined by `, ` in lines indented by `indent` and no longer than `width`. */
-function wrapList(items: readonly string[], indent: number, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const item of items) {
-    const next = line === '' ? item : `${line}, ${item}`;
-    if (indent + next.length + 1 > width && line !== '') {
-      lines.push(`${line},`);
-      line = item;
-    } else line = next;
-  }
-  if (line !== '') lines.push(line);
-  return lines.map((text) => `${' '.repeat(indent)}${text}`).join('\n');
+/** On/off flags, each given as `--<name>` or `--no-<name>`. */
+type Switch = 'registration' | 'revocation' | 'consent' | keyof typeof BEYOND_SWITCHES;
+
+const SWITCHES: readonly Switch[] = [
+  'registration',
+  'revocation',
+  'consent',
+  ...(Object.keys(BEYOND_SWITCHES) as Array<keyof typeof BEYOND_SWITCHES>),
+];
+
+/** `parseArgs` options for `--<name>` and `--no-<name>` of every switch. */
+function switchOptions<S extends string>(names: readonly S[]): Record<S | `no-${S}`, { type: 'boolean' }> {
+  return Object.fromEntries(
+    names.flatMap((name) => [
+      [name, { type: 'boolean' }],
+      [`no-${name}`, { type: 'boolean' }],
+    ]),
+  ) as Record<S | `no-${S}`, { type: 'boolean' }>;
 }
-
-export const CLI_HELP = `Usage: ${CLI_NAME} [options]
-
-A mock of the Python MCP SDK's FastMCP authorization server and protected MCP endpoint.
-Prints one line "${CLI_NAME} listening on <url> (issuer <issuer>)" on stdout when ready;
-stops on SIGINT or SIGTERM.
-
-Server:
-  --host <host>                         interface to bind (default 127.0.0.1; env FASTMCP_HOST)
-  --port <port>                         port to bind, 0 picks a free one (default 8000; env FASTMCP_PORT)
-
-Settings (FastMCP AuthSettings):
-  --issuer-url <url>                    default: http://<host>:<bound port>/
-  --resource-server-url <url>           default: <issuer origin>/mcp
-  --service-documentation-url <url>
-  --required-scopes <a,b>               scopes every access token must carry at the MCP endpoint
-  --registration / --no-registration    serve /register (dynamic client registration)
-  --valid-scopes <a,b>                  scopes a client may register for
-  --default-scopes <a,b>                scope of a client that registers without one
-  --client-secret-expiry-seconds <n>    lifetime of registered client secrets
-  --revocation / --no-revocation        serve /revoke
-
-Mock settings:
-  --consent / --no-consent              show an Approve / Deny page instead of approving at once
-  --client <json>                       a pre-registered client (repeatable), e.g.
-                                        '{"client_id":"app","redirect_uris":["http://localhost:3000/cb"]}'
-  --authorization-code-seconds <n>      lifetime of authorization codes (default 300)
-  --access-token-seconds <n>            lifetime of access tokens (default 3600)
-  --refresh-token-seconds <n|never>     lifetime of refresh tokens (default 30 days)
-  --consent-seconds <n>                 how long a consent page stays valid (default 600)
-
-Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> turns one off again):
-  --spec <fastmcp|latest>               fastmcp (default) or latest
-  --iss / --no-iss                      RFC 9207 iss on authorization responses (+ metadata flag)
-  --path-aware-metadata                 RFC 8414 path insertion, openid-configuration, endpoints under the issuer path
-  --cimd                                accept Client ID Metadata Documents (https client_id URLs)
-  --challenge-scope                     scope= in the MCP endpoint's WWW-Authenticate
-  --audience-binding                    RFC 8707: invalid_target for other resources, tokens bound to one resource
-  --code-replay-revocation              a replayed authorization code revokes its grant's tokens
-  --refresh-reuse-revocation            a reused rotated refresh token revokes its family
-  --advertise-none                      "none" in token_endpoint_auth_methods_supported
-  --mcp-cors                            CORS on the MCP endpoint (Authorization allowed, headers exposed)
-  --step-up                             403 insufficient_scope + scope= for elevated_echo without its scope
-  --preset <name>                       a server variant on top of the settings, one of:
-${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
-
-  --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
-  --help                                show this help
-
-Precedence: flags > --config file > FASTMCP_AUTH__* environment > defaults.
-Environment: FASTMCP_AUTH__ISSUER_URL, FASTMCP_AUTH__RESOURCE_SERVER_URL, FASTMCP_AUTH__REQUIRED_SCOPES,
-  FASTMCP_AUTH__SERVICE_DOCUMENTATION_URL, FASTMCP_AUTH__CLIENT_REGISTRATION_OPTIONS__ENABLED|VALID_SCOPES|
-  DEFAULT_SCOPES|CLIENT_SECRET_EXPIRY_SECONDS, FASTMCP_AUTH__REVOCATION_OPTIONS__ENABLED.
-`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -113,49 +77,10 @@ const OPTIONS = {
   'refresh-token-seconds': { type: 'string' },
   'consent-seconds': { type: 'string' },
   client: { type: 'string', multiple: true },
-  registration: { type: 'boolean' },
-  'no-registration': { type: 'boolean' },
-  revocation: { type: 'boolean' },
-  'no-revocation': { type: 'boolean' },
-  consent: { type: 'boolean' },
-  'no-consent': { type: 'boolean' },
   spec: { type: 'string' },
   preset: { type: 'string' },
-  iss: { type: 'boolean' },
-  'no-iss': { type: 'boolean' },
-  'path-aware-metadata': { type: 'boolean' },
-  'no-path-aware-metadata': { type: 'boolean' },
-  cimd: { type: 'boolean' },
-  'no-cimd': { type: 'boolean' },
-  'challenge-scope': { type: 'boolean' },
-  'no-challenge-scope': { type: 'boolean' },
-  'audience-binding': { type: 'boolean' },
-  'no-audience-binding': { type: 'boolean' },
-  'code-replay-revocation': { type: 'boolean' },
-  'no-code-replay-revocation': { type: 'boolean' },
-  'refresh-reuse-revocation': { type: 'boolean' },
-  'no-refresh-reuse-revocation': { type: 'boolean' },
-  'advertise-none': { type: 'boolean' },
-  'no-advertise-none': { type: 'boolean' },
-  'mcp-cors': { type: 'boolean' },
-  'no-mcp-cors': { type: 'boolean' },
-  'step-up': { type: 'boolean' },
-  'no-step-up': { type: 'boolean' },
+  ...switchOptions(SWITCHES),
 } as const;
-
-/** Command-line switch → the `beyondFastMcp` setting it sets. */
-const BEYOND_SWITCHES = {
-  iss: 'authorizationResponseIss',
-  'path-aware-metadata': 'pathAwareMetadata',
-  cimd: 'clientIdMetadataDocuments',
-  'challenge-scope': 'challengeScope',
-  'audience-binding': 'audienceBinding',
-  'code-replay-revocation': 'codeReplayRevokesGrant',
-  'refresh-reuse-revocation': 'refreshTokenReuseRevokesFamily',
-  'advertise-none': 'advertisePublicClients',
-  'mcp-cors': 'mcpCors',
-  'step-up': 'stepUpChallenge',
-} as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /**
  * Parses the arguments after the program name.
@@ -248,10 +173,7 @@ function parseStrict(argv: readonly string[]): ParsedValues {
 }
 
 /** An on/off flag pair (`--x` / `--no-x`); both at once is a contradiction, neither means "not given". */
-function switchValue(
-  values: ParsedValues,
-  flag: 'registration' | 'revocation' | 'consent' | keyof typeof BEYOND_SWITCHES,
-): boolean | undefined {
+function switchValue(values: ParsedValues, flag: Switch): boolean | undefined {
   const on = values[flag] === true;
   const off = values[`no-${flag}`] === true;
   if (on && off) throw new CliUsageError(`--${flag} and --no-${flag} contradict each other`);
@@ -309,9 +231,9 @@ function parseClientJson(text: string, index: number): ClientInformation {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliUsageError(`--client #${index + 1} is not valid JSON: ${reason}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw new CliUsageError(`--client #${index + 1} must be a JSON object with client_id and redirect_uris`);
   }
   // Field-level checks (client_id, redirect_uris, auth method…) are validateSettings' job, with precise messages.
-  return parsed as ClientInformation;
+  return parsed as unknown as ClientInformation;
 }

@@ -1,21 +1,26 @@
 /**
  * The CLI's I/O: read the config file, bind, print the ready line, wait for a signal, stop. The decisions are in
- * cli-options.ts and cli-settings.ts.
+ * cli-options.ts, cli-settings.ts and env-settings.ts.
  */
 import { readFile } from 'node:fs/promises';
-import { createMockAuthServer } from '../index.js';
-import { SettingsError, settingsFromEnv, validateSettings } from '../settings.js';
-import type { MockAuthServerSettings } from '../settings.js';
-import { CLI_HELP, CLI_NAME, CliUsageError, parseCliArgs } from './cli-options.js';
+import {
+  createMockAuthServer,
+  SettingsError,
+  validateSettings,
+  type MockAuthServerSettings,
+} from '../index.js';
+import { CLI_HELP, CLI_NAME } from './cli-help.js';
+import { CliUsageError, parseCliArgs } from './cli-options.js';
 import {
   completeSettings,
   internalErrorLine,
   listeningLine,
-  mergeSettings,
+  mergeSettingsLayers,
   parseConfigFile,
   resolveAddress,
 } from './cli-settings.js';
 import { createNodeDocumentFetch } from './cimd-fetch-node.js';
+import { settingsFromEnv } from './env-settings.js';
 import { listen } from './node.js';
 import type { FetchHandler } from './node.js';
 
@@ -42,7 +47,7 @@ export async function runCli(io: CliIo): Promise<number> {
       return 0;
     }
     const fromConfig = invocation.configFile === undefined ? {} : await readConfig(invocation.configFile);
-    const settings = mergeSettings(settingsFromEnv(io.env), fromConfig, invocation.settings);
+    const settings = mergeSettingsLayers(settingsFromEnv(io.env), fromConfig, invocation.settings);
     const address = resolveAddress(invocation, io.env);
     // Validate before binding (with the port asked for), so bad settings never open a socket.
     validateSettings(completeSettings(settings, address));

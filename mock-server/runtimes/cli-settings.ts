@@ -2,14 +2,15 @@
  * How the CLI combines its sources of settings — flags > config file > FASTMCP_AUTH__* environment > defaults —
  * as pure functions.
  */
+import { isRecord } from '../objects.js';
 import type { ClientInformation, MockAuthServerSettings } from '../settings.js';
-import { CLI_NAME, CliUsageError, parsePort } from './cli-options.js';
-import type { CliInvocation } from './cli-options.js';
+import { CLI_NAME } from './cli-help.js';
+import { CliUsageError, parsePort, type CliInvocation } from './cli-options.js';
 import { urlHost } from './node.js';
 
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 /** FastMCP's default port. */
-export const DEFAULT_PORT = 8000;
+const DEFAULT_PORT = 8000;
 
 /**
  * Every top-level settings key. `satisfies` makes the type checker fail here when a setting is added to
@@ -32,7 +33,8 @@ const SETTINGS_KEYS = {
   quirks: true,
 } as const satisfies Record<keyof MockAuthServerSettings, true>;
 
-const NESTED_KEYS = [
+/** The settings that are objects of options: layers merge them key by key. */
+const NESTED_KEYS: ReadonlySet<keyof MockAuthServerSettings> = new Set([
   'clientRegistrationOptions',
   'revocationOptions',
   'tokenLifetimes',
@@ -40,7 +42,7 @@ const NESTED_KEYS = [
   'clientIdMetadataDocumentLimits',
   'mcp',
   'quirks',
-] as const;
+] as const);
 
 /**
  * Parses a `--config` file. Checks the JSON shape only as far as merging needs (object, known keys, nested objects,
@@ -57,7 +59,7 @@ export function parseConfigFile(text: string, source: string): Partial<MockAuthS
       `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  if (!isPlainObject(parsed)) throw new CliUsageError(`${source} must contain a JSON object of settings`);
+  if (!isRecord(parsed)) throw new CliUsageError(`${source} must contain a JSON object of settings`);
   for (const key of Object.keys(parsed)) {
     if (!Object.hasOwn(SETTINGS_KEYS, key)) {
       throw new CliUsageError(
@@ -66,7 +68,7 @@ export function parseConfigFile(text: string, source: string): Partial<MockAuthS
     }
   }
   for (const key of NESTED_KEYS) {
-    if (parsed[key] !== undefined && !isPlainObject(parsed[key])) {
+    if (parsed[key] !== undefined && !isRecord(parsed[key])) {
       throw new CliUsageError(`${source}: ${key} must be an object`);
     }
   }
@@ -77,44 +79,31 @@ export function parseConfigFile(text: string, source: string): Partial<MockAuthS
 }
 
 /**
- * Merges layers, later ones winning. Nested option objects merge key by key (a flag turning registration on keeps
- * the config file's scopes); clients merge by `client_id`; `undefined` never overrides.
+ * Merges the CLI's layers of settings (environment, config file, flags), later ones winning. Nested option objects
+ * merge key by key (a flag turning registration on keeps the config file's scopes); clients merge by `client_id`;
+ * `undefined` never overrides; keys that are not settings are dropped.
  */
-export function mergeSettings(...layers: Partial<MockAuthServerSettings>[]): Partial<MockAuthServerSettings> {
-  const merged: Partial<MockAuthServerSettings> = {};
+export function mergeSettingsLayers(
+  ...layers: Partial<MockAuthServerSettings>[]
+): Partial<MockAuthServerSettings> {
+  const merged: Record<string, unknown> = {};
   for (const layer of layers) {
-    if (layer.issuerUrl !== undefined) merged.issuerUrl = layer.issuerUrl;
-    if (layer.resourceServerUrl !== undefined) merged.resourceServerUrl = layer.resourceServerUrl;
-    if (layer.serviceDocumentationUrl !== undefined)
-      merged.serviceDocumentationUrl = layer.serviceDocumentationUrl;
-    if (layer.requiredScopes !== undefined) merged.requiredScopes = layer.requiredScopes;
-    if (layer.approval !== undefined) merged.approval = layer.approval;
-    if (layer.spec !== undefined) merged.spec = layer.spec;
-    if (layer.beyondFastMcp !== undefined)
-      merged.beyondFastMcp = { ...merged.beyondFastMcp, ...layer.beyondFastMcp };
-    if (layer.clientIdMetadataDocumentLimits !== undefined) {
-      merged.clientIdMetadataDocumentLimits = {
-        ...merged.clientIdMetadataDocumentLimits,
-        ...layer.clientIdMetadataDocumentLimits,
-      };
+    for (const key of Object.keys(SETTINGS_KEYS) as Array<keyof MockAuthServerSettings>) {
+      const value: unknown = layer[key];
+      if (value === undefined) continue;
+      if (key === 'clients') {
+        merged[key] = mergeClients(
+          (merged[key] as ClientInformation[] | undefined) ?? [],
+          value as ClientInformation[],
+        );
+      } else if (NESTED_KEYS.has(key)) {
+        merged[key] = { ...(merged[key] as object | undefined), ...(value as object) };
+      } else {
+        merged[key] = value;
+      }
     }
-    if (layer.mcp !== undefined) merged.mcp = { ...merged.mcp, ...layer.mcp };
-    if (layer.quirks !== undefined) merged.quirks = { ...merged.quirks, ...layer.quirks };
-    if (layer.clientRegistrationOptions !== undefined) {
-      merged.clientRegistrationOptions = {
-        ...merged.clientRegistrationOptions,
-        ...layer.clientRegistrationOptions,
-      };
-    }
-    if (layer.revocationOptions !== undefined) {
-      merged.revocationOptions = { ...merged.revocationOptions, ...layer.revocationOptions };
-    }
-    if (layer.tokenLifetimes !== undefined) {
-      merged.tokenLifetimes = { ...merged.tokenLifetimes, ...layer.tokenLifetimes };
-    }
-    if (layer.clients !== undefined) merged.clients = mergeClients(merged.clients ?? [], layer.clients);
   }
-  return merged;
+  return merged as Partial<MockAuthServerSettings>;
 }
 
 function mergeClients(base: ClientInformation[], overrides: ClientInformation[]): ClientInformation[] {
@@ -122,7 +111,7 @@ function mergeClients(base: ClientInformation[], overrides: ClientInformation[])
   const anonymous: ClientInformation[] = [];
   for (const client of [...base, ...overrides]) {
     // A client without an id cannot be matched; keep it so validateSettings reports it.
-    if (isPlainObject(client) && typeof client.client_id === 'string') byId.set(client.client_id, client);
+    if (isRecord(client) && typeof client['client_id'] === 'string') byId.set(client['client_id'], client);
     else anonymous.push(client);
   }
   return [...byId.values(), ...anonymous];
@@ -158,10 +147,6 @@ export function listeningLine(url: string, issuer: string): string {
 export function parseListeningLine(line: string): { url: string; issuer: string } | undefined {
   const match = /^mcp-mock-auth-server listening on (\S+) \(issuer (\S+)\)$/.exec(line.trim());
   return match ? { url: match[1] as string, issuer: match[2] as string } : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

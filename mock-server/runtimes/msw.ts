@@ -12,12 +12,13 @@
  */
 import { http } from 'msw';
 import type { RequestHandler } from 'msw';
-import { mockOrigins, mockRoutePaths } from './mock-routes.js';
-import type { MockAuthServerLike } from './mock-routes.js';
+import { servedByMock, type MockAuthServerLike } from '../mock-routes.js';
 
-export type { MockAuthServerLike } from './mock-routes.js';
-export { approve, ApproveError, type ApproveOptions } from './approve.js';
+export type { MockAuthServerLike } from '../mock-routes.js';
+export { approve, ApproveError, type ApproveOptions } from '../controls/approve.js';
+export type { ConsentDecision } from '../provider/types.js';
 
+/** Options of {@link createMswHandlers}. */
 export interface MswHandlerOptions {
   /**
    * Origins (or URLs: only their origin counts) to answer for. Default: the mock's issuer and resource origins.
@@ -39,10 +40,8 @@ export function createMswHandlers(
     : undefined;
   const handler = http.all(
     ({ request }) => {
-      const url = new URL(request.url);
       // Read per request: `mock.control.reconfigure` can switch routes (and the issuer) at run time.
-      const origins = fixedOrigins ?? mockOrigins(mock);
-      return origins.has(url.origin) && mockRoutePaths(mock).has(url.pathname);
+      return servedByMock(mock, new URL(request.url), fixedOrigins);
     },
     ({ request }) => mock.fetch(request),
   );

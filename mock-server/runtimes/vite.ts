@@ -12,9 +12,71 @@ import type { IncomingMessage } from 'node:http';
 import type { Connect, Logger, Plugin, PreviewServer, ResolvedServerUrls, ViteDevServer } from 'vite';
 import { createMockAuthServer } from '../index.js';
 import type { MockAuthServerOptions, MockAuthServerSettings } from '../index.js';
-import { mockRoutePaths } from './mock-routes.js';
-import type { MockAuthServerLike } from './mock-routes.js';
+import { mockRoutePaths, type MockAuthServerLike } from '../mock-routes.js';
 import { createNodeRequestListener } from './node.js';
+
+// The plugin takes the mock's settings and options, so every type they refer to is nameable from `./vite` too
+// (types only: the values live in `./mock-server`).
+export type {
+  // The mock and its settings.
+  MockAuthServer,
+  MockAuthServerLike,
+  MockAuthServerOptions,
+  MockAuthServerSettings,
+  ResolvedMockAuthServerSettings,
+  ClientInformation,
+  ClientAuthMethod,
+  ClientRegistrationOptions,
+  RevocationOptions,
+  ApprovalMode,
+  TokenLifetimes,
+  ResolvedTokenLifetimes,
+  BeyondSettingsInput,
+  ResolvedBeyondSettings,
+  BeyondFastMcpOptions,
+  BeyondFastMcpFlag,
+  SpecMode,
+  ServerQuirks,
+  McpEndpointOptions,
+  ClientIdMetadataDocumentLimits,
+  ClientIdMetadataDocumentFetch,
+  ClientIdMetadataResolver,
+  ClientIdMetadataResolverOptions,
+  ResolvedClientId,
+  Route,
+  RouteHandler,
+  RouteContext,
+  EndpointName,
+  // Providers.
+  OAuthAuthorizationServerProvider,
+  AuthorizationParams,
+  AuthorizationCode,
+  AccessToken,
+  RefreshToken,
+  OAuthToken,
+  TokenKind,
+  Clock,
+  // Test controls.
+  MockControl,
+  ClockControl,
+  PresetPatch,
+  ResetOptions,
+  SettingsPatch,
+  Patch,
+  EndpointTarget,
+  FailOptions,
+  FaultScope,
+  InjectedError,
+  PendingFault,
+  RequestLogEntry,
+  // The protected MCP endpoint.
+  McpEndpoint,
+  McpEndpointInit,
+  McpServerConfigurer,
+  McpSessionStore,
+  McpSession,
+  TokenVerifier,
+} from '../index.js';
 
 /** Settings whose issuer defaults to the dev server's origin. */
 export type MockAuthServerPluginSettings = Omit<MockAuthServerSettings, 'issuerUrl'> & { issuerUrl?: string };
@@ -24,7 +86,7 @@ export type MockAuthServerFactory = (context: {
   origin: string;
 }) => MockAuthServerPluginSettings | MockAuthServerLike;
 
-export const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';
+const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';
 
 /**
  * Mounts the mock in Vite's dev and preview servers. Only the mock's routes (metadata, `/authorize`, `/token`, …,

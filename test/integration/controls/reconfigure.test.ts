@@ -1,6 +1,7 @@
 /** Run-time reconfiguration, presets and reset: settings and routes switch together, state stays unless reset. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SettingsError, mergeSettings } from '../../../mock-server/index.js';
+import { SettingsError } from '../../../mock-server/index.js';
+import { applySettingsPatch } from '../../../mock-server/controls/settings-patch.js';
 import {
   CALLBACK,
   PUBLIC_CLIENT,
@@ -29,7 +30,7 @@ function register(t: CaseContext): Promise<Response> {
   });
 }
 
-describe('mergeSettings', () => {
+describe('applySettingsPatch', () => {
   it('merges objects key by key, replaces arrays and scalars, and undefined removes', () => {
     const base = {
       issuerUrl: BASE_URL,
@@ -37,7 +38,7 @@ describe('mergeSettings', () => {
       clientRegistrationOptions: { enabled: true, validScopes: ['x'] },
       approval: 'consent' as const,
     };
-    const merged = mergeSettings(base, {
+    const merged = applySettingsPatch(base, {
       requiredScopes: ['c'],
       clientRegistrationOptions: { validScopes: undefined, defaultScopes: ['y'] },
       approval: undefined,

@@ -1,6 +1,7 @@
 /** Cases: bad input of every kind gets a 4xx (never a 5xx) and leaves state intact. */
 import { expect } from 'vitest';
-import { DEFAULT_MAX_BODY_BYTES, InMemoryProvider } from '../../../mock-server/index.js';
+import { InMemoryProvider } from '../../../mock-server/index.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../mock-server/settings.js';
 import {
   POST_CLIENT,
   PUBLIC_CLIENT,

@@ -1,7 +1,7 @@
 /**
- * The behaviour table of the mock authorization server (every row and error string of
- * shared/spec/fastmcp-auth-server.md). A runner supplies `{ fetch, baseUrl }` and the settings factory gets the base URL,
- * so the same cases run in-process and over real HTTP.
+ * The behaviour table of the mock authorization server: every route, status code and error string of FastMCP's auth
+ * server (Python MCP SDK v1.x, `mcp.server.auth`), as read from its source. A runner supplies `{ fetch, baseUrl }`
+ * and the settings factory gets the base URL, so the same cases run in-process and over real HTTP.
  */
 import { authorizeCases } from './cases-authorize.js';
 import { consentCases } from './cases-consent.js';

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   createMockAuthServer,
   InMemoryProvider,
-  MOCK_SUBJECT,
-  principalOf,
   type AccessToken,
   type MockAuthServerSettings,
 } from '../../../mock-server/index.js';
+import { principalOf } from '../../../mock-server/mcp/endpoint.js';
+import { MOCK_SUBJECT } from '../../../mock-server/provider/in-memory.js';
 import { ALL_CLIENTS, POST_CLIENT, obtainTokens } from './helpers.js';
 import {
   BASE,

@@ -4,7 +4,7 @@ import {
   AuthorizeError,
   InMemoryProvider,
   RegistrationError,
-  TokenError,
+  TokenEndpointError,
   createMockAuthServer,
   type AuthorizationCode,
   type AuthorizationParams,
@@ -87,10 +87,10 @@ describe('custom provider', () => {
     expect(target.href).not.toContain('secret-detail');
   });
 
-  it('TokenError from an exchange becomes a 400 with its code', async () => {
+  it('TokenEndpointError from an exchange becomes a 400 with its code', async () => {
     const { provider, t } = setup();
     const { code, verifier } = await obtainCode(t, PUBLIC_CLIENT);
-    provider.exchangeFailure = new TokenError('invalid_grant', 'custom reason');
+    provider.exchangeFailure = new TokenEndpointError('invalid_grant', 'custom reason');
     const response = await postForm(t, '/token', {
       grant_type: 'authorization_code',
       code,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   InMemoryProvider,
-  TokenError,
+  TokenEndpointError,
   type AuthorizationParams,
   type Clock,
   type ClientInformation,
@@ -73,7 +73,7 @@ describe('InMemoryProvider', () => {
     const tokens = await provider.exchangeAuthorizationCode(CLIENT, code);
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'read' });
     expect(await provider.loadAuthorizationCode(CLIENT, code.code)).toBeUndefined();
-    await expect(provider.exchangeAuthorizationCode(CLIENT, code)).rejects.toThrow(TokenError);
+    await expect(provider.exchangeAuthorizationCode(CLIENT, code)).rejects.toThrow(TokenEndpointError);
   });
 
   it('access tokens expire after 3600 s on the injected clock; refresh tokens carry their expiry', async () => {
@@ -105,7 +105,9 @@ describe('InMemoryProvider', () => {
     const second = await provider.exchangeRefreshToken(CLIENT, oldRefresh, ['read']);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(await provider.loadRefreshToken(CLIENT, first.refresh_token ?? '')).toBeUndefined();
-    await expect(provider.exchangeRefreshToken(CLIENT, oldRefresh, ['read'])).rejects.toThrow(TokenError);
+    await expect(provider.exchangeRefreshToken(CLIENT, oldRefresh, ['read'])).rejects.toThrow(
+      TokenEndpointError,
+    );
     expect(await provider.loadAccessToken(first.access_token)).toBeDefined();
     expect(await provider.loadAccessToken(second.access_token)).toBeDefined();
   });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   createMockAuthServer,
   SettingsError,
-  settingsFromEnv,
   validateSettings,
   type MockAuthServerSettings,
 } from '../../../mock-server/index.js';
+import { settingsFromEnv } from '../../../mock-server/runtimes/env-settings.js';
 
 function settingsError(run: () => unknown): SettingsError {
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CLI_HELP, CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
-import { mergeSettings, parseConfigFile } from '../../../mock-server/runtimes/cli-settings.js';
+import { CLI_HELP } from '../../../mock-server/runtimes/cli-help.js';
+import { CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
+import { mergeSettingsLayers, parseConfigFile } from '../../../mock-server/runtimes/cli-settings.js';
 import { BEYOND_FASTMCP_FLAGS } from '../../../mock-server/settings-beyond.js';
 import { validateSettings } from '../../../mock-server/settings.js';
 
@@ -52,7 +53,7 @@ describe('CLI flags beyond FastMCP', () => {
       }),
       'config.json',
     );
-    const merged = mergeSettings(config, parseCliArgs(['--no-iss']).settings);
+    const merged = mergeSettingsLayers(config, parseCliArgs(['--no-iss']).settings);
     expect(merged.beyondFastMcp).toStrictEqual({ mcpCors: false, authorizationResponseIss: false });
     expect(merged.mcp).toStrictEqual({ elevatedScope: 'root' });
     expect(merged.quirks).toStrictEqual({ omitS256: true });

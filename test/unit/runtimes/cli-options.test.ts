@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CLI_HELP,
-  CliUsageError,
-  parseCliArgs,
-  parseScopeList,
-} from '../../../mock-server/runtimes/cli-options.js';
+import { CLI_HELP } from '../../../mock-server/runtimes/cli-help.js';
+import { CliUsageError, parseCliArgs, parseScopeList } from '../../../mock-server/runtimes/cli-options.js';
 
 describe('parseCliArgs', () => {
   it('gives an empty invocation for no arguments', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFromEnv } from '../../../mock-server/settings.js';
+import { settingsFromEnv } from '../../../mock-server/runtimes/env-settings.js';
 import { CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
 import {
   completeSettings,
   internalErrorLine,
   listeningLine,
-  mergeSettings,
+  mergeSettingsLayers,
   parseConfigFile,
   parseListeningLine,
   resolveAddress,
@@ -14,7 +14,7 @@ import {
 /** The CLI's layering, as runCli does it: flags > config file > environment. */
 function layered(argv: string[], config: object, env: Record<string, string>) {
   const invocation = parseCliArgs(argv);
-  return mergeSettings(
+  return mergeSettingsLayers(
     settingsFromEnv(env),
     parseConfigFile(JSON.stringify(config), 'config.json'),
     invocation.settings,

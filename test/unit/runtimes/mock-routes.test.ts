@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMockAuthServer } from '../../../mock-server/index.js';
-import { mockOrigins, mockRoutePaths } from '../../../mock-server/runtimes/mock-routes.js';
+import { mockOrigins, mockRoutePaths } from '../../../mock-server/mock-routes.js';
 
 describe('mockRoutePaths', () => {
   it('lists FastMCP’s default routes, the MCP endpoint and their trailing-slash twins', () => {

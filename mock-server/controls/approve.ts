@@ -2,15 +2,21 @@
  * Programmatic approval: runs an authorization request through the mock and returns the URL the browser would land
  * on (the client's redirect URI with `code` and `state`, or with `error`). For places where no browser navigates
  * through the mock: msw's service worker never sees navigations, and in-process tests have no browser at all.
+ * It only drives `mock.fetch`, so it runs wherever the mock does.
  *
  * @example
- * const callbackUrl = await approve(mock, authorizationUrl); // instead of `location.assign(authorizationUrl)`
- * await client.finishAuthorization(callbackUrl);
+ * // The client's authorization handler: resolves to the callback URL instead of navigating the browser there.
+ * const client = await createAuthedMcpClient(mcpUrl, {
+ *   clientMetadata,
+ *   authorize: (authorizationUrl) => approve(mock, authorizationUrl),
+ * });
  */
-import { CONSENT_PATH } from '../routes/consent.js';
+import { servedByMock, type MockAuthServerLike } from '../mock-routes.js';
+import { isRecord } from '../objects.js';
 import type { ConsentDecision } from '../provider/types.js';
-import { mockOrigins, mockRoutePaths, type MockAuthServerLike } from './mock-routes.js';
+import { CONSENT_PATH } from '../routes/consent.js';
 
+/** Options of {@link approve}. */
 export interface ApproveOptions {
   /** What the user "clicks" when the mock shows its consent page (`approval: 'consent'`). Default `approve`. */
   decision?: ConsentDecision;
@@ -18,6 +24,7 @@ export interface ApproveOptions {
 
 /** The authorization request did not end in a redirect to the client (e.g. unknown client: a direct 400). */
 export class ApproveError extends Error {
+  /** Always `'ApproveError'`. */
   override readonly name = 'ApproveError';
   constructor(
     message: string,
@@ -25,6 +32,7 @@ export class ApproveError extends Error {
     readonly status: number,
     /** OAuth `error` of a JSON error body, if there was one. */
     readonly error: string | undefined,
+    /** OAuth `error_description` of a JSON error body, if there was one. */
     readonly errorDescription: string | undefined,
   ) {
     super(message);
@@ -119,17 +127,14 @@ function redirectTarget(response: Response, base: URL): URL | undefined {
   return location === null || !URL.canParse(location, base) ? undefined : new URL(location, base);
 }
 
-function servedByMock(mock: MockAuthServerLike, url: URL): boolean {
-  return mockOrigins(mock).has(url.origin) && mockRoutePaths(mock).has(url.pathname);
-}
-
 async function approveError(response: Response, url: URL): Promise<ApproveError> {
   let error: string | undefined;
   let description: string | undefined;
   if ((response.headers.get('content-type') ?? '').startsWith('application/json')) {
-    const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (typeof body?.['error'] === 'string') error = body['error'];
-    if (typeof body?.['error_description'] === 'string') description = body['error_description'];
+    const body: unknown = await response.json().catch(() => undefined);
+    if (isRecord(body) && typeof body['error'] === 'string') error = body['error'];
+    if (isRecord(body) && typeof body['error_description'] === 'string')
+      description = body['error_description'];
   }
   const detail =
     error === undefined ? '' : `: ${error}${description === undefined ? '' : ` (${description})`}`;

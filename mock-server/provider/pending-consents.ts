@@ -1,0 +1,43 @@
+/** Authorization requests held for the consent page (`approval: 'consent'`) until they are decided or expire. */
+import { randomToken } from '../http/crypto.js';
+import type { ClientInformation } from '../settings.js';
+import type { AuthorizationParams, PendingConsent } from './types.js';
+
+export class PendingConsents {
+  readonly #pending = new Map<string, PendingConsent>();
+
+  /** Holds a request until `expiresAt` (seconds since the epoch) and returns its id. */
+  hold(client: ClientInformation, params: AuthorizationParams, expiresAt: number): string {
+    const requestId = randomToken();
+    this.#pending.set(requestId, {
+      requestId,
+      antiForgeryToken: randomToken(),
+      client: structuredClone(client),
+      params: structuredClone(params),
+      expiresAt,
+    });
+    return requestId;
+  }
+
+  /** A copy of the request while it is live at `now` (seconds since the epoch); an expired one is forgotten. */
+  load(requestId: string, now: number): PendingConsent | undefined {
+    const pending = this.#pending.get(requestId);
+    if (pending === undefined) return undefined;
+    if (pending.expiresAt < now) {
+      this.#pending.delete(requestId);
+      return undefined;
+    }
+    return structuredClone(pending);
+  }
+
+  /** Takes the live request out, so it is decided once. */
+  take(requestId: string, now: number): PendingConsent | undefined {
+    const pending = this.load(requestId, now);
+    if (pending !== undefined) this.#pending.delete(requestId);
+    return pending;
+  }
+
+  clear(): void {
+    this.#pending.clear();
+  }
+}

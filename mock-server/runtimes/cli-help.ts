@@ -1,0 +1,76 @@
+/** The `mcp-mock-auth-server` command's name and its `--help` text. */
+import { MOCK_SERVER_PRESET_NAMES } from '../presets.js';
+import { DEFAULT_TOKEN_LIFETIMES } from '../settings.js';
+
+export const CLI_NAME = 'mcp-mock-auth-server';
+
+/** `items` joined by `, ` in lines indented by `indent` and no longer than `width`. */
+function wrapList(items: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (indent + next.length + 1 > width && line !== '') {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((text) => `${' '.repeat(indent)}${text}`).join('\n');
+}
+
+const DAY = 24 * 3600;
+
+export const CLI_HELP = `Usage: ${CLI_NAME} [options]
+
+A mock of the Python MCP SDK's FastMCP authorization server and protected MCP endpoint.
+Prints one line "${CLI_NAME} listening on <url> (issuer <issuer>)" on stdout when ready;
+stops on SIGINT or SIGTERM.
+
+Server:
+  --host <host>                         interface to bind (default 127.0.0.1; env FASTMCP_HOST)
+  --port <port>                         port to bind, 0 picks a free one (default 8000; env FASTMCP_PORT)
+
+Settings (FastMCP AuthSettings):
+  --issuer-url <url>                    default: http://<host>:<bound port>/
+  --resource-server-url <url>           default: <issuer origin>/mcp
+  --service-documentation-url <url>
+  --required-scopes <a,b>               scopes every access token must carry at the MCP endpoint
+  --registration / --no-registration    serve /register (dynamic client registration)
+  --valid-scopes <a,b>                  scopes a client may register for
+  --default-scopes <a,b>                scope of a client that registers without one
+  --client-secret-expiry-seconds <n>    lifetime of registered client secrets
+  --revocation / --no-revocation        serve /revoke
+
+Mock settings:
+  --consent / --no-consent              show an Approve / Deny page instead of approving at once
+  --client <json>                       a pre-registered client (repeatable), e.g.
+                                        '{"client_id":"app","redirect_uris":["http://localhost:3000/cb"]}'
+  --authorization-code-seconds <n>      lifetime of authorization codes (default ${DEFAULT_TOKEN_LIFETIMES.authorizationCodeSeconds})
+  --access-token-seconds <n>            lifetime of access tokens (default ${DEFAULT_TOKEN_LIFETIMES.accessTokenSeconds})
+  --refresh-token-seconds <n|never>     lifetime of refresh tokens (default ${DEFAULT_TOKEN_LIFETIMES.refreshTokenSeconds / DAY} days)
+  --consent-seconds <n>                 how long a consent page stays valid (default ${DEFAULT_TOKEN_LIFETIMES.consentSeconds})
+
+Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> turns one off again):
+  --spec <fastmcp|latest>               fastmcp (default) or latest
+  --iss / --no-iss                      RFC 9207 iss on authorization responses (+ metadata flag)
+  --path-aware-metadata                 RFC 8414 path insertion, openid-configuration, endpoints under the issuer path
+  --cimd                                accept Client ID Metadata Documents (https client_id URLs)
+  --challenge-scope                     scope= in the MCP endpoint's WWW-Authenticate
+  --audience-binding                    RFC 8707: invalid_target for other resources, tokens bound to one resource
+  --code-replay-revocation              a replayed authorization code revokes its grant's tokens
+  --refresh-reuse-revocation            a reused rotated refresh token revokes its family
+  --advertise-none                      "none" in token_endpoint_auth_methods_supported
+  --mcp-cors                            CORS on the MCP endpoint (Authorization allowed, headers exposed)
+  --step-up                             403 insufficient_scope + scope= for elevated_echo without its scope
+  --preset <name>                       a server variant on top of the settings, one of:
+${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
+
+  --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
+  --help                                show this help
+
+Precedence: flags > --config file > FASTMCP_AUTH__* environment > defaults.
+Environment: FASTMCP_AUTH__ISSUER_URL, FASTMCP_AUTH__RESOURCE_SERVER_URL, FASTMCP_AUTH__REQUIRED_SCOPES,
+  FASTMCP_AUTH__SERVICE_DOCUMENTATION_URL, FASTMCP_AUTH__CLIENT_REGISTRATION_OPTIONS__ENABLED|VALID_SCOPES|
+  DEFAULT_SCOPES|CLIENT_SECRET_EXPIRY_SECONDS, FASTMCP_AUTH__REVOCATION_OPTIONS__ENABLED.
+`;
