@@ -114,9 +114,9 @@ describe('the packed package', () => {
     const script = `
       const results = {};
       for (const [specifier, names] of Object.entries({
-        'mcp-authed-client': [],
-        'mcp-authed-client/mock-server': ['createMockAuthServer', 'validateSettings', 'settingsFromEnv', 'SettingsError'],
-        'mcp-authed-client/msw': ['createMswHandlers'],
+        'mcp-authed-client': ['createAuthedMcpClient', 'headlessAuthorize', 'popupAuthorize', 'redirectAuthorize', 'completeAuthorization', 'indexedDbStorage', 'webStorage', 'webLocks'],
+        'mcp-authed-client/mock-server': ['createMockAuthServer', 'validateSettings', 'SettingsError', 'approve'],
+        'mcp-authed-client/msw': ['createMswHandlers', 'approve'],
         'mcp-authed-client/vite': ['mockAuthServerPlugin'],
       })) {
         const module = await import(specifier);
