@@ -91,6 +91,31 @@ export function networkError(
   });
 }
 
+/**
+ * After a request failed without any answer: asks again in `no-cors` mode, where a browser hands back an opaque
+ * response when the server is up but does not allow this origin. True means a CORS refusal rather than a network
+ * failure (outside a browser there is no CORS, so it is always false there).
+ */
+export async function isCorsRefusal(ctx: HttpContext, url: string | URL): Promise<boolean> {
+  try {
+    const response = await ctx.fetch(String(url), {
+      method: 'GET',
+      mode: 'no-cors',
+      signal: requestSignal(ctx),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    return response.type === 'opaque';
+  } catch {
+    return false;
+  }
+}
+
+/** The browser origin this code runs in, for messages about CORS (undefined outside a browser). */
+export function pageOrigin(): string | undefined {
+  const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  return typeof origin === 'string' && origin !== 'null' ? origin : undefined;
+}
+
 /** fetch through the context, with timeout and typed network errors. */
 export async function send(
   ctx: HttpContext,

@@ -1,5 +1,6 @@
 /**
- * mcp-authed-client: connect to OAuth-protected MCP servers (MCP authorization 2025-06-18 / 2025-11-25).
+ * mcp-authed-client: connect web apps and test harnesses to OAuth-protected MCP servers (MCP authorization
+ * 2025-06-18 / 2025-11-25), with headless, popup and full-page redirect sign-in.
  *
  * @packageDocumentation
  */
@@ -8,11 +9,19 @@ export type { AuthedMcpClient } from './session/client.js';
 export type { AuthedMcpClientOptions } from './options.js';
 export { headlessAuthorize } from './authorize/headless.js';
 export type { HeadlessAuthorizeOptions } from './authorize/headless.js';
-export type { AuthorizationHandler } from './authorize/types.js';
+export type { AuthorizationContext, AuthorizationHandler } from './authorize/types.js';
+export { popupAuthorize } from './authorize/popup.js';
+export type { PopupAuthorizationHandler, PopupAuthorizeOptions } from './authorize/popup.js';
+export { redirectAuthorize } from './authorize/redirect.js';
+export type { RedirectAuthorizeOptions } from './authorize/redirect.js';
+export { completeAuthorization, isAuthorizationCallback } from './authorize/complete.js';
+export type { CompleteAuthorizationOptions, CompletedAuthorization } from './authorize/complete.js';
 export { memoryStorage } from './storage/storage.js';
 export type { AuthStorage } from './storage/storage.js';
 export { webStorage } from './storage/web-storage.js';
-export type { WebStorageLike } from './storage/web-storage.js';
+export type { WebStorageLike, WebStorageOptions } from './storage/web-storage.js';
+export { indexedDbStorage } from './storage/indexed-db.js';
+export type { IndexedDbStorageOptions } from './storage/indexed-db.js';
 export { inProcessLocks, webLocks } from './tokens/single-flight.js';
 export type { Locks, WebLockManager } from './tokens/single-flight.js';
 export type { PreRegisteredClient, TokenEndpointAuthMethod } from './identity/client-identity.js';

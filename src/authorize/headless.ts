@@ -6,7 +6,6 @@ import { HeadlessAuthorizeError } from '../errors.js';
 import { redactUrl } from '../events.js';
 import type { FetchLike } from '../http.js';
 import { timeoutSignal } from '../signals.js';
-import type { AuthorizationHandler } from './types.js';
 
 /** Options of `headlessAuthorize`. */
 export interface HeadlessAuthorizeOptions {
@@ -19,7 +18,9 @@ export interface HeadlessAuthorizeOptions {
 }
 
 /** An authorization handler that follows no redirect and returns the redirect target. */
-export function headlessAuthorize(options: HeadlessAuthorizeOptions = {}): AuthorizationHandler {
+export function headlessAuthorize(
+  options: HeadlessAuthorizeOptions = {},
+): (authorizationUrl: URL) => Promise<string> {
   return async (authorizationUrl) => {
     const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
     const signal = timeoutSignal(options.timeoutMs ?? 30_000, options.signal);

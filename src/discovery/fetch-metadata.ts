@@ -4,7 +4,7 @@
 import { DiscoveryError, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { redactUrl } from '../events.js';
-import { readJsonObject, send } from '../http.js';
+import { isCorsRefusal, pageOrigin, readJsonObject, send } from '../http.js';
 import type { HttpContext } from '../http.js';
 import type { JsonObject } from '../json.js';
 
@@ -36,6 +36,15 @@ export async function fetchFirstDocument(
       // on a network failure or, in a browser, a CORS refusal.
       events.emit({ step: 'discovery', status: 'failed', message: `could not fetch ${redactUrl(url)}` });
       if (error instanceof McpAuthError && error.code !== 'network_error') throw error;
+      if (await isCorsRefusal(ctx, url)) {
+        throw new DiscoveryError({
+          code: 'cors_refused',
+          message: `the ${what} at ${redactUrl(url)} exists but its server does not allow requests from ${
+            pageOrigin() ?? 'this origin'
+          }: it must answer with Access-Control-Allow-Origin (CORS)${unreachableHint}`,
+          cause: error,
+        });
+      }
       throw new DiscoveryError({
         code: 'network_error',
         message: `could not fetch the ${what} at ${redactUrl(url)}: the server is unreachable, or in a browser it does not allow this origin (CORS).${unreachableHint}`,

@@ -4,7 +4,6 @@
  * keep the grant). The handler-driven flow runs all three in one go; a page that comes back from a full-page
  * redirect runs only the last, from what `begin` stored.
  */
-import type { AuthorizationServer } from 'oauth4webapi';
 import { runAuthorizationHandler } from '../authorize/run-handler.js';
 import type { AuthorizationHandler } from '../authorize/types.js';
 import type { Discovery } from '../discovery/discover.js';
@@ -13,7 +12,8 @@ import type { FlowEventEmitter } from '../events.js';
 import { postRequest, redactUrl } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
 import type { HttpContext } from '../http.js';
-import type { ClientIdentity } from '../identity/client-identity.js';
+import type { ClientIdentity, PreRegisteredClient } from '../identity/client-identity.js';
+import { forgetRefusedRegistration, pendingIdentity } from '../identity/resolve.js';
 import type { AuthStateStore, PendingAuthorization, StoredGrant } from '../storage/auth-state.js';
 import { exchangeCode } from '../tokens/token-requests.js';
 import { buildAuthorizationRequest } from './authorization-request.js';
@@ -44,6 +44,13 @@ export async function beginAuthorization(
   const { url, pending } = await buildAuthorizationRequest({
     as: discovery.authorizationServer,
     clientId: identity.clientId,
+    client: {
+      source: identity.source,
+      confidential: identity.clientSecret !== undefined && identity.clientSecret !== '',
+      ...(identity.tokenEndpointAuthMethod === undefined
+        ? {}
+        : { tokenEndpointAuthMethod: identity.tokenEndpointAuthMethod }),
+    },
     redirectUri: identity.redirectUri,
     resource: discovery.resource,
     scopes,
@@ -77,7 +84,14 @@ export async function awaitCallback(
 ): Promise<URL> {
   let returned: URL | string;
   try {
-    returned = await runAuthorizationHandler(handler, url, limits);
+    returned = await runAuthorizationHandler(handler, url, {
+      ...limits,
+      request: {
+        state: pending.state,
+        redirectUri: pending.redirectUri,
+        completeOnCallbackPage: (returnTo) => env.store.markForCallbackPage(pending.state, returnTo),
+      },
+    });
   } finally {
     await env.store.takePending(pending.state);
   }
@@ -96,8 +110,6 @@ export async function awaitCallback(
 export interface RedeemInput {
   pending: PendingAuthorization;
   callback: URL;
-  /** The metadata of the issuer the request went to. */
-  as: AuthorizationServer;
   /** The identity the request was made as (its client id is `pending.clientId`). */
   identity: ClientIdentity;
   /** A callback later than this many milliseconds after the request was built is refused. */
@@ -112,7 +124,8 @@ export async function redeemAuthorizationCode(
   env: FlowEnvironment,
   input: RedeemInput,
 ): Promise<StoredGrant> {
-  const { pending, as, identity } = input;
+  const { pending, identity } = input;
+  const as = pending.authorizationServer;
   const { events } = env;
   const code = validateCallback(input.callback, pending.state, {
     issuer: pending.issuer,
@@ -160,4 +173,38 @@ export async function redeemAuthorizationCode(
     },
   });
   return grant;
+}
+
+/**
+ * Step 3 on a page that did not start the sign-in (the callback page of a full-page redirect): the pending request
+ * named by the callback's `state` is taken from storage (so a replayed callback finds nothing), its client identity
+ * recovered, and the code redeemed. Pre-registered confidential credentials are never stored: pass them again.
+ */
+export async function redeemStoredAuthorization(
+  env: FlowEnvironment,
+  callback: URL,
+  options: { credentials?: PreRegisteredClient | undefined; maxAgeMs: number },
+): Promise<{ pending: PendingAuthorization; grant: StoredGrant }> {
+  const states = callback.searchParams.getAll('state');
+  const pending = states.length === 1 && states[0] ? await env.store.takePending(states[0]) : undefined;
+  if (!pending) {
+    throw new AuthorizationError({
+      code: 'state_mismatch',
+      message:
+        'no sign-in started in this browser waits for this callback (its state is unknown, already used or abandoned): rejected; start the sign-in again',
+    });
+  }
+  const identity = await pendingIdentity(env.store, pending, options.credentials);
+  try {
+    const grant = await redeemAuthorizationCode(env, {
+      pending,
+      callback,
+      identity,
+      maxAgeMs: options.maxAgeMs,
+    });
+    return { pending, grant };
+  } catch (error) {
+    await forgetRefusedRegistration(env.store, identity, error);
+    throw error;
+  }
 }

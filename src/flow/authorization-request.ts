@@ -5,7 +5,7 @@
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomState } from 'oauth4webapi';
 import type { AuthorizationServer } from 'oauth4webapi';
 import { AuthorizationError } from '../errors.js';
-import type { PendingAuthorization } from '../storage/auth-state.js';
+import type { PendingAuthorization, PendingClient } from '../storage/auth-state.js';
 
 /** Throws unless the server advertises S256 (the 2025-03-26 no-metadata fallback is exempt). Pure. */
 export function assertPkceS256(as: AuthorizationServer, legacyDefaultEndpoints: boolean): void {
@@ -25,6 +25,8 @@ export function assertPkceS256(as: AuthorizationServer, legacyDefaultEndpoints: 
 export interface AuthorizationRequestInput {
   as: AuthorizationServer;
   clientId: string;
+  /** How that client authenticates (stored with the request, without a secret). */
+  client: PendingClient;
   redirectUri: string;
   resource: string;
   scopes: readonly string[];
@@ -62,7 +64,9 @@ export async function buildAuthorizationRequest(
       codeVerifier,
       redirectUri: input.redirectUri,
       issuer: input.issuer,
+      authorizationServer: input.as,
       clientId: input.clientId,
+      client: input.client,
       resource: input.resource,
       scopes: [...input.scopes],
       mcpUrl: input.mcpUrl,

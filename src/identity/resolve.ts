@@ -12,7 +12,8 @@ import { redactUrl } from '../events.js';
 import { assertAcceptableUrl, networkError, oauthRequestOptions, readJsonObject } from '../http.js';
 import type { HttpContext } from '../http.js';
 import { registrationAuthMethod } from '../flow/token-endpoint-auth.js';
-import type { AuthStateStore } from '../storage/auth-state.js';
+import type { AuthStateStore, PendingAuthorization } from '../storage/auth-state.js';
+import { isClientRejection } from '../tokens/oauth-errors.js';
 import { applicationTypeFor } from './application-type.js';
 import {
   isClientMetadataDocumentUrl,
@@ -259,4 +260,51 @@ function emitIdentity(events: FlowEventEmitter, identity: ClientIdentity): void 
     message: `using ${identity.source} client`,
     detail: { client_id: identity.clientId, source: identity.source, issuer: identity.issuer },
   });
+}
+
+/**
+ * The identity a pending request was made as, from storage and what the application passes again: a metadata
+ * document or a public pre-registered client needs nothing more; a dynamic registration is read from storage; a
+ * confidential pre-registered client needs its credentials.
+ */
+export async function pendingIdentity(
+  store: AuthStateStore,
+  pending: PendingAuthorization,
+  credentials: PreRegisteredClient | undefined,
+): Promise<ClientIdentity> {
+  const { issuer, clientId, redirectUri, client } = pending;
+  switch (client.source) {
+    case 'metadata-document':
+      return metadataDocumentIdentity(clientId, issuer, redirectUri);
+    case 'dynamic-registration': {
+      const stored = await store.loadClient(issuer);
+      if (stored?.clientId === clientId) return stored;
+      throw new ClientRegistrationError({
+        code: 'client_id_required',
+        message: `the client registered with ${issuer} for this sign-in is no longer in storage: start the sign-in again`,
+      });
+    }
+    case 'pre-registered':
+      if (credentials?.clientId === clientId) return preRegisteredIdentity(credentials, issuer, redirectUri);
+      // A public client has nothing to present but its id.
+      if (!client.confidential) return preRegisteredIdentity({ clientId }, issuer, redirectUri);
+      throw new ClientRegistrationError({
+        code: 'client_id_required',
+        message: `this sign-in was made with pre-registered confidential credentials (client "${clientId}"), which are never stored: pass the same credentials to completeAuthorization`,
+      });
+  }
+}
+
+/**
+ * A dynamically registered client the server no longer knows (it restarted and lost its in-memory clients) is
+ * forgotten, so the next authorization registers again instead of presenting a dead client id. True when it was.
+ */
+export async function forgetRefusedRegistration(
+  store: AuthStateStore,
+  identity: ClientIdentity,
+  error: unknown,
+): Promise<boolean> {
+  if (identity.source !== 'dynamic-registration' || !isClientRejection(error)) return false;
+  await store.deleteClient(identity.issuer);
+  return true;
 }

@@ -5,7 +5,9 @@
  * the final response.
  */
 import { bearerChallenge } from '../discovery/www-authenticate.js';
-import { SessionAuthError } from '../errors.js';
+import { McpAuthError, SessionAuthError } from '../errors.js';
+import { redactUrl } from '../events.js';
+import { pageOrigin } from '../http.js';
 import type { FetchLike } from '../http.js';
 import type { Authorizer } from './authorizer.js';
 
@@ -16,7 +18,12 @@ export interface AuthedFetchOptions {
   mcpUrl: URL;
   /** Authorization attempts allowed for one request (spec: bounded; default 3). */
   maxAuthorizations?: number;
+  /** Tells a CORS refusal from a network failure after a request got no answer (see `isCorsRefusal`). */
+  isCorsRefusal?: (url: string) => Promise<boolean>;
 }
+
+const MCP_CORS_NEEDS =
+  'answer its CORS preflight with Access-Control-Allow-Origin, allow the request headers Authorization, Content-Type, Mcp-Session-Id and MCP-Protocol-Version, and expose WWW-Authenticate and Mcp-Session-Id with Access-Control-Expose-Headers';
 
 interface ReplayableRequest {
   url: string;
@@ -28,6 +35,21 @@ interface ReplayableRequest {
 export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
   const { authorizer, mcpUrl } = options;
   const maxAuthorizations = options.maxAuthorizations ?? 3;
+
+  /** The MCP request itself; a failure without an answer that is a CORS refusal says so, and what to change. */
+  const send = async (url: string, init: RequestInit): Promise<Response> => {
+    try {
+      return await options.fetch(url, init);
+    } catch (error) {
+      if (init.signal?.aborted || !(await options.isCorsRefusal?.(url))) throw error;
+      throw new McpAuthError({
+        code: 'cors_refused',
+        step: 'connection',
+        message: `the MCP server ${redactUrl(url)} does not allow requests from ${pageOrigin() ?? 'this origin'}: it must ${MCP_CORS_NEEDS}`,
+        cause: error,
+      });
+    }
+  };
 
   return async (input, init) => {
     // Tokens go only to the server they were issued for.
@@ -48,7 +70,7 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       const headers = new Headers(request.init.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
       else headers.delete('authorization');
-      const response = await options.fetch(request.url, { ...request.init, headers });
+      const response = await send(request.url, { ...request.init, headers });
       if (!request.replayable || (response.status !== 401 && response.status !== 403)) return response;
 
       const header = response.headers.get('www-authenticate');

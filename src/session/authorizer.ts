@@ -23,7 +23,7 @@ import type { FlowEnvironment } from '../flow/authorization-code-flow.js';
 import { selectScopes, union } from '../flow/scope.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
-import { findGrantIdentity, resolveClientIdentity } from '../identity/resolve.js';
+import { findGrantIdentity, forgetRefusedRegistration, resolveClientIdentity } from '../identity/resolve.js';
 import type { IdentityConfig } from '../identity/resolve.js';
 import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
 import { isTransientFailure, RefreshCoordinator, refreshLockName } from '../tokens/refresh-coordinator.js';
@@ -31,7 +31,6 @@ import { refreshGrant } from '../tokens/refresh-grant.js';
 import { SingleFlight } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
 import { revokeGrantTokens } from '../tokens/revoke-grant.js';
-import { isClientRejection } from '../tokens/oauth-errors.js';
 import { isExpiring } from '../tokens/token-set.js';
 
 /** Configuration of an authorizer (already validated by the public entry point). */
@@ -169,7 +168,7 @@ export class Authorizer {
       failure = error;
       events.emit(failureEvent('revocation', error));
     } finally {
-      await store.deleteGrant(this.#key);
+      await store.deleteGrant(this.#key, 'signed-out');
     }
     if (failure !== undefined) throw failure;
   }
@@ -228,7 +227,6 @@ export class Authorizer {
         await redeemAuthorizationCode(env, {
           pending,
           callback,
-          as: discovery.authorizationServer,
           identity,
           maxAgeMs: this.#config.authorizationTimeoutMs,
         });
@@ -288,13 +286,8 @@ export class Authorizer {
     return identity;
   }
 
-  /**
-   * A dynamically registered client the server no longer knows (it restarted and lost its in-memory clients)
-   * is forgotten, so the next authorization registers again instead of presenting a dead client id.
-   */
   async #forgetRefusedRegistration(identity: ClientIdentity, error: unknown): Promise<void> {
-    if (identity.source !== 'dynamic-registration' || !isClientRejection(error)) return;
-    await this.#config.store.deleteClient(identity.issuer);
+    if (!(await forgetRefusedRegistration(this.#config.store, identity, error))) return;
     if (this.#identity === identity) this.#identity = undefined;
   }
 

@@ -10,7 +10,7 @@ import {
 import { McpAuthError } from '../errors.js';
 import { createEventStream, redactText, redactUrl } from '../events.js';
 import type { FlowEventEmitter, FlowEventStream } from '../events.js';
-import { assertAcceptableUrl } from '../http.js';
+import { assertAcceptableUrl, isCorsRefusal } from '../http.js';
 import { eitherSignal } from '../signals.js';
 import type { FetchLike, HttpContext } from '../http.js';
 import { resolveOptions } from '../options.js';
@@ -37,6 +37,7 @@ export interface AuthedMcpClient extends Client {
 class AuthorizedClient extends Client implements AuthedMcpClient {
   readonly events: FlowEventStream;
   readonly #authorizer: Authorizer;
+  #stopFollowing: () => void = () => undefined;
 
   constructor(
     info: { name: string; version: string },
@@ -47,6 +48,27 @@ class AuthorizedClient extends Client implements AuthedMcpClient {
     super(info, options);
     this.events = events;
     this.#authorizer = authorizer;
+  }
+
+  /** Follows the grant in shared storage: another tab's sign-out closes this client too. */
+  followOtherContexts(store: AuthStateStore, key: string, events: FlowEventEmitter): void {
+    this.#stopFollowing = store.watchGrant(key, (change) => {
+      if (change === 'updated') {
+        events.emit({
+          step: 'refresh',
+          status: 'succeeded',
+          message: 'the grant was changed by another tab',
+        });
+        return;
+      }
+      events.emit({ step: 'revocation', status: 'succeeded', message: 'signed out in another tab' });
+      void this.close().catch(() => undefined);
+    });
+  }
+
+  override async close(): Promise<void> {
+    this.#stopFollowing();
+    await super.close();
   }
 
   async signOut(): Promise<void> {
@@ -66,6 +88,18 @@ export async function createAuthedMcpClient(
   url: string | URL,
   options: AuthedMcpClientOptions = {},
 ): Promise<AuthedMcpClient> {
+  try {
+    return await connectAuthedMcpClient(url, options);
+  } finally {
+    // Whatever the handler prepared for a first authorization (a popup opened in the user's click) is not needed now.
+    options.authorize?.release?.();
+  }
+}
+
+async function connectAuthedMcpClient(
+  url: string | URL,
+  options: AuthedMcpClientOptions,
+): Promise<AuthedMcpClient> {
   const events: FlowEventEmitter = createEventStream(options.onEvent);
   const resolved = resolveOptions(options);
   let mcpUrl: URL;
@@ -75,7 +109,7 @@ export async function createAuthedMcpClient(
     throw new McpAuthError({
       code: 'invalid_option',
       step: 'connection',
-      message: `"${String(url)}" is not an absolute MCP server URL`,
+      message: `"${redactText(String(url))}" is not an absolute MCP server URL`,
     });
   }
   mcpUrl.hash = '';
@@ -88,11 +122,12 @@ export async function createAuthedMcpClient(
   };
   assertAcceptableUrl(mcpUrl, ctx, 'connection', 'MCP server');
 
+  const store = new AuthStateStore(options.storage ?? memoryStorage());
   const authorizer = new Authorizer({
     mcpUrl,
     ctx,
     events,
-    store: new AuthStateStore(options.storage ?? memoryStorage()),
+    store,
     locks: options.locks ?? inProcessLocks(),
     handler: options.authorize,
     identity: {
@@ -105,7 +140,12 @@ export async function createAuthedMcpClient(
     authorizationTimeoutMs: resolved.authorizationTimeoutMs,
     refreshSkewMs: resolved.refreshSkewMs,
   });
-  const authedFetch = createAuthedFetch({ authorizer, fetch: withSignal(baseFetch, options.signal), mcpUrl });
+  const authedFetch = createAuthedFetch({
+    authorizer,
+    fetch: withSignal(baseFetch, options.signal),
+    mcpUrl,
+    isCorsRefusal: (target) => isCorsRefusal(ctx, target),
+  });
   const client = new AuthorizedClient(
     { name: resolved.clientName, version: resolved.clientVersion },
     events,
@@ -151,6 +191,7 @@ export async function createAuthedMcpClient(
     });
     throw failure;
   }
+  client.followOtherContexts(store, mcpUrl.href, events);
   events.emit({ step: 'connection', status: 'succeeded', message: 'connected' });
   return client;
 }

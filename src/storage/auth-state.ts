@@ -3,7 +3,8 @@
  * authorization requests keyed by `state` (everything redeeming the callback needs besides the issuer's metadata and
  * the client's credentials, so a page other than the one that started the sign-in can finish it).
  */
-import type { ClientIdentity } from '../identity/client-identity.js';
+import type { AuthorizationServer } from 'oauth4webapi';
+import type { ClientIdentity, ClientIdentitySource } from '../identity/client-identity.js';
 import type { TokenSet } from '../tokens/token-set.js';
 import { isJsonObject, isStringArray } from '../json.js';
 import type { AuthStorage } from './storage.js';
@@ -18,27 +19,79 @@ export interface StoredGrant {
   requestedScopes: string[];
 }
 
+/** How the client of a pending request authenticates, without its secret (never stored with the request). */
+export interface PendingClient {
+  source: ClientIdentitySource;
+  tokenEndpointAuthMethod?: string;
+  /** Whether the client has a secret: a pre-registered one must be given again to redeem the code. */
+  confidential: boolean;
+}
+
 /** An authorization request waiting for its callback. */
 export interface PendingAuthorization {
   state: string;
   codeVerifier: string;
   redirectUri: string;
   issuer: string;
+  /** The issuer's metadata as discovery validated it (where to redeem the code, whether to expect `iss`). */
+  authorizationServer: AuthorizationServer;
   clientId: string;
+  client: PendingClient;
   resource: string;
   scopes: string[];
+  /** The MCP server URL: the grant is stored under it. */
   mcpUrl: string;
+  /** Milliseconds since the epoch. */
   createdAt: number;
+  /** Set when the callback page redeems the code (full-page redirect): the page to go back to afterwards. */
+  returnTo?: string;
 }
 
 const PREFIX = 'mcp-authed-client/v1/';
 
+/** What another context (tab) did to the grant of an MCP server. */
+export type GrantChange = 'updated' | 'signed-out';
+
 /** Typed access to the persisted state. */
 export class AuthStateStore {
   readonly #storage: AuthStorage;
+  /** Refresh tokens the storage may not hold, by grant key, with the access token they came with. */
+  readonly #heldRefreshTokens = new Map<string, { accessToken: string; refreshToken: string }>();
 
   constructor(storage: AuthStorage) {
     this.#storage = storage;
+  }
+
+  /**
+   * Calls `listener` when another context changes the grant of `mcpUrl`: new tokens, or a sign-out. Returns the
+   * unsubscribe function (a no-op for storage that is not shared).
+   */
+  watchGrant(mcpUrl: string, listener: (change: GrantChange) => void): () => void {
+    const grantKey = `${PREFIX}grant/${mcpUrl}`;
+    const signOutKey = `${PREFIX}signed-out/${mcpUrl}`;
+    return (
+      this.#storage.watch?.((key) => {
+        if (key === signOutKey) listener('signed-out');
+        else if (key === grantKey) listener('updated');
+      }) ?? (() => undefined)
+    );
+  }
+
+  /**
+   * Resolves to true as soon as another context changes the grant of `mcpUrl`, or to false after `timeoutMs` (at
+   * once for storage that reports no changes).
+   */
+  grantChanges(mcpUrl: string, timeoutMs: number): Promise<boolean> {
+    if (!this.#storage.watch) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const done = (changed: boolean): void => {
+        clearTimeout(timer);
+        stop();
+        resolve(changed);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const stop = this.watchGrant(mcpUrl, () => done(true));
+    });
   }
 
   async loadClient(issuer: string): Promise<ClientIdentity | undefined> {
@@ -56,26 +109,56 @@ export class AuthStateStore {
 
   async loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
     const grant = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
-    return isStoredGrant(grant) ? grant : undefined;
+    if (!isStoredGrant(grant)) return undefined;
+    const held = this.#heldRefreshTokens.get(mcpUrl);
+    if (grant.tokens.refreshToken === undefined && held?.accessToken === grant.tokens.accessToken) {
+      return { ...grant, tokens: { ...grant.tokens, refreshToken: held.refreshToken } };
+    }
+    return grant;
   }
 
   saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
-    return this.#write(`grant/${mcpUrl}`, grant);
+    const { refreshToken, ...withoutRefresh } = grant.tokens;
+    if (this.#storage.refreshTokens !== false || refreshToken === undefined) {
+      this.#heldRefreshTokens.delete(mcpUrl);
+      return this.#write(`grant/${mcpUrl}`, grant);
+    }
+    this.#heldRefreshTokens.set(mcpUrl, { accessToken: grant.tokens.accessToken, refreshToken });
+    return this.#write(`grant/${mcpUrl}`, { ...grant, tokens: withoutRefresh });
   }
 
-  deleteGrant(mcpUrl: string): Promise<void> {
-    return this.#storage.delete(`${PREFIX}grant/${mcpUrl}`);
+  /** Forgets the grant of `mcpUrl`; after a sign-out, other contexts watching the storage are told. */
+  async deleteGrant(mcpUrl: string, reason: 'signed-out' | 'refused' = 'refused'): Promise<void> {
+    this.#heldRefreshTokens.delete(mcpUrl);
+    await this.#storage.delete(`${PREFIX}grant/${mcpUrl}`);
+    if (reason === 'signed-out' && this.#storage.watch) {
+      // Only the change is the message: the marker is removed at once.
+      await this.#storage.set(`${PREFIX}signed-out/${mcpUrl}`, String(Date.now()));
+      await this.#storage.delete(`${PREFIX}signed-out/${mcpUrl}`);
+    }
   }
 
   savePending(pending: PendingAuthorization): Promise<void> {
     return this.#write(`pending/${pending.state}`, pending);
   }
 
+  /** Reads a pending request without using it up. */
+  async peekPending(state: string): Promise<PendingAuthorization | undefined> {
+    const pending = await this.#read<unknown>(`pending/${state}`);
+    return isPendingAuthorization(pending) ? pending : undefined;
+  }
+
+  /** Marks a pending request as finished on the callback page (full-page redirect), which returns to `returnTo`. */
+  async markForCallbackPage(state: string, returnTo: string): Promise<void> {
+    const pending = await this.peekPending(state);
+    if (pending) await this.savePending({ ...pending, returnTo });
+  }
+
   /** Reads and deletes a pending request: a state is good for one callback only. */
   async takePending(state: string): Promise<PendingAuthorization | undefined> {
-    const pending = await this.#read<unknown>(`pending/${state}`);
+    const pending = await this.peekPending(state);
     await this.#storage.delete(`${PREFIX}pending/${state}`);
-    return isPendingAuthorization(pending) ? pending : undefined;
+    return pending;
   }
 
   async #read<T>(key: string): Promise<T | undefined> {
@@ -116,12 +199,24 @@ function isStoredGrant(value: unknown): value is StoredGrant {
   );
 }
 
+const CLIENT_SOURCES: readonly unknown[] = ['pre-registered', 'metadata-document', 'dynamic-registration'];
+
 function isPendingAuthorization(value: unknown): value is PendingAuthorization {
   if (!isJsonObject(value)) return false;
   const strings = ['state', 'codeVerifier', 'redirectUri', 'issuer', 'clientId', 'resource', 'mcpUrl'];
+  const client = value['client'];
+  const as = value['authorizationServer'];
   return (
     strings.every((field) => isString(value[field])) &&
     isStringArray(value['scopes']) &&
-    typeof value['createdAt'] === 'number'
+    typeof value['createdAt'] === 'number' &&
+    (value['returnTo'] === undefined || typeof value['returnTo'] === 'string') &&
+    isJsonObject(client) &&
+    CLIENT_SOURCES.includes(client['source']) &&
+    typeof client['confidential'] === 'boolean' &&
+    (client['tokenEndpointAuthMethod'] === undefined ||
+      typeof client['tokenEndpointAuthMethod'] === 'string') &&
+    isJsonObject(as) &&
+    as['issuer'] === value['issuer']
   );
 }

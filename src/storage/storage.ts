@@ -3,7 +3,10 @@
  * adapters fit the same interface; `AuthStateStore` types what is stored on top of it.
  */
 
-/** An async key/value store of strings. */
+/**
+ * An async key/value store of strings: the one interface for custom stores. Keys are namespaced by the client
+ * (`mcp-authed-client/v1/…`, then the issuer, the MCP server URL or the request's state).
+ */
 export interface AuthStorage {
   /** The value stored under `key`, or undefined. */
   get(key: string): Promise<string | undefined>;
@@ -11,6 +14,17 @@ export interface AuthStorage {
   set(key: string, value: string): Promise<void>;
   /** Forgets `key`; a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Whether refresh tokens may be written here (default true). When false they stay in the memory of the context
+   * that obtained them, and only the access token is stored.
+   */
+  readonly refreshTokens?: boolean;
+  /**
+   * For storage shared between contexts (tabs): calls `listener` with the key whenever another context changes an
+   * entry, so clients follow new tokens and sign-outs without a request of their own. Returns the unsubscribe
+   * function.
+   */
+  watch?(listener: (key: string) => void): () => void;
 }
 
 /** In-memory storage (the default): state lives as long as the object. */

@@ -15,6 +15,9 @@ export function refreshLockName(key: string): string {
   return `refresh:${key}`;
 }
 
+/** How long a refresh that waited for another context's lock waits for that context's write to show. */
+const LATE_WRITE_WAIT_MS = 1_000;
+
 /** Performs the refresh request for a grant. */
 export type RefreshRequest = (grant: StoredGrant) => Promise<TokenSet>;
 
@@ -39,8 +42,15 @@ export class RefreshCoordinator {
     request: RefreshRequest,
   ): Promise<StoredGrant | undefined> {
     return this.#flights.run(key, () =>
-      this.#locks.withLock(refreshLockName(key), async () => {
-        const grant = await this.#store.loadGrant(key);
+      this.#locks.withLock(refreshLockName(key), async (waited) => {
+        let grant = await this.#store.loadGrant(key);
+        if (grant?.tokens.accessToken === presentedAccessToken && waited === true) {
+          // Another context held the lock and may just have refreshed: a storage that reaches other contexts late
+          // (localStorage between browser processes) may not show it yet, and sending the old refresh token would be
+          // a reuse. Its change notification says when it does.
+          if (await this.#store.grantChanges(key, LATE_WRITE_WAIT_MS))
+            grant = await this.#store.loadGrant(key);
+        }
         if (!grant) return undefined;
         if (grant.tokens.accessToken !== presentedAccessToken) return grant;
         if (!grant.tokens.refreshToken) return undefined;

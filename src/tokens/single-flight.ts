@@ -24,15 +24,19 @@ export class SingleFlight {
 
 /** Mutual exclusion by name, possibly across browsing contexts. */
 export interface Locks {
-  /** Runs `task` while holding the lock `name`; tasks for the same name run one at a time. */
-  withLock<T>(name: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` while holding the lock `name`; tasks for the same name run one at a time. `task` is told whether it
+   * had to wait for another holder (an implementation that cannot tell passes nothing).
+   */
+  withLock<T>(name: string, task: (waited?: boolean) => Promise<T>): Promise<T>;
 }
 
 /** Locks that serialise tasks of the same name inside this JavaScript realm. */
 export function inProcessLocks(): Locks {
   const tails = new Map<string, Promise<void>>();
   return {
-    async withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+    async withLock<T>(name: string, task: (waited?: boolean) => Promise<T>): Promise<T> {
+      const waited = tails.has(name);
       const previous = tails.get(name) ?? Promise.resolve();
       let release!: () => void;
       const current = new Promise<void>((resolve) => {
@@ -42,7 +46,7 @@ export function inProcessLocks(): Locks {
       tails.set(name, tail);
       await previous;
       try {
-        return await task();
+        return await task(waited);
       } finally {
         release();
         if (tails.get(name) === tail) tails.delete(name);
@@ -53,11 +57,32 @@ export function inProcessLocks(): Locks {
 
 /** The subset of the Web Locks API used here (navigator.locks), so tabs refresh one at a time. */
 export interface WebLockManager {
-  /** `navigator.locks.request(name, callback)`: holds the lock while `callback`'s promise is pending. */
-  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  /**
+   * `navigator.locks.request(name, { ifAvailable: true }, callback)`: holds the lock while `callback`'s promise is
+   * pending; `callback` gets null when the lock was not available (and is then not held).
+   */
+  request<T>(
+    name: string,
+    options: { ifAvailable: true },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>;
+  /** `navigator.locks.request(name, callback)`: waits for the lock, then holds it while `callback` runs. */
+  request<T>(name: string, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
+
+const BUSY = Symbol('lock busy');
 
 /** Locks over the Web Locks API: pass `navigator.locks` in a browser to coordinate refreshes across tabs. */
 export function webLocks(manager: WebLockManager): Locks {
-  return { withLock: (name, task) => manager.request(`mcp-authed-client:${name}`, task) };
+  return {
+    async withLock<T>(name: string, task: (waited?: boolean) => Promise<T>): Promise<T> {
+      const lockName = `mcp-authed-client:${name}`;
+      // First without waiting, to learn whether another context holds it.
+      const immediate = await manager.request<T | typeof BUSY>(lockName, { ifAvailable: true }, (lock) =>
+        lock === null ? Promise.resolve(BUSY) : task(false),
+      );
+      if (immediate !== BUSY) return immediate;
+      return manager.request(lockName, () => task(true));
+    },
+  };
 }

@@ -28,6 +28,7 @@ describe('buildAuthorizationRequest', () => {
     buildAuthorizationRequest({
       as,
       clientId: 'client-1',
+      client: { source: 'dynamic-registration', confidential: false },
       redirectUri: 'http://127.0.0.1/callback',
       resource,
       scopes,

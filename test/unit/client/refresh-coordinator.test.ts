@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { McpAuthError, TokenError } from '../../../src/errors.js';
 import { AuthStateStore } from '../../../src/storage/auth-state.js';
 import type { StoredGrant } from '../../../src/storage/auth-state.js';
 import { memoryStorage } from '../../../src/storage/storage.js';
 import { isTransientFailure, RefreshCoordinator } from '../../../src/tokens/refresh-coordinator.js';
+import type { Locks, WebLockManager } from '../../../src/tokens/single-flight.js';
+import type { AuthStorage } from '../../../src/storage/storage.js';
 import { inProcessLocks, SingleFlight, webLocks } from '../../../src/tokens/single-flight.js';
 import type { TokenSet } from '../../../src/tokens/token-set.js';
 
@@ -153,17 +155,115 @@ describe('SingleFlight', () => {
   });
 });
 
+describe('RefreshCoordinator with storage that reaches other contexts late (localStorage between processes)', () => {
+  /** Storage whose writes by "another context" are announced only when the test says so. */
+  function lateStorage() {
+    const base = memoryStorage();
+    const listeners = new Set<(key: string) => void>();
+    const storage: AuthStorage = {
+      ...base,
+      watch: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    };
+    return { storage, announce: (key: string) => listeners.forEach((listener) => listener(key)) };
+  }
+  /** Locks that report every task as having waited for another holder. */
+  const contended: Locks = { withLock: (_name, task) => task(true) };
+
+  it("after waiting for the lock, waits for the other context's write to show instead of reusing the refresh token", async () => {
+    const { storage, announce } = lateStorage();
+    const store = new AuthStateStore(storage);
+    await store.saveGrant(KEY, grant('at-0', 'rt-0'));
+    let requests = 0;
+    const refreshing = new RefreshCoordinator(store, contended).refresh(KEY, 'at-0', async () => {
+      requests += 1;
+      return { accessToken: 'at-mine', scopes: ['a'] };
+    });
+    // The other context's refresh lands in this context's view a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new AuthStateStore(storage).saveGrant(KEY, grant('at-1', 'rt-1'));
+    announce(`mcp-authed-client/v1/grant/${KEY}`);
+    expect((await refreshing)?.tokens.accessToken).toBe('at-1');
+    expect(requests).toBe(0);
+  });
+
+  it('refreshes itself when no change shows within the wait, and does not wait when the lock was free', async () => {
+    vi.useFakeTimers();
+    try {
+      const { storage } = lateStorage();
+      const store = new AuthStateStore(storage);
+      await store.saveGrant(KEY, grant('at-0', 'rt-0'));
+      let requests = 0;
+      const refreshing = new RefreshCoordinator(store, contended).refresh(KEY, 'at-0', async () => {
+        requests += 1;
+        return { accessToken: 'at-mine', refreshToken: 'rt-mine', scopes: ['a'] };
+      });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(requests).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await refreshing)?.tokens.accessToken).toBe('at-mine');
+      expect(requests).toBe(1);
+
+      // Uncontended: no wait at all (no timer needs to fire).
+      const refreshed = await new RefreshCoordinator(store, inProcessLocks()).refresh(
+        KEY,
+        'at-mine',
+        async () => ({
+          accessToken: 'at-next',
+          scopes: ['a'],
+        }),
+      );
+      expect(refreshed?.tokens.accessToken).toBe('at-next');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('webLocks', () => {
+  /** The Web Locks contract (`ifAvailable` hands the callback null when the lock is held), over in-process locks. */
+  function lockManager(held: Set<string>, names: string[]): WebLockManager {
+    const queue = inProcessLocks();
+    const request = async <T>(
+      name: string,
+      ...rest: [{ ifAvailable: true }, (lock: unknown) => Promise<T>] | [(lock: unknown) => Promise<T>]
+    ): Promise<T> => {
+      names.push(name);
+      const callback = rest.length === 2 ? rest[1] : rest[0];
+      if (rest.length === 2 && held.has(name)) return callback(null);
+      return queue.withLock(name, async () => {
+        held.add(name);
+        try {
+          return await callback({ name });
+        } finally {
+          held.delete(name);
+        }
+      });
+    };
+    return { request } as WebLockManager;
+  }
+
   it('runs each task under a namespaced Web Lock and returns its result', async () => {
     const names: string[] = [];
-    const manager = {
-      request: async <T>(name: string, callback: () => Promise<T>): Promise<T> => {
-        names.push(name);
-        return callback();
-      },
-    };
-    const locks = webLocks(manager);
+    const locks = webLocks(lockManager(new Set(), names));
     expect(await locks.withLock('refresh:x', async () => 42)).toBe(42);
     expect(names).toEqual(['mcp-authed-client:refresh:x']);
+  });
+
+  it('tells a task whether it waited for another holder of the lock', async () => {
+    const locks = webLocks(lockManager(new Set(), []));
+    let releaseFirst!: () => void;
+    const seen: Array<boolean | undefined> = [];
+    const first = locks.withLock('refresh:x', async (waited) => {
+      seen.push(waited);
+      await new Promise<void>((resolve) => (releaseFirst = resolve));
+    });
+    await Promise.resolve();
+    const second = locks.withLock('refresh:x', async (waited) => {
+      seen.push(waited);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(seen).toEqual([false, true]);
   });
 });

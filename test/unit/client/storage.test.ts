@@ -2,6 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { memoryStorage, webStorage } from '../../../src/index.js';
 import type { AuthStorage, WebStorageLike } from '../../../src/index.js';
 import { AuthStateStore } from '../../../src/storage/auth-state.js';
+import type { PendingAuthorization } from '../../../src/storage/auth-state.js';
+
+/** A complete pending authorization, as `beginAuthorization` stores it. */
+const PENDING: PendingAuthorization = {
+  state: 's',
+  codeVerifier: 'v',
+  redirectUri: 'http://127.0.0.1/cb',
+  issuer: 'https://as',
+  authorizationServer: {
+    issuer: 'https://as',
+    authorization_endpoint: 'https://as/authorize',
+    token_endpoint: 'https://as/token',
+  },
+  clientId: 'c',
+  client: { source: 'dynamic-registration', confidential: false },
+  resource: 'https://m',
+  scopes: ['a'],
+  mcpUrl: 'https://m/mcp',
+  createdAt: 1,
+};
 
 /** The Web Storage contract (string values, null for absent keys), as browsers implement it. */
 function storageLike(): WebStorageLike & { size: () => number } {
@@ -40,17 +60,7 @@ describe.each<[string, () => AuthStorage]>([
 
   it('hands a pending authorization out once only', async () => {
     const store = new AuthStateStore(create());
-    await store.savePending({
-      state: 's1',
-      codeVerifier: 'v',
-      redirectUri: 'http://127.0.0.1/cb',
-      issuer: 'https://a',
-      clientId: 'c',
-      resource: 'https://m',
-      scopes: [],
-      mcpUrl: 'https://m/mcp',
-      createdAt: 0,
-    });
+    await store.savePending({ ...PENDING, state: 's1' });
     expect((await store.takePending('s1'))?.codeVerifier).toBe('v');
     expect(await store.takePending('s1')).toBeUndefined();
     expect(await store.takePending('other')).toBeUndefined();
@@ -77,30 +87,117 @@ describe('AuthStateStore robustness', () => {
   });
 
   it('treats a pending authorization missing any field its redemption reads as absent, and removes it', async () => {
-    const complete = {
-      state: 's',
-      codeVerifier: 'v',
-      redirectUri: 'http://127.0.0.1/cb',
-      issuer: 'https://as',
-      clientId: 'c',
-      resource: 'https://m',
-      scopes: ['a'],
-      mcpUrl: 'https://m/mcp',
-      createdAt: 1,
-    };
+    const complete = PENDING;
     for (const field of Object.keys(complete)) {
       const raw = storageLike();
-      const broken: Record<string, unknown> = { ...complete };
-      delete broken[field];
+      const broken = Object.fromEntries(Object.entries(complete).filter(([name]) => name !== field));
       raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify(broken));
       const store = new AuthStateStore(webStorage(raw));
       expect(await store.takePending('s'), field).toBeUndefined();
       expect(raw.size()).toBe(0);
     }
     const raw = storageLike();
-    raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify({ ...complete, scopes: [1] }));
-    expect(await new AuthStateStore(webStorage(raw)).takePending('s')).toBeUndefined();
+    const malformed = [
+      { ...complete, scopes: [1] },
+      { ...complete, client: { source: 'stolen', confidential: false } },
+      { ...complete, client: { source: 'pre-registered' } },
+      { ...complete, authorizationServer: { issuer: 'https://elsewhere' } },
+      { ...complete, returnTo: 7 },
+    ];
+    for (const entry of malformed) {
+      raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify(entry));
+      expect(await new AuthStateStore(webStorage(raw)).takePending('s')).toBeUndefined();
+    }
     raw.setItem('mcp-authed-client/v1/pending/s', JSON.stringify(complete));
     expect(await new AuthStateStore(webStorage(raw)).takePending('s')).toEqual(complete);
+  });
+});
+
+describe('refresh tokens and storage the application shares between tabs', () => {
+  const grant = (accessToken: string, refreshToken?: string) => ({
+    issuer: 'https://as',
+    clientId: 'c',
+    resource: 'https://m',
+    requestedScopes: [],
+    tokens: { accessToken, scopes: [], ...(refreshToken ? { refreshToken } : {}) },
+  });
+
+  it('keeps refresh tokens out of a storage that refuses them, but still in this context', async () => {
+    const raw = storageLike();
+    const store = new AuthStateStore(webStorage(raw, { refreshTokens: false }));
+    await store.saveGrant('https://m/mcp', grant('at-1', 'rt-1'));
+    expect(raw.getItem('mcp-authed-client/v1/grant/https://m/mcp')).not.toContain('rt-1');
+    expect((await store.loadGrant('https://m/mcp'))?.tokens.refreshToken).toBe('rt-1');
+    // Another context (sharing the storage, not the memory) sees the access token only.
+    expect((await new AuthStateStore(webStorage(raw)).loadGrant('https://m/mcp'))?.tokens).toEqual({
+      accessToken: 'at-1',
+      scopes: [],
+    });
+  });
+
+  it('does not pair a held refresh token with an access token another context stored since', async () => {
+    const raw = storageLike();
+    const store = new AuthStateStore(webStorage(raw, { refreshTokens: false }));
+    await store.saveGrant('https://m/mcp', grant('at-1', 'rt-1'));
+    await new AuthStateStore(webStorage(raw, { refreshTokens: false })).saveGrant(
+      'https://m/mcp',
+      grant('at-2'),
+    );
+    expect((await store.loadGrant('https://m/mcp'))?.tokens.refreshToken).toBeUndefined();
+  });
+
+  it('stores refresh tokens in sessionStorage-like storage by default', async () => {
+    const raw = storageLike();
+    await new AuthStateStore(webStorage(raw)).saveGrant('https://m/mcp', grant('at-1', 'rt-1'));
+    expect(raw.getItem('mcp-authed-client/v1/grant/https://m/mcp')).toContain('rt-1');
+  });
+
+  it("reports another context's new tokens and sign-out of this MCP server only", async () => {
+    const events = new EventTarget();
+    const raw = storageLike();
+    const store = new AuthStateStore(webStorage(raw as unknown as Storage, { events: events as Window }));
+    const seen: string[] = [];
+    const stop = store.watchGrant('https://m/mcp', (change) => seen.push(change));
+    const fire = (key: string, storageArea: unknown = raw) => {
+      const event = new Event('storage') as Event & { key: string; storageArea: unknown };
+      Object.assign(event, { key, storageArea });
+      events.dispatchEvent(event);
+    };
+    fire('mcp-authed-client/v1/grant/https://m/mcp');
+    fire('mcp-authed-client/v1/signed-out/https://m/mcp');
+    fire('mcp-authed-client/v1/grant/https://other/mcp');
+    fire('mcp-authed-client/v1/grant/https://m/mcp', storageLike());
+    stop();
+    fire('mcp-authed-client/v1/signed-out/https://m/mcp');
+    expect(seen).toEqual(['updated', 'signed-out']);
+  });
+
+  it('announces a sign-out through the storage, leaving no marker behind', async () => {
+    const writes: string[] = [];
+    const base = memoryStorage();
+    const shared: AuthStorage = {
+      ...base,
+      set: async (key, value) => {
+        writes.push(`set ${key}`);
+        await base.set(key, value);
+      },
+      delete: async (key) => {
+        writes.push(`delete ${key}`);
+        await base.delete(key);
+      },
+      watch: () => () => undefined,
+    };
+    const store = new AuthStateStore(shared);
+    await store.saveGrant('https://m/mcp', grant('at-1'));
+    writes.length = 0;
+    await store.deleteGrant('https://m/mcp', 'signed-out');
+    expect(writes).toEqual([
+      'delete mcp-authed-client/v1/grant/https://m/mcp',
+      'set mcp-authed-client/v1/signed-out/https://m/mcp',
+      'delete mcp-authed-client/v1/signed-out/https://m/mcp',
+    ]);
+    writes.length = 0;
+    await store.deleteGrant('https://m/mcp');
+    expect(writes).toEqual(['delete mcp-authed-client/v1/grant/https://m/mcp']);
   });
 });
