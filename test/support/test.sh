@@ -17,6 +17,13 @@ step "lint"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
+step "package: build, public API report, publint, are-the-types-wrong"
+npm run build >/dev/null
+npx tsx test/api/check-api.ts
+npx publint --strict
+npx attw --pack . --profile esm-only --quiet || { npx attw --pack . --profile esm-only; exit 1; }
+echo "publint and are-the-types-wrong: no problems"
+
 step "unit and integration tests"
 npx vitest run
 
