@@ -97,6 +97,7 @@ export function networkError(
  * failure (outside a browser there is no CORS, so it is always false there).
  */
 export async function isCorsRefusal(ctx: HttpContext, url: string | URL): Promise<boolean> {
+  if (pageOrigin() === undefined) return false;
   try {
     const response = await ctx.fetch(String(url), {
       method: 'GET',

@@ -45,9 +45,15 @@ function localStorageOf(win: Window): Storage | undefined {
 
 /**
  * Waits for the callback URL of the request `state`, from any route, and acknowledges it. Rejects with the signal's
- * reason when `signal` fires. Messages for other states (another tab's sign-in) are left alone.
+ * reason when `signal` fires. Messages for other states (another tab's sign-in) are left alone; a `postMessage`
+ * must come from this origin and, when `popup` is given, from that window.
  */
-export function waitForCallback(win: Window, state: string, signal: AbortSignal): Promise<string> {
+export function waitForCallback(
+  win: Window,
+  state: string,
+  signal: AbortSignal,
+  popup?: WindowProxy,
+): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const channel = openChannel();
     const storage = localStorageOf(win);
@@ -72,6 +78,7 @@ export function waitForCallback(win: Window, state: string, signal: AbortSignal)
     };
     const onWindowMessage = (event: MessageEvent): void => {
       if (event.origin !== win.location.origin || !matches(event.data)) return;
+      if (popup !== undefined && event.source !== popup) return;
       (event.source as WindowProxy | null)?.postMessage(ack, { targetOrigin: event.origin });
       accept(event.data.url);
     };

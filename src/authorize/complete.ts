@@ -103,11 +103,12 @@ export async function completeAuthorization(
       callback,
       { credentials: options.credentials, maxAgeMs: options.maxAgeMs ?? 300_000 },
     );
-    return {
-      outcome: 'redeemed',
-      mcpUrl: redeemed.mcpUrl,
-      ...(redeemed.returnTo === undefined ? {} : { returnTo: redeemed.returnTo }),
-    };
+    // Only a page of this origin is a place to go back to (the value came from storage).
+    const returnTo =
+      redeemed.returnTo !== undefined && sameOrigin(redeemed.returnTo, callback)
+        ? redeemed.returnTo
+        : undefined;
+    return { outcome: 'redeemed', mcpUrl: redeemed.mcpUrl, ...(returnTo === undefined ? {} : { returnTo }) };
   };
 
   if (pending?.returnTo !== undefined || !win) return redeem();
@@ -118,6 +119,10 @@ export async function completeAuthorization(
   }
   // Nobody waits: with the request in storage (the opener was closed), redeem here; else it is refused.
   return redeem();
+}
+
+function sameOrigin(url: string, callback: URL): boolean {
+  return URL.canParse(url) && new URL(url).origin === callback.origin;
 }
 
 /** Replaces the address bar's URL with the callback URL minus the authorization response. */

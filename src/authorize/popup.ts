@@ -24,19 +24,31 @@ export interface PopupAuthorizeOptions {
   connectingText?: string;
   /**
    * Open the popup at once (default true), which is what lets it through popup blockers: call `popupAuthorize()`
-   * inside the click handler, before any `await`. With false, the popup opens when the URL is known.
+   * inside the click handler, before any `await`. With false, the popup opens when the URL is known — outside a
+   * user's click, browsers block it.
    */
   openNow?: boolean;
   /** Where the page returns after a redirect fallback (default: the current URL). */
   returnTo?: string;
   /** Milliseconds between checks that the user closed the popup (default 250). */
   closedPollMs?: number;
+  /**
+   * `'poll'` (default): a popup the user closes rejects with `popup_closed` within about a second. `'none'`: wait for
+   * the callback until the authorization timeout. A sign-in server that sends Cross-Origin-Opener-Policy cuts the
+   * popup off from this page, which then sees it as closed while the user is still signing in: use `'none'` there.
+   */
+  closeDetection?: 'poll' | 'none';
   /** The window to open the popup from (default: the global `window`). */
   window?: Window;
 }
 
-/** The handler `popupAuthorize` returns: call `release()` to close a popup opened ahead and never used. */
+/** The handler `popupAuthorize` returns. */
 export interface PopupAuthorizationHandler extends AuthorizationHandler {
+  /**
+   * Opens the sign-in window now, for the next authorization: call it inside a click handler before an action that
+   * may need to sign in again (a step-up, a sign-in after the grant ended), so popup blockers let it through.
+   */
+  prepare(): void;
   /** Closes the popup opened ahead if no authorization used it (`createAuthedMcpClient` calls this for you). */
   release(): void;
 }
@@ -61,21 +73,30 @@ export function popupAuthorize(options: PopupAuthorizeOptions = {}): PopupAuthor
   const win = options.window ?? globalThis.window;
   if (!win) throw new TypeError('popupAuthorize needs a browser window (use headlessAuthorize() in Node)');
   const features = popupFeatures(win, options.width ?? 500, options.height ?? 650);
+  // One name per handler: two sign-ins of one page (two MCP servers) never take over each other's window.
+  const name = `${POPUP_NAME}-${crypto.randomUUID()}`;
+  /** The window opened ahead, inside a click; `null` when the browser refused it. */
   let ahead: WindowProxy | null | undefined;
-  if (options.openNow !== false) {
-    ahead = win.open('', POPUP_NAME, features);
+  const prepare = (): void => {
+    if (ahead && !ahead.closed) return;
+    ahead = win.open('', name, features);
     if (ahead) showConnecting(ahead, options.connectingText ?? 'Connecting to the sign-in page…');
-  }
+  };
+  if (options.openNow !== false) prepare();
 
   const handler = async (authorizationUrl: URL, context: AuthorizationContext): Promise<string> => {
-    const reserved = ahead && !ahead.closed ? ahead : undefined;
+    const reserved = ahead;
     ahead = undefined;
+    if (reserved?.closed) {
+      // The user closed the window opened for them while the sign-in was being prepared: that is a "no".
+      throw closedError();
+    }
     let popup: WindowProxy | null;
     if (reserved) {
       reserved.location.href = authorizationUrl.href;
       popup = reserved;
     } else {
-      popup = win.open(authorizationUrl.href, POPUP_NAME, features);
+      popup = win.open(authorizationUrl.href, name, features);
     }
     if (!popup) {
       if (options.fallback === 'redirect') {
@@ -84,16 +105,25 @@ export function popupAuthorize(options: PopupAuthorizeOptions = {}): PopupAuthor
       throw new AuthorizationError({
         code: 'popup_blocked',
         message:
-          "the browser blocked the sign-in popup: call popupAuthorize() inside the click handler (before any await), or pass { fallback: 'redirect' }",
+          "the browser blocked the sign-in popup: call popupAuthorize() (or handler.prepare() for a later sign-in) inside the click handler, before any await, or pass { fallback: 'redirect' }",
       });
     }
-    return waitForPopup(win, popup, context, options.closedPollMs ?? 250);
+    const pollMs = options.closeDetection === 'none' ? undefined : (options.closedPollMs ?? 250);
+    return waitForPopup(win, popup, context, pollMs);
   };
   return Object.assign(handler, {
+    prepare,
     release(): void {
       if (ahead && !ahead.closed) ahead.close();
       ahead = undefined;
     },
+  });
+}
+
+function closedError(): AuthorizationError {
+  return new AuthorizationError({
+    code: 'popup_closed',
+    message: 'the sign-in popup was closed before the sign-in finished',
   });
 }
 
@@ -102,26 +132,20 @@ async function waitForPopup(
   win: Window,
   popup: WindowProxy,
   context: AuthorizationContext,
-  pollMs: number,
+  pollMs: number | undefined,
 ): Promise<string> {
   const stop = new AbortController();
   const waiting = AbortSignal.any([context.signal, stop.signal]);
-  const callback = waitForCallback(win, context.state, waiting);
+  const callback = waitForCallback(win, context.state, waiting, popup);
   let timer: ReturnType<typeof setInterval> | undefined;
   let grace: ReturnType<typeof setTimeout> | undefined;
   const closed = new Promise<never>((_, reject) => {
+    if (pollMs === undefined) return;
     timer = setInterval(() => {
       if (!popup.closed) return;
       clearInterval(timer);
       // The callback page posts, then closes itself: give a message already on its way the time to arrive.
-      grace = setTimeout(() => {
-        reject(
-          new AuthorizationError({
-            code: 'popup_closed',
-            message: 'the sign-in popup was closed before the sign-in finished',
-          }),
-        );
-      }, CLOSED_GRACE_MS);
+      grace = setTimeout(() => reject(closedError()), CLOSED_GRACE_MS);
     }, pollMs);
   });
   try {

@@ -3,6 +3,7 @@
  * then `state`, then the server's error, then the code. Pure.
  */
 import { AuthorizationError } from '../errors.js';
+import { redactText } from '../events.js';
 
 /** What the issuer check needs to know about the server. */
 export interface IssuerExpectation {
@@ -36,7 +37,7 @@ export function checkIssuerParameter(params: URLSearchParams, expected: IssuerEx
   if (iss !== expected.issuer) {
     throw new AuthorizationError({
       code: 'iss_mismatch',
-      message: `the authorization response comes from issuer "${iss}", not "${expected.issuer}": rejected (possible mix-up attack)`,
+      message: `the authorization response comes from issuer "${redactText(iss)}", not "${expected.issuer}": rejected (possible mix-up attack)`,
     });
   }
 }
@@ -58,7 +59,7 @@ export function validateCallback(callback: URL, expectedState: string, expected:
     const description = params.get('error_description') ?? undefined;
     throw new AuthorizationError({
       code: 'authorization_error',
-      message: `the authorization server answered "${error}"${description ? ` (${description})` : ''}${
+      message: `the authorization server answered "${redactText(error)}"${description ? ` (${redactText(description)})` : ''}${
         error === 'access_denied' ? ': the user or the server declined access' : ''
       }`,
       serverError: error,

@@ -174,6 +174,31 @@ export class Authorizer {
   }
 
   /**
+   * After another context signed out: that context could revoke only the access token if the refresh token was kept
+   * here (apart from shared storage), so it is revoked here. Failures are reported as events, never thrown.
+   */
+  async revokeHeldRefreshToken(): Promise<void> {
+    const { ctx, events, store } = this.#config;
+    const held = await store.takeHeldRefreshToken(this.#key);
+    if (!held) return;
+    try {
+      const as = await this.#authorizationServerFor(held.issuer);
+      const identity = as && (await this.#grantIdentity(held, as));
+      if (!as || !identity) {
+        events.emit({
+          step: 'revocation',
+          status: 'skipped',
+          message: 'client identity or authorization server unknown: cannot revoke',
+        });
+        return;
+      }
+      await revokeGrantTokens(ctx, events, { as, identity, tokens: { refreshToken: held.refreshToken } });
+    } catch (error) {
+      events.emit(failureEvent('revocation', error));
+    }
+  }
+
+  /**
    * Refreshes through the coordinator. Events are emitted by the one caller that actually sends the request, so
    * fifty callers sharing a refresh produce one started/succeeded pair, not fifty.
    */
@@ -303,7 +328,10 @@ export class Authorizer {
   }
 
   /** The identity a stored grant was issued to, without registering anything new. */
-  async #grantIdentity(grant: StoredGrant, as: AuthorizationServer): Promise<ClientIdentity | undefined> {
+  async #grantIdentity(
+    grant: Pick<StoredGrant, 'issuer' | 'clientId'>,
+    as: AuthorizationServer,
+  ): Promise<ClientIdentity | undefined> {
     const current = this.#identity;
     if (current?.issuer === grant.issuer && current.clientId === grant.clientId) return current;
     return findGrantIdentity(this.#config.store, this.#config.identity, {

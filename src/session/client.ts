@@ -54,15 +54,20 @@ class AuthorizedClient extends Client implements AuthedMcpClient {
   followOtherContexts(store: AuthStateStore, key: string, events: FlowEventEmitter): void {
     this.#stopFollowing = store.watchGrant(key, (change) => {
       if (change === 'updated') {
-        events.emit({
-          step: 'refresh',
-          status: 'succeeded',
-          message: 'the grant was changed by another tab',
-        });
+        void store.loadGrant(key).then((grant) =>
+          events.emit({
+            step: 'refresh',
+            status: grant ? 'succeeded' : 'skipped',
+            message: grant ? 'tokens updated by another tab' : 'the grant was removed by another tab',
+          }),
+        );
         return;
       }
       events.emit({ step: 'revocation', status: 'succeeded', message: 'signed out in another tab' });
-      void this.close().catch(() => undefined);
+      void this.#authorizer
+        .revokeHeldRefreshToken()
+        .finally(() => this.close())
+        .catch(() => undefined);
     });
   }
 

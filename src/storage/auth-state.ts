@@ -7,6 +7,7 @@ import type { AuthorizationServer } from 'oauth4webapi';
 import type { ClientIdentity, ClientIdentitySource } from '../identity/client-identity.js';
 import type { TokenSet } from '../tokens/token-set.js';
 import { isJsonObject, isStringArray } from '../json.js';
+import { memoryStorage } from './storage.js';
 import type { AuthStorage } from './storage.js';
 
 /** A grant: tokens plus who issued them to whom, for which resource. */
@@ -49,17 +50,26 @@ export interface PendingAuthorization {
 
 const PREFIX = 'mcp-authed-client/v1/';
 
+/** A refresh token kept apart from the shared storage, with what revoking it needs. */
+export interface HeldRefreshToken {
+  accessToken: string;
+  refreshToken: string;
+  issuer: string;
+  clientId: string;
+}
+
 /** What another context (tab) did to the grant of an MCP server. */
 export type GrantChange = 'updated' | 'signed-out';
 
 /** Typed access to the persisted state. */
 export class AuthStateStore {
   readonly #storage: AuthStorage;
-  /** Refresh tokens the storage may not hold, by grant key, with the access token they came with. */
-  readonly #heldRefreshTokens = new Map<string, { accessToken: string; refreshToken: string }>();
+  /** Where refresh tokens go that `#storage` may not hold: the storage's choice, else this object's memory. */
+  readonly #held: AuthStorage;
 
   constructor(storage: AuthStorage) {
     this.#storage = storage;
+    this.#held = storage.refreshTokenStorage ?? memoryStorage();
   }
 
   /**
@@ -110,26 +120,56 @@ export class AuthStateStore {
   async loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
     const grant = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
     if (!isStoredGrant(grant)) return undefined;
-    const held = this.#heldRefreshTokens.get(mcpUrl);
+    const held = await this.#readHeld(mcpUrl);
     if (grant.tokens.refreshToken === undefined && held?.accessToken === grant.tokens.accessToken) {
       return { ...grant, tokens: { ...grant.tokens, refreshToken: held.refreshToken } };
     }
     return grant;
   }
 
-  saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
+  async saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
     const { refreshToken, ...withoutRefresh } = grant.tokens;
     if (this.#storage.refreshTokens !== false || refreshToken === undefined) {
-      this.#heldRefreshTokens.delete(mcpUrl);
+      await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
       return this.#write(`grant/${mcpUrl}`, grant);
     }
-    this.#heldRefreshTokens.set(mcpUrl, { accessToken: grant.tokens.accessToken, refreshToken });
+    const held: HeldRefreshToken = {
+      accessToken: grant.tokens.accessToken,
+      refreshToken,
+      issuer: grant.issuer,
+      clientId: grant.clientId,
+    };
+    await this.#held.set(`${PREFIX}held-refresh/${mcpUrl}`, JSON.stringify(held));
     return this.#write(`grant/${mcpUrl}`, { ...grant, tokens: withoutRefresh });
+  }
+
+  /**
+   * Takes the refresh token this context holds apart from the storage for `mcpUrl` (see `refreshTokens`), so it can
+   * be revoked when another context signed out: that context could revoke only the access token.
+   */
+  async takeHeldRefreshToken(mcpUrl: string): Promise<HeldRefreshToken | undefined> {
+    const held = await this.#readHeld(mcpUrl);
+    await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
+    return held;
+  }
+
+  async #readHeld(mcpUrl: string): Promise<HeldRefreshToken | undefined> {
+    const raw = await this.#held.get(`${PREFIX}held-refresh/${mcpUrl}`);
+    if (raw === undefined) return undefined;
+    try {
+      const value: unknown = JSON.parse(raw);
+      return isJsonObject(value) &&
+        ['accessToken', 'refreshToken', 'issuer', 'clientId'].every((field) => isString(value[field]))
+        ? (value as unknown as HeldRefreshToken)
+        : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Forgets the grant of `mcpUrl`; after a sign-out, other contexts watching the storage are told. */
   async deleteGrant(mcpUrl: string, reason: 'signed-out' | 'refused' = 'refused'): Promise<void> {
-    this.#heldRefreshTokens.delete(mcpUrl);
+    await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
     await this.#storage.delete(`${PREFIX}grant/${mcpUrl}`);
     if (reason === 'signed-out' && this.#storage.watch) {
       // Only the change is the message: the marker is removed at once.

@@ -109,12 +109,20 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): AuthSto
     });
   };
 
-  // IndexedDB tells other tabs nothing: each committed change is announced on a channel named after the store.
+  // IndexedDB tells other tabs nothing: each committed change is announced on a channel named after the store. It
+  // is opened on first use and does not keep a Node process alive.
   const channelName = `mcp-authed-client/indexed-db/${databaseName}/${storeName}`;
-  const announcer = typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName) : undefined;
+  let announcer: BroadcastChannel | undefined;
+  const channel = (): BroadcastChannel | undefined => {
+    if (announcer === undefined && typeof BroadcastChannel === 'function') {
+      announcer = new BroadcastChannel(channelName);
+      (announcer as BroadcastChannel & { unref?: () => void }).unref?.();
+    }
+    return announcer;
+  };
   const announce = (key: string): void => {
     try {
-      announcer?.postMessage(key);
+      channel()?.postMessage(key);
     } catch {
       // A closed channel (the page is going away): nobody left to tell.
     }
@@ -122,7 +130,7 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): AuthSto
 
   return {
     refreshTokens: options.refreshTokens ?? true,
-    ...(announcer === undefined
+    ...(typeof BroadcastChannel !== 'function'
       ? {}
       : {
           // Listening on the announcing channel itself: a channel never hears its own messages, so only the
@@ -131,8 +139,9 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): AuthSto
             const onMessage = (event: MessageEvent): void => {
               if (typeof event.data === 'string') listener(event.data);
             };
-            announcer.addEventListener('message', onMessage);
-            return () => announcer.removeEventListener('message', onMessage);
+            const target = channel();
+            target?.addEventListener('message', onMessage);
+            return () => target?.removeEventListener('message', onMessage);
           },
         }),
     get: (key) =>

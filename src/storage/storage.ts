@@ -15,10 +15,12 @@ export interface AuthStorage {
   /** Forgets `key`; a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Whether refresh tokens may be written here (default true). When false they stay in the memory of the context
-   * that obtained them, and only the access token is stored.
+   * Whether refresh tokens may be written here (default true). When false only the access token is stored here, and
+   * the refresh token goes to `refreshTokenStorage` (default: the memory of the client that obtained it).
    */
   readonly refreshTokens?: boolean;
+  /** Where refresh tokens go when `refreshTokens` is false (for `localStorage`: this tab's `sessionStorage`). */
+  readonly refreshTokenStorage?: AuthStorage;
   /**
    * For storage shared between contexts (tabs): calls `listener` with the key whenever another context changes an
    * entry, so clients follow new tokens and sign-outs without a request of their own. Returns the unsubscribe

@@ -1,8 +1,8 @@
 /**
  * Adapter for the Web Storage API: pass `sessionStorage` (state dies with the tab, survives the redirect) or
  * `localStorage` (shared by tabs; pair it with `webLocks(navigator.locks)`). Refresh tokens are kept out of
- * `localStorage` unless asked for: it outlives the session and any script of the origin can read it, while a
- * refresh token is the long-lived credential. Changes made by other tabs are reported through `storage` events.
+ * `localStorage` unless asked for — it outlives the session, while a refresh token is the long-lived credential —
+ * and go to the signing-in tab's `sessionStorage` instead. Changes made by other tabs arrive as `storage` events.
  */
 import type { AuthStorage } from './storage.js';
 
@@ -12,8 +12,9 @@ export type WebStorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 /** Options of `webStorage`. */
 export interface WebStorageOptions {
   /**
-   * Store refresh tokens too. Default: true, except for `localStorage`, where they stay in the memory of the tab
-   * that obtained them unless you opt in (then every tab can refresh, and one refresh serves them all).
+   * Store refresh tokens too. Default: true, except for `localStorage`, where they stay in the `sessionStorage` of
+   * the tab that obtained them unless you opt in: then only that tab can refresh (the others use the access token
+   * until it expires, then sign in again); with `true` every tab can refresh, and one refresh serves them all.
    */
   refreshTokens?: boolean;
   /** Where `storage` events arrive (default: the global `window`, when there is one). */
@@ -33,6 +34,9 @@ export function webStorage(storage: WebStorageLike, options: WebStorageOptions =
       storage.removeItem(key);
     },
     refreshTokens: options.refreshTokens ?? !isLocalStorage,
+    ...(isLocalStorage && globalSessionStorage()
+      ? { refreshTokenStorage: webStorage(globalSessionStorage() as Storage) }
+      : {}),
     ...(events === undefined
       ? {}
       : {
@@ -52,6 +56,14 @@ function globalLocalStorage(): Storage | undefined {
     return typeof localStorage === 'undefined' ? undefined : localStorage;
   } catch {
     // Reading it throws where storage is disabled (sandboxed frames, some privacy settings).
+    return undefined;
+  }
+}
+
+function globalSessionStorage(): Storage | undefined {
+  try {
+    return typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
+  } catch {
     return undefined;
   }
 }

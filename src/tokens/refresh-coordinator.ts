@@ -10,7 +10,7 @@ import { SingleFlight } from './single-flight.js';
 import type { Locks } from './single-flight.js';
 import type { TokenSet } from './token-set.js';
 
-/** The lock that serialises everything that replaces or removes the tokens of a grant. */
+/** The lock that serialises refreshes and sign-out of a grant (a new sign-in's grant is saved without it). */
 export function refreshLockName(key: string): string {
   return `refresh:${key}`;
 }

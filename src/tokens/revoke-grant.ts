@@ -9,13 +9,16 @@ import { failureEvent, redactUrl } from '../events.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
 import { revokeToken } from './token-requests.js';
-import type { TokenSet } from './token-set.js';
 
 /** Revokes the tokens of a grant; resolves to the first failure, if any. */
 export async function revokeGrantTokens(
   ctx: HttpContext,
   events: FlowEventEmitter,
-  input: { as: AuthorizationServer; identity: ClientIdentity; tokens: TokenSet },
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    tokens: { accessToken?: string | undefined; refreshToken?: string | undefined };
+  },
 ): Promise<unknown> {
   const { as, identity, tokens } = input;
   if (typeof as.revocation_endpoint !== 'string') {

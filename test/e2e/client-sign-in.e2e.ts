@@ -140,6 +140,31 @@ test.describe('popup', () => {
     );
   });
 
+  test('with localStorage: neither the code nor the refresh token is ever written there', async ({
+    page,
+  }) => {
+    const codes = collectCodes(page);
+    const consoleLines = collectConsole(page);
+    const id = ok(await clickConnect(page, { mcpUrl, storage: { kind: 'local' } }));
+    expect((await whoami(page, id))['client_id']).toEqual(expect.any(String));
+    const local = await localStorageEntries(page);
+    const grant = Object.entries(local).find(([key]) => key.includes('/grant/'));
+    expect(grant).toBeDefined();
+    const held = Object.entries(await sessionStorageEntries(page)).find(([key]) =>
+      key.includes('/held-refresh/'),
+    );
+    const refreshToken = (JSON.parse(held?.[1] ?? '{}') as { refreshToken?: string }).refreshToken ?? '';
+    expect(codes).toHaveLength(1);
+    expectNoSecrets(
+      {
+        localStorage: JSON.stringify(local),
+        'a console message': consoleLines.join('\n'),
+        'the address bar': page.url(),
+      },
+      [refreshToken, ...codes],
+    );
+  });
+
   test('blocked (no user gesture): a typed popup_blocked error, and nothing is stored', async ({ page }) => {
     const error = failure(
       await connectWithoutGesture(page, { mcpUrl, storage: SESSION, authorize: { kind: 'popup' } }),
@@ -192,6 +217,69 @@ test.describe('popup', () => {
     expect(tokenRequests()).toHaveLength(0);
     expect(Object.keys(await sessionStorageEntries(page)).some((key) => key.includes('/grant/'))).toBe(false);
   });
+});
+
+for (const [route, initScript] of [
+  [
+    'postMessage to the opener (no BroadcastChannel)',
+    () => Reflect.deleteProperty(window, 'BroadcastChannel'),
+  ],
+  [
+    'a storage event (no BroadcastChannel, no opener)',
+    () => {
+      Reflect.deleteProperty(window, 'BroadcastChannel');
+      if (location.pathname === '/callback.html') window.opener = null;
+    },
+  ],
+] as const) {
+  test(`the popup's callback reaches the page by ${route}, and leaves no code behind`, async ({ page }) => {
+    await page.context().addInitScript(initScript);
+    await page.reload();
+    await waitForHarness(page);
+    expect(await page.evaluate(() => typeof BroadcastChannel)).toBe('undefined');
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { storageKeys: seen });
+      addEventListener('storage', (event) => seen.push(event.key ?? ''));
+    });
+    const codes = collectCodes(page);
+    const popupOpened = page.waitForEvent('popup');
+    const connected = clickConnect(page, { mcpUrl, storage: SESSION });
+    const popup = await popupOpened;
+    const id = ok(await connected);
+    expect((await whoami(page, id))['client_id']).toEqual(expect.any(String));
+    await expect.poll(() => popup.isClosed()).toBe(true);
+    expect(codes).toHaveLength(1);
+    expectNoSecrets({ localStorage: JSON.stringify(await localStorageEntries(page)) }, codes);
+    const handOffs = await page.evaluate(() =>
+      (window as unknown as { storageKeys: string[] }).storageKeys.filter((key) =>
+        key.includes('/hand-off/'),
+      ),
+    );
+    expect(handOffs.length > 0).toBe(route.startsWith('a storage event'));
+  });
+}
+
+test('popup closed while it still says "Connecting…": popup_closed, no sign-in request, no second window', async ({
+  page,
+}) => {
+  site.mock().control.delayNext('resource-metadata', 1_500);
+  let popups = 0;
+  page.on('popup', () => (popups += 1));
+  const popupOpened = page.waitForEvent('popup');
+  await page.evaluate((s) => (window.harness as Harness).arm(s), {
+    mcpUrl,
+    storage: SESSION,
+    authorize: { kind: 'popup', fallback: 'redirect' },
+  } as Parameters<Harness['arm']>[0]);
+  await page.click('#connect');
+  const popup = await popupOpened;
+  await popup.close();
+  const error = failure(await page.evaluate(() => (window.harness as Harness).clicked()));
+  expect(error).toMatchObject({ isMcpAuthError: true, code: 'popup_closed' });
+  expect(popups).toBe(1);
+  expect(page.url()).toBe(`${site.url}/`);
+  expect(authServerRequests().filter((entry) => entry.endpoint === 'authorize')).toEqual([]);
 });
 
 test.describe('full-page redirect', () => {
@@ -265,7 +353,8 @@ test.describe('full-page redirect', () => {
       error: { code: 'authorization_expired', step: 'authorization' },
     });
     expect(tokenRequests()).toHaveLength(0);
-    expect(Object.keys(await sessionStorageEntries(page)).some((key) => key.includes('/grant/'))).toBe(false);
+    const entries = Object.keys(await sessionStorageEntries(page));
+    expect(entries.some((key) => key.includes('/grant/') || key.includes('/pending/'))).toBe(false);
     expect(await page.locator('#status').textContent()).toContain('sign-in failed');
   });
 });

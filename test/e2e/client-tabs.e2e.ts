@@ -15,6 +15,8 @@ import {
   localStorageEntries,
   ok,
   openHarness,
+  sessionStorageEntries,
+  waitForHarness,
   whoami,
 } from './support/harness-page.js';
 import type { Harness } from './client-page/main.js';
@@ -70,7 +72,7 @@ for (const [name, storage] of SHARED_STORAGES) {
       expect(requests().filter((entry) => entry.endpoint === 'authorize')).toEqual([]);
       // Whichever tab did not refresh heard about the new tokens from the storage.
       const heard = [...(await events(page, a)), ...(await events(tabB, b))];
-      expect(heard).toContain('refresh:succeeded:the grant was changed by another tab');
+      expect(heard).toContain('refresh:succeeded:tokens updated by another tab');
     });
 
     test('a sign-out in one tab signs the other out, without a request of its own', async ({ page }) => {
@@ -93,19 +95,26 @@ for (const [name, storage] of SHARED_STORAGES) {
 }
 
 test.describe('localStorage by default', () => {
-  test('holds the access token but not the refresh token, which the signing-in tab keeps and can use', async ({
+  test('holds the access token but not the refresh token, which stays in the signing-in tab, across a reload', async ({
     page,
   }) => {
     const storage: StorageSpec = { kind: 'local' };
     await openHarness(page, site.url);
-    const id = ok(await connect(page, { mcpUrl, storage }));
+    ok(await connect(page, { mcpUrl, storage }));
     const entries = await localStorageEntries(page);
     const grant = Object.entries(entries).find(([key]) => key.startsWith('mcp-authed-client/v1/grant/'));
     const stored = JSON.parse(grant?.[1] ?? '{}') as { tokens?: Record<string, unknown> };
     expect(typeof stored.tokens?.['accessToken']).toBe('string');
     expect(stored.tokens).not.toHaveProperty('refreshToken');
     expect(JSON.stringify(entries)).not.toMatch(/refresh/i);
+    expect(Object.keys(await sessionStorageEntries(page))).toEqual(
+      expect.arrayContaining([expect.stringContaining('mcp-authed-client/v1/held-refresh/')]),
+    );
 
+    // After a reload (a new client, the same tab) the refresh token is still there to use.
+    await page.reload();
+    await waitForHarness(page);
+    const id = ok(await connect(page, { mcpUrl, storage, authorize: { kind: 'none' } }));
     site.mock().control.expireAllTokens('access');
     site.mock().control.clearRequests();
     expect((await whoami(page, id))['client_id']).toEqual(expect.any(String));
@@ -115,5 +124,26 @@ test.describe('localStorage by default', () => {
         .map((entry) => entry.form['grant_type']),
     ).toEqual(['refresh_token']);
     expect(JSON.stringify(await localStorageEntries(page))).not.toMatch(/refresh/i);
+  });
+
+  test('a sign-out in a tab without the refresh token: the tab that holds it revokes it', async ({
+    page,
+  }) => {
+    const storage: StorageSpec = { kind: 'local' };
+    const { a, b, tabB } = await twoTabs(page, storage);
+    site.mock().control.clearRequests();
+    expect(await tabB.evaluate((id) => (window.harness as Harness).signOut(id), b)).toEqual({
+      ok: true,
+      value: null,
+    });
+    await expect.poll(() => events(page, a)).toContain('revocation:succeeded:signed out in another tab');
+    await expect
+      .poll(() =>
+        requests().map((entry) => `${entry.endpoint} ${entry.form['token_type_hint'] ?? ''}`.trim()),
+      )
+      .toEqual(['revoke access_token', 'revoke refresh_token']);
+    expect(Object.keys(await sessionStorageEntries(page)).some((key) => key.includes('held-refresh'))).toBe(
+      false,
+    );
   });
 });
