@@ -68,7 +68,7 @@ export {
 export { InMemoryProvider, type InMemoryProviderOptions } from './provider/in-memory.js';
 export type { Clock } from './provider/clock.js';
 
-// Test controls (`mock.control`), clocks, presets and programmatic approval.
+// Test controls (`mock.control`, and over HTTP), clocks, presets and programmatic approval.
 export type { MockControl, ClockControl, PresetPatch, ResetOptions } from './controls/control-layer.js';
 export type { SettingsPatch, Patch } from './controls/settings-patch.js';
 export type { EndpointTarget } from './controls/endpoints.js';
@@ -78,6 +78,16 @@ export { ControlUnsupportedError } from './controls/errors.js';
 export { createManualClock, type ManualClock } from './controls/clock.js';
 export { MOCK_SERVER_PRESET_NAMES, resourceMovedTo, type MockServerPresetName } from './presets.js';
 export { approve, ApproveError, type ApproveOptions } from './controls/approve.js';
+export {
+  createControlApiHandler,
+  type ControlApiTarget,
+  type ControlApiHandler,
+  type ControlApiState,
+  type ControlApiClock,
+  type ControlApiTokensResult,
+  type ControlApiRequests,
+  type ControlApiLoggedRequest,
+} from './controls/http-controls.js';
 export type { MockAuthServerLike } from './mock-routes.js';
 
 // The protected MCP endpoint.

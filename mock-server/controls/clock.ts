@@ -39,6 +39,8 @@ export interface AdjustableClock extends Clock {
   advance(seconds: number): void;
   /** Undoes every `advance` (the base clock is left alone). */
   resetOffset(): void;
+  /** How far `advance` has moved this clock ahead of its base clock, in milliseconds. */
+  offset(): number;
 }
 
 export function createAdjustableClock(base: Clock): AdjustableClock {
@@ -51,6 +53,7 @@ export function createAdjustableClock(base: Clock): AdjustableClock {
     resetOffset() {
       offset = 0;
     },
+    offset: () => offset,
   };
 }
 

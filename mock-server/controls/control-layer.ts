@@ -45,6 +45,8 @@ export interface ClockControl {
   now(): number;
   /** Moves the mock's time forward: codes, tokens, secrets and consent pages expire without waiting. */
   advance(seconds: number): void;
+  /** How far `advance` has moved the mock's time ahead of the clock it was given, in seconds (0 after `reset`). */
+  offsetSeconds(): number;
 }
 
 /** Options of `mock.control.reset()`. */
@@ -77,6 +79,12 @@ export interface MockControl {
   requests(): readonly RequestLogEntry[];
   /** Empties the request log, e.g. between the arrange and assert steps of a test. */
   clearRequests(): void;
+  /**
+   * How many requests the mock has logged since it was created, counting those that `clearRequests`, `reset` or the
+   * log's limit dropped since: entry `i` of `requests()` is request number `totalRequests() - requests().length + i`
+   * (from 0), a number that stays the same while the entry is kept, so a poller can ask only for newer ones.
+   */
+  totalRequests(): number;
   /** Makes every token of that kind (default: all) expired now. Returns how many. */
   expireAllTokens(kind?: TokenKind): number;
   /** Revokes every token of that kind (default: all). Returns how many. */
@@ -135,13 +143,18 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
   };
 
   const control: MockControl = {
-    clock: { now: () => clock.now(), advance: (seconds) => clock.advance(seconds) },
+    clock: {
+      now: () => clock.now(),
+      advance: (seconds) => clock.advance(seconds),
+      offsetSeconds: () => clock.offset() / 1000,
+    },
     failNext: (target, failOptions) => faults.fail(target, failOptions),
     delayNext: (target, ms, scope) => faults.delay(target, ms, scope),
     pendingFaults: () => faults.pending(),
     clearFaults: () => faults.clear(),
     requests: () => log.entries(),
     clearRequests: () => log.clear(),
+    totalRequests: () => log.total(),
     expireAllTokens(kind = 'all') {
       if (!supportsAdministration(provider, 'expireTokens')) {
         throw new ControlUnsupportedError('expireAllTokens', 'expireTokens');

@@ -55,6 +55,7 @@ const DEFAULT_REQUEST_LOG_LIMIT = 1000;
 export class RequestLog {
   readonly #entries: RequestLogEntry[] = [];
   readonly #limit: number;
+  #total = 0;
 
   constructor(limit = DEFAULT_REQUEST_LOG_LIMIT) {
     if (!Number.isSafeInteger(limit) || limit < 1) {
@@ -64,6 +65,7 @@ export class RequestLog {
   }
 
   add(entry: RequestLogEntry): void {
+    this.#total++;
     this.#entries.push(Object.freeze(entry));
     if (this.#entries.length > this.#limit) this.#entries.splice(0, this.#entries.length - this.#limit);
   }
@@ -75,6 +77,11 @@ export class RequestLog {
 
   clear(): void {
     this.#entries.length = 0;
+  }
+
+  /** How many entries were ever added, the ones dropped since (by `clear` or the limit) included. */
+  total(): number {
+    return this.#total;
   }
 }
 

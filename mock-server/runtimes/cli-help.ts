@@ -66,6 +66,10 @@ Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> tu
   --preset <name>                       a server variant on top of the settings, one of:
 ${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
 
+  --control-path <path>                 serve the HTTP control API under <path>, e.g. /__mock (default: off):
+                                        GET state, GET requests?since=N, POST preset {"name":…}, reset,
+                                        clock {"advanceSeconds":…}, fault {"target":…}, tokens {"action":…},
+                                        approval {"mode":…}; POSTs need Content-Type: application/json
   --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
   --help                                show this help
 

@@ -3,6 +3,7 @@
  * unit-tested without starting a process.
  */
 import { parseArgs } from 'node:util';
+import { controlPathProblem, normalizeControlPath } from '../controls/http-controls.js';
 import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.js';
 import { isRecord } from '../objects.js';
 import type { BeyondFastMcpFlag } from '../settings-beyond.js';
@@ -22,6 +23,8 @@ export interface CliInvocation {
   configFile?: string;
   /** A built-in server variant applied on top of the settings (see mock-server/presets.ts). */
   preset?: MockServerPresetName;
+  /** Where to serve the HTTP control API (controls/http-controls.ts), e.g. `/__mock`; absent: not served. */
+  controlPath?: string;
   /** Settings given as flags: the highest-precedence layer. */
   settings: Partial<MockAuthServerSettings>;
 }
@@ -79,6 +82,7 @@ const OPTIONS = {
   client: { type: 'string', multiple: true },
   spec: { type: 'string' },
   preset: { type: 'string' },
+  'control-path': { type: 'string' },
   ...switchOptions(SWITCHES),
 } as const;
 
@@ -100,6 +104,12 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
       );
     }
     invocation.preset = values.preset as MockServerPresetName;
+  }
+  if (values['control-path'] !== undefined) {
+    const controlPath = values['control-path'].trim();
+    const problem = controlPathProblem(controlPath);
+    if (problem !== undefined) throw new CliUsageError(`--control-path ${problem}`);
+    invocation.controlPath = normalizeControlPath(controlPath);
   }
 
   const settings = invocation.settings;

@@ -3,6 +3,7 @@
  * cli-options.ts, cli-settings.ts and env-settings.ts.
  */
 import { readFile } from 'node:fs/promises';
+import { createControlApiHandler } from '../controls/http-controls.js';
 import {
   createMockAuthServer,
   SettingsError,
@@ -39,6 +40,7 @@ export async function runCli(io: CliIo): Promise<number> {
     address: { host: string; port: number };
     settings: Partial<MockAuthServerSettings>;
     preset: string | undefined;
+    controlPath: string | undefined;
   };
   try {
     const invocation = parseCliArgs(io.argv);
@@ -51,7 +53,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const address = resolveAddress(invocation, io.env);
     // Validate before binding (with the port asked for), so bad settings never open a socket.
     validateSettings(completeSettings(settings, address));
-    plan = { address, settings, preset: invocation.preset };
+    plan = { address, settings, preset: invocation.preset, controlPath: invocation.controlPath };
   } catch (error) {
     if (error instanceof CliUsageError || error instanceof SettingsError) {
       io.stderr(`${CLI_NAME}: ${error.message}\nRun ${CLI_NAME} --help for the options.\n`);
@@ -80,7 +82,12 @@ export async function runCli(io: CliIo): Promise<number> {
       onError: (error, request) => io.stderr(`${internalErrorLine(error, request)}\n`),
     });
     if (plan.preset !== undefined) mock.control.usePreset(plan.preset);
-    handler = (request) => mock.fetch(request);
+    if (plan.controlPath === undefined) handler = (request) => mock.fetch(request);
+    else {
+      // In front of the mock: control requests are not the mocked server's traffic, so its log never sees them.
+      const controls = createControlApiHandler(mock, plan.controlPath);
+      handler = async (request) => (await controls(request)) ?? mock.fetch(request);
+    }
     io.stdout(`${listeningLine(server.url, mock.settings.issuerUrl)}\n`);
   } catch (error) {
     await server.close();

@@ -7,9 +7,18 @@
  * export default defineConfig({
  *   plugins: [mockAuthServerPlugin({ clients: [{ client_id: 'demo', redirect_uris: ['http://localhost:5173/cb'] }] })],
  * });
+ *
+ * With `{ controlPath: '/__mock' }` it also serves the HTTP control API (controls/http-controls.ts) there, so a page
+ * of the app can drive `mock.control`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Connect, Logger, Plugin, PreviewServer, ResolvedServerUrls, ViteDevServer } from 'vite';
+import {
+  createControlApiHandler,
+  isUnderControlPath,
+  normalizeControlPath,
+  type ControlApiTarget,
+} from '../controls/http-controls.js';
 import { createMockAuthServer } from '../index.js';
 import type { MockAuthServerOptions, MockAuthServerSettings } from '../index.js';
 import { mockRoutePaths, type MockAuthServerLike } from '../mock-routes.js';
@@ -86,6 +95,21 @@ export type MockAuthServerFactory = (context: {
   origin: string;
 }) => MockAuthServerPluginSettings | MockAuthServerLike;
 
+/** Options of {@link mockAuthServerPlugin}: the plugin's own, plus those passed to `createMockAuthServer`. */
+export interface MockAuthServerPluginOptions extends MockAuthServerOptions {
+  /**
+   * Serves the HTTP control API (`GET <controlPath>/state`, `POST <controlPath>/preset`, …, see `ControlApiState`)
+   * at this path on the dev server, e.g. `'/__mock'`, so a page of the app (or curl) can drive `mock.control`:
+   * presets, faults, the clock, tokens, approval mode, reset, the request log. Its requests are not logged by the
+   * mock. Default: off. A factory's mock needs its `control` (any `MockAuthServer` has it).
+   *
+   * Only for development: anyone who can reach the dev server can reset the mock or read its (redacted) request log.
+   *
+   * @throws TypeError (when the plugin is created) when the path is `/` or not a plain path.
+   */
+  controlPath?: string;
+}
+
 const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';
 
 /**
@@ -95,20 +119,27 @@ const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';
  *
  * @param settingsOrFactory settings (issuer defaulting to the server's origin), or a factory returning settings or
  *   a ready mock (to keep a handle on its provider and clock).
- * @param options passed to `createMockAuthServer` when the plugin creates the mock.
+ * @param options `controlPath` to serve the HTTP control API; the rest is passed to `createMockAuthServer` when the
+ *   plugin creates the mock.
+ *
+ * @example
+ * mockAuthServerPlugin({ approval: 'consent' }, { controlPath: '/__mock' }); // then POST /__mock/preset {"name":"iss-wrong"}
  */
 export function mockAuthServerPlugin(
   settingsOrFactory: MockAuthServerPluginSettings | MockAuthServerFactory,
-  options: MockAuthServerOptions = {},
+  options: MockAuthServerPluginOptions = {},
 ): Plugin {
+  const { controlPath, ...mockOptions } = options;
+  // Checked now, so a bad path fails the config rather than the first request.
+  const controlBase = controlPath === undefined ? undefined : normalizeControlPath(controlPath);
   const mount = (server: ViteDevServer | PreviewServer): void => {
     const create = (origin: string): MockAuthServerLike => {
       const produced =
         typeof settingsOrFactory === 'function' ? settingsOrFactory({ origin }) : settingsOrFactory;
       if (isMock(produced)) return produced;
-      return createMockAuthServer({ ...produced, issuerUrl: produced.issuerUrl ?? origin }, options);
+      return createMockAuthServer({ ...produced, issuerUrl: produced.issuerUrl ?? origin }, mockOptions);
     };
-    server.middlewares.use(mockMiddleware(create, server, server.config.logger));
+    server.middlewares.use(mockMiddleware(create, controlBase, server, server.config.logger));
   };
   return {
     name: MOCK_AUTH_SERVER_PLUGIN_NAME,
@@ -117,26 +148,46 @@ export function mockAuthServerPlugin(
   };
 }
 
+type NodeListener = ReturnType<typeof createNodeRequestListener>;
+
 function mockMiddleware(
   create: (origin: string) => MockAuthServerLike,
+  controlBase: string | undefined,
   server: { resolvedUrls: ResolvedServerUrls | null },
   logger: Logger,
 ): Connect.NextHandleFunction {
   let mounted:
-    { mock: MockAuthServerLike; listener: ReturnType<typeof createNodeRequestListener> } | undefined;
+    { mock: MockAuthServerLike; listener: NodeListener; controls: NodeListener | undefined } | undefined;
   let failure: unknown;
   return (req, res, next) => {
     if (mounted === undefined && failure === undefined) {
       const origin = serverOrigin(server.resolvedUrls, req);
+      const listenerOptions = {
+        fallbackOrigin: origin,
+        onError: (message: string, error: unknown) =>
+          logger.error(`[${MOCK_AUTH_SERVER_PLUGIN_NAME}] ${message}: ${describe(error)}`),
+      };
       try {
         const mock = create(origin);
+        let controls: NodeListener | undefined;
+        if (controlBase !== undefined) {
+          if (hasControl(mock)) {
+            const handler = createControlApiHandler(mock, controlBase);
+            // The path was checked before handing over, so the handler always answers.
+            controls = createNodeRequestListener(
+              async (request) => (await handler(request)) ?? new Response('Not Found', { status: 404 }),
+              listenerOptions,
+            );
+          } else {
+            logger.error(
+              `[${MOCK_AUTH_SERVER_PLUGIN_NAME}] controlPath ${controlBase} is not served: the factory's mock has no control (return a MockAuthServer)`,
+            );
+          }
+        }
         mounted = {
           mock,
-          listener: createNodeRequestListener((request) => mock.fetch(request), {
-            fallbackOrigin: origin,
-            onError: (message, error) =>
-              logger.error(`[${MOCK_AUTH_SERVER_PLUGIN_NAME}] ${message}: ${describe(error)}`),
-          }),
+          listener: createNodeRequestListener((request) => mock.fetch(request), listenerOptions),
+          controls,
         };
       } catch (error) {
         failure = error;
@@ -145,6 +196,15 @@ function mockMiddleware(
     }
     if (mounted === undefined) {
       next(failure);
+      return;
+    }
+    // Before the mock, whose log must not see them (they are not traffic of the server being mocked).
+    if (
+      mounted.controls !== undefined &&
+      controlBase !== undefined &&
+      isUnderControlPath(controlBase, pathname(req.url))
+    ) {
+      mounted.controls(req, res);
       return;
     }
     // Per request: `mock.control.reconfigure` can switch routes at run time.
@@ -167,6 +227,11 @@ function serverOrigin(urls: ResolvedServerUrls | null, req: IncomingMessage): st
 function pathname(url: string | undefined): string {
   const path = (url ?? '/').split(/[?#]/, 1)[0] ?? '/';
   return path === '' ? '/' : path;
+}
+
+function hasControl(mock: MockAuthServerLike): mock is MockAuthServerLike & ControlApiTarget {
+  const candidate = mock as unknown as Partial<ControlApiTarget>;
+  return typeof candidate.control === 'object' && candidate.control !== null;
 }
 
 function isMock(value: MockAuthServerPluginSettings | MockAuthServerLike): value is MockAuthServerLike {

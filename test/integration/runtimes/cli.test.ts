@@ -168,6 +168,58 @@ describe('mcp-mock-auth-server CLI over real HTTP', () => {
     expect(new URL(response.headers.get('location') ?? '', cli.url).origin).toBe(cli.url);
     expect((await cli.stop()).code).toBe(0);
   });
+
+  it('serves the HTTP control API with --control-path, outside the request log', async () => {
+    const cli = await startCli([
+      '--port',
+      '0',
+      '--control-path',
+      '/__mock',
+      '--client',
+      JSON.stringify(CLIENT),
+    ]);
+    const control = (path: string, body?: unknown): Promise<Response> =>
+      fetch(
+        `${cli.url}/__mock${path}`,
+        body === undefined
+          ? {}
+          : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
+    const preset = await control('/preset', { name: 'iss-wrong' });
+    expect(preset.status).toBe(200);
+    expect(await preset.json()).toMatchObject({ issuer: cli.issuer, preset: 'iss-wrong', requestCount: 0 });
+
+    const { challenge } = pkce();
+    const query = new URLSearchParams({
+      client_id: CLIENT.client_id,
+      response_type: 'code',
+      code_challenge: challenge,
+      redirect_uri: CALLBACK,
+    });
+    const authorization = await fetch(`${cli.url}/authorize?${query.toString()}`, { redirect: 'manual' });
+    expect(new URL(authorization.headers.get('location') ?? '').searchParams.get('iss')).toBe(
+      'https://wrong-issuer.invalid/',
+    );
+
+    const unknown = await control('/preset', { name: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Record<string, unknown>)['error']).toBe('unknown_preset');
+    const requests = (await (await control('/requests?since=0')).json()) as {
+      next: number;
+      entries: Array<{ index: number; path: string; status: number }>;
+    };
+    expect(requests.next).toBe(1);
+    expect(requests.entries).toMatchObject([{ index: 0, path: '/authorize', status: 302 }]);
+    expect((await cli.stop()).code).toBe(0);
+  });
+
+  it('serves no control API without --control-path', async () => {
+    const cli = await startCli(['--port', '0']);
+    const response = await fetch(`${cli.url}/__mock/state`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe('Not Found');
+    expect((await cli.stop()).code).toBe(0);
+  });
 });
 
 describe('mcp-mock-auth-server CLI failures', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLogger, createServer, preview } from 'vite';
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMockAuthServer } from '../../../mock-server/index.js';
+import { createMockAuthServer, type MockAuthServer } from '../../../mock-server/index.js';
 import { mockAuthServerPlugin } from '../../../mock-server/runtimes/vite.js';
 
 const CALLBACK_PATH = '/callback';
@@ -140,5 +140,76 @@ describe('mockAuthServerPlugin in a Vite dev server', () => {
     const metadata = await fetch(`${origin}/.well-known/oauth-authorization-server`);
     expect(((await metadata.json()) as Record<string, unknown>).issuer).toBe(`${origin}/`);
     expect(await (await fetch(`${origin}/`)).text()).toContain('the built app');
+  });
+});
+
+describe('mockAuthServerPlugin with controlPath', () => {
+  it('serves the HTTP control API on the dev server, outside the mock’s request log', async () => {
+    let mock: MockAuthServer | undefined;
+    const { origin } = await startVite(
+      mockAuthServerPlugin(
+        ({ origin: serverOrigin }) => {
+          mock = createMockAuthServer({ issuerUrl: serverOrigin });
+          return mock;
+        },
+        { controlPath: '/__mock' },
+      ),
+    );
+    const metadataUrl = `${origin}/.well-known/oauth-authorization-server`;
+    const before = (await (await fetch(metadataUrl)).json()) as Record<string, unknown>;
+    expect(before).not.toHaveProperty('authorization_response_iss_parameter_supported');
+
+    const state = await fetch(`${origin}/__mock/state`);
+    expect(state.status).toBe(200);
+    expect(state.headers.get('cache-control')).toBe('no-store');
+    expect(await state.json()).toMatchObject({ issuer: `${origin}/`, preset: null, requestCount: 1 });
+
+    const preset = await fetch(`${origin}/__mock/preset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'iss-wrong' }),
+    });
+    expect(preset.status).toBe(200);
+    expect(((await preset.json()) as Record<string, unknown>)['preset']).toBe('iss-wrong');
+    const after = (await (await fetch(metadataUrl)).json()) as Record<string, unknown>;
+    expect(after['authorization_response_iss_parameter_supported']).toBe(true);
+
+    // A caller's mistake is the API's JSON 4xx, not Vite's SPA fallback.
+    const unknown = await fetch(`${origin}/__mock/nowhere`, { headers: { accept: 'text/html' } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as Record<string, unknown>)['error']).toBe('not_found');
+
+    const logged = (await (await fetch(`${origin}/__mock/requests`)).json()) as {
+      entries: Array<{ path: string }>;
+    };
+    expect(logged.entries.map((entry) => entry.path)).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/oauth-authorization-server',
+    ]);
+    expect(mock?.control.requests()).toHaveLength(2);
+  });
+
+  it('is off by default, and refuses a path that would take every request', async () => {
+    const { origin } = await startVite(mockAuthServerPlugin({}));
+    const page = await fetch(`${origin}/__mock/state`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('the app');
+    expect(() => mockAuthServerPlugin({}, { controlPath: '/' })).toThrow(/control path must be a path/);
+  });
+
+  it('says so in Vite’s log when the factory’s mock has no control', async () => {
+    const { origin, errors } = await startVite(
+      mockAuthServerPlugin(
+        ({ origin: serverOrigin }) => {
+          const mock = createMockAuthServer({ issuerUrl: serverOrigin });
+          return { fetch: (request) => mock.fetch(request), settings: mock.settings, routes: mock.routes };
+        },
+        { controlPath: '/__mock' },
+      ),
+    );
+    expect((await fetch(`${origin}/.well-known/oauth-authorization-server`)).status).toBe(200);
+    const page = await fetch(`${origin}/__mock/state`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('the app');
+    expect(errors.join('\n')).toContain('controlPath /__mock is not served');
   });
 });

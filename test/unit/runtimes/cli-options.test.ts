@@ -103,9 +103,26 @@ describe('parseCliArgs', () => {
     [['--client', '["a"]'], /--client #1 must be a JSON object/],
     [['--registration', '--no-registration'], /--registration and --no-registration contradict each other/],
     [['--consent=yes'], /consent/],
+    [['--control-path', '/'], /--control-path must be a path such as "\/__mock": not "\/"/],
+    [['--control-path', '__mock'], /--control-path must be a path/],
+    [['--control-path', '/a/../b'], /--control-path must be a path/],
+    [['--control-path'], /control-path/],
   ])('rejects %j with a CliUsageError', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
+
+describe('--control-path', () => {
+  it('is off unless given, and kept without a trailing slash', () => {
+    expect(parseCliArgs([]).controlPath).toBeUndefined();
+    expect(parseCliArgs(['--control-path', '/__mock']).controlPath).toBe('/__mock');
+    expect(parseCliArgs(['--control-path=/dev/controls/']).controlPath).toBe('/dev/controls');
+  });
+
+  it('is in the help text', () => {
+    expect(CLI_HELP).toContain('--control-path <path>');
+    expect(CLI_HELP).toContain('(default: off)');
   });
 });
 
