@@ -2,7 +2,7 @@
  * The demo page: wires the form, the walkthrough and the views. Everything the page shows comes from the
  * walkthrough's state, which comes from the client's events and the recorded HTTP exchanges.
  */
-import { popupAuthorize } from 'mcp-authed-client';
+import { popupAuthorize, type AuthorizationHandler } from 'mcp-authed-client';
 import { connectMockControls, type MockControls } from './mock-controls.js';
 import { STEPS, type StepId } from './steps.js';
 import { renderPanels } from './view/panels.js';
@@ -35,7 +35,10 @@ const REDIRECT_URI = new URL('callback.html', location.href).href;
 
 let controls: MockControls | undefined;
 let releaseNext: (() => void) | undefined;
-let currentAuthorize: ReturnType<typeof popupAuthorize> | undefined;
+type SignIn = AuthorizationHandler & { prepare(): void; release(): void };
+let currentAuthorize: SignIn | undefined;
+/** The static build's in-page sign-in (no popup: a service worker cannot serve a navigation). */
+let embeddedSignIn: SignIn | undefined;
 let running = false;
 let renderQueued = false;
 let walkthrough = newWalkthrough();
@@ -115,7 +118,8 @@ form.addEventListener('submit', (event) => {
   if (running) return;
   if (!form.reportValidity()) return;
   // Made here, inside the click: the sign-in popup opens now, which popup blockers allow.
-  const authorize = popupAuthorize({ connectingText: 'Discovering the authorization server…' });
+  const authorize =
+    embeddedSignIn ?? popupAuthorize({ connectingText: 'Discovering the authorization server…' });
   currentAuthorize = authorize;
   running = true;
   runButton.disabled = true;
@@ -183,8 +187,9 @@ async function setUpServer(): Promise<void> {
       : '';
     return;
   }
-  serverNote.textContent =
-    'The embedded mock of FastMCP’s authorization server, served by this page’s dev server.';
+  serverNote.textContent = embeddedSignIn
+    ? 'The embedded mock of FastMCP’s authorization server, running in this page behind a service worker (static build: consent is given in the page, not in a popup).'
+    : 'The embedded mock of FastMCP’s authorization server, served by this page’s dev server.';
   const state = await controls.state();
   presetSelect.replaceChildren(
     ...state.presets.map((name) => {
@@ -210,9 +215,18 @@ themeButton.addEventListener('click', () =>
 
 urlInput.value = new URLSearchParams(location.search).get('server') ?? EMBEDDED_MCP_URL;
 setInterval(() => renderTimeline(timeline, walkthrough.marks, Date.now()), 1000);
-void setUpServer().then(() => {
-  walkthrough = newWalkthrough();
-  render();
-  document.body.dataset['ready'] = 'true';
-  say('Ready: press “Run the walkthrough”.');
-});
+/** The static build brings its own server: the mock in this page, behind msw's service worker. */
+async function startStaticMock(): Promise<void> {
+  if (import.meta.env.MODE !== 'static') return;
+  const { startEmbeddedMock } = await import('./embedded-mock.js');
+  embeddedSignIn = await startEmbeddedMock();
+}
+
+void startStaticMock()
+  .then(setUpServer)
+  .then(() => {
+    walkthrough = newWalkthrough();
+    render();
+    document.body.dataset['ready'] = 'true';
+    say('Ready: press “Run the walkthrough”.');
+  });

@@ -1,3 +1,5 @@
+import { CONTROL_PATH } from './mock-settings.js';
+
 /**
  * The embedded mock's controls, over the HTTP control API the Vite plugin mounts (`controlPath`): presets, the
  * clock, faults, tokens. Absent when the page talks to any other server.
@@ -17,8 +19,6 @@ export interface MockControls {
   failNext(target: string, status: number, error: string): Promise<void>;
   expireAccessTokens(): Promise<void>;
 }
-
-export const CONTROL_PATH = '/__mock';
 
 /** The controls of the mock at `origin`, or undefined when nothing answers there. */
 export async function connectMockControls(origin: string): Promise<MockControls | undefined> {

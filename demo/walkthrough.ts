@@ -11,7 +11,7 @@ import {
   webStorage,
   type AuthedMcpClient,
   type FlowEvent,
-  type PopupAuthorizationHandler,
+  type AuthorizationHandler,
 } from 'mcp-authed-client';
 import { recordingFetch, type Exchange } from './recorder.js';
 import { STEPS, stepOfError, type StepId } from './steps.js';
@@ -92,7 +92,7 @@ export class Walkthrough {
   }
 
   /** Runs every phase from where it stands; stops at the first failure. `authorize` must be made in the click. */
-  async run(authorize: PopupAuthorizationHandler): Promise<boolean> {
+  async run(authorize: AuthorizationHandler & { release(): void }): Promise<boolean> {
     try {
       for (const phase of PHASES) {
         this.phase = phase;
@@ -115,7 +115,7 @@ export class Walkthrough {
     await this.#client?.close().catch(() => undefined);
   }
 
-  async #runPhase(phase: Phase, authorize: PopupAuthorizationHandler): Promise<void> {
+  async #runPhase(phase: Phase, authorize: AuthorizationHandler & { release(): void }): Promise<void> {
     switch (phase) {
       case 'connect': {
         this.#client = await createAuthedMcpClient(this.#mcpUrl, {

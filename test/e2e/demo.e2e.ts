@@ -11,8 +11,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, type ViteDevServer } from 'vite';
 import { withPopupBlocker } from './support/chromium.js';
+import { startCliMock } from './support/client-mocks.js';
+import { serveDirectory, type StaticSite } from './support/static-site.js';
 
 test.use({ launchOptions: withPopupBlocker, viewport: { width: 1280, height: 900 } });
 
@@ -169,9 +171,137 @@ for (const theme of ['light', 'dark'] as const) {
   });
 }
 
+test('any MCP server: against a server without CORS, the failing step says so in plain words', async ({
+  page,
+}) => {
+  const cli = await startCliMock([]);
+  try {
+    await page.goto(`${url}/?server=${encodeURIComponent(cli.mcpUrl)}`);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await expect(page.locator('#variants')).toBeHidden();
+    await expect(page.locator('#server-note')).toContainText('must allow this origin (CORS)');
+    await page.click('#run');
+    await expect(page.locator('body')).toHaveAttribute('data-outcome', 'stopped', { timeout: 20_000 });
+    const failed = page.locator('details.panel.failed');
+    await expect(failed).toHaveCount(1);
+    await expect(failed.locator('.error')).toContainText('Refused (cors_refused)');
+    await expect(failed.locator('.error')).toContainText('In plain words');
+    await expect(failed.locator('.error')).toContainText('Access-Control-Expose-Headers');
+  } finally {
+    await cli.stop();
+  }
+});
+
 test('readable at phone width: nothing overflows sideways', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openDemo(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test.describe('the static build (npm run build:demo): the mock runs in the page behind a service worker', () => {
+  let site: StaticSite;
+  let outDir: string;
+
+  test.beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'e2e-demo-static-'));
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      mode: 'static',
+      logLevel: 'warn',
+      build: { outDir },
+    });
+    site = await serveDirectory(outDir, () => rm(outDir, { recursive: true, force: true }));
+  });
+
+  test.afterAll(async () => {
+    await site?.close();
+  });
+
+  async function openStatic(page: Page): Promise<void> {
+    page.on('pageerror', (error) => {
+      throw new Error(`uncaught error in the demo: ${error.message}`);
+    });
+    await page.goto(`${site.url}/`);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await expect(page.locator('#server-note')).toContainText('service worker');
+  }
+
+  test('the walkthrough runs to the end with no server but a static file host', async ({ page }) => {
+    await openStatic(page);
+    await page.click('#run');
+    await expect(page.locator('#next')).toBeEnabled({ timeout: 20_000 });
+    await page.click('#next');
+    await expect(page.locator('body')).toHaveAttribute('data-outcome', 'complete', { timeout: 20_000 });
+    for (const step of [
+      'probe',
+      'resource-metadata',
+      'as-metadata',
+      'identity',
+      'token',
+      'step-up',
+      'refresh',
+      'sign-out',
+    ]) {
+      await expect(panel(page, step), step).toHaveClass(/passed/);
+    }
+    await expect(page.locator('#sequence')).toContainText('POST /token');
+    expect(page.context().pages()).toHaveLength(1);
+  });
+
+  test('step by step: every step waits for "Next step", in flow order', async ({ page }) => {
+    await openStatic(page);
+    await page.check('#step-mode');
+    await page.click('#run');
+    const named: string[] = [];
+    while ((await page.locator('body').getAttribute('data-outcome')) !== 'complete') {
+      const next = page.locator('#next');
+      await expect(next.or(page.locator('body[data-outcome="complete"]')).first()).toBeVisible();
+      if (!(await next.isEnabled())) {
+        await page.waitForTimeout(50);
+        continue;
+      }
+      named.push((await next.getAttribute('data-step')) ?? '');
+      const passedBefore = await page.locator('details.panel.passed').count();
+      await next.click();
+      expect(await page.locator('details.panel.passed').count()).toBeGreaterThanOrEqual(passedBefore);
+      expect(named.length).toBeLessThan(40);
+    }
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'probe',
+        'resource-metadata',
+        'as-metadata',
+        'identity',
+        'token',
+        'step-up',
+        'refresh',
+        'sign-out',
+      ]),
+    );
+    const order = [
+      'probe',
+      'resource-metadata',
+      'as-metadata',
+      'identity',
+      'token',
+      'session',
+      'tool',
+      'step-up',
+      'refresh',
+      'sign-out',
+    ];
+    const positions = named.map((step) => order.indexOf(step)).filter((index) => index >= 0);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  test('an unsafe variant (iss-wrong) is refused there too', async ({ page }) => {
+    await openStatic(page);
+    await page.selectOption('#preset', 'iss-wrong');
+    await page.click('#apply-preset');
+    await expect(page.locator('#status')).toContainText('iss-wrong');
+    await page.click('#run');
+    await expect(page.locator('body')).toHaveAttribute('data-outcome', 'stopped', { timeout: 20_000 });
+    await expect(panel(page, 'callback').locator('.error')).toContainText('Refused (iss_mismatch)');
+  });
 });

@@ -39,6 +39,15 @@ export async function serveBuiltHarness(): Promise<StaticSite> {
       rollupOptions: { input: [join(PAGE_DIR, 'index.html'), join(PAGE_DIR, 'callback.html')] },
     },
   });
+  return serveDirectory(outDir, () => rm(outDir, { recursive: true, force: true }));
+}
+
+/** Serves the files of `dir` on a free loopback port (`index.html` for `/`); `cleanUp` runs after closing. */
+export async function serveDirectory(
+  dir: string,
+  cleanUp: () => Promise<void> = async () => undefined,
+): Promise<StaticSite> {
+  const outDir = dir;
   const server = createServer((request, response) => {
     const path = normalize(new URL(request.url ?? '/', 'http://x').pathname).replace(/^(\.\.[/\\])+/, '');
     const file = join(outDir, path === '/' ? 'index.html' : path);
@@ -59,7 +68,7 @@ export async function serveBuiltHarness(): Promise<StaticSite> {
     url: `http://127.0.0.1:${port}`,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
-      await rm(outDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }
