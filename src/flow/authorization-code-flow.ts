@@ -73,7 +73,9 @@ export async function beginAuthorization(
 /**
  * Step 2: hands the authorization URL to the application's handler and resolves to the callback URL it returns.
  * The pending request is taken back from storage whatever happens: a state is good for one answer, and an
- * abandoned one must not linger.
+ * abandoned one must not linger. When it is already gone, something else redeemed it (a callback page that nobody
+ * answered in time, with storage shared with this page): `redeemedElsewhere` says so, and the code must not be sent
+ * again.
  */
 export async function awaitCallback(
   env: FlowEnvironment,
@@ -81,8 +83,9 @@ export async function awaitCallback(
   url: URL,
   pending: PendingAuthorization,
   limits: { timeoutMs: number; signal?: AbortSignal | undefined },
-): Promise<URL> {
+): Promise<{ callback: URL; redeemedElsewhere: boolean }> {
   let returned: URL | string;
+  let taken: PendingAuthorization | undefined;
   try {
     returned = await runAuthorizationHandler(handler, url, {
       ...limits,
@@ -93,10 +96,13 @@ export async function awaitCallback(
       },
     });
   } finally {
-    await env.store.takePending(pending.state);
+    taken = await env.store.takePending(pending.state);
   }
   try {
-    return new URL(String(returned), pending.redirectUri);
+    return {
+      callback: new URL(String(returned), pending.redirectUri),
+      redeemedElsewhere: taken === undefined,
+    };
   } catch (error) {
     throw new AuthorizationError({
       code: 'authorization_handler_failed',

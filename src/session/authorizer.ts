@@ -10,7 +10,7 @@ import { defaultEndpoints } from '../discovery/authorization-server-metadata.js'
 import { discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
-import { McpAuthError } from '../errors.js';
+import { AuthorizationError, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { failureEvent } from '../events.js';
 import { assertPkceS256 } from '../flow/authorization-request.js';
@@ -116,7 +116,11 @@ export class Authorizer {
    */
   authorize(request: AuthorizeRequest): Promise<void> {
     return this.#authorizations.run('authorize', () =>
-      this.#config.locks.withLock(`authorize:${this.#key}`, () => this.#authorizeOnce(request)),
+      this.#config.locks.withLock(
+        `authorize:${this.#key}`,
+        () => this.#authorizeOnce(request),
+        this.#config.ctx.signal,
+      ),
     );
   }
 
@@ -153,17 +157,7 @@ export class Authorizer {
     }
     let failure: unknown;
     try {
-      const as = await this.#authorizationServerFor(grant.issuer);
-      const identity = as && (await this.#grantIdentity(grant, as));
-      if (!as || !identity) {
-        events.emit({
-          step: 'revocation',
-          status: 'skipped',
-          message: 'client identity or authorization server unknown: cannot revoke',
-        });
-      } else {
-        failure = await revokeGrantTokens(this.#config.ctx, events, { as, identity, tokens: grant.tokens });
-      }
+      failure = await this.#revoke(grant, grant.tokens);
     } catch (error) {
       failure = error;
       events.emit(failureEvent('revocation', error));
@@ -178,24 +172,32 @@ export class Authorizer {
    * here (apart from shared storage), so it is revoked here. Failures are reported as events, never thrown.
    */
   async revokeHeldRefreshToken(): Promise<void> {
-    const { ctx, events, store } = this.#config;
-    const held = await store.takeHeldRefreshToken(this.#key);
+    const held = await this.#config.store.takeHeldRefreshToken(this.#key);
     if (!held) return;
     try {
-      const as = await this.#authorizationServerFor(held.issuer);
-      const identity = as && (await this.#grantIdentity(held, as));
-      if (!as || !identity) {
-        events.emit({
-          step: 'revocation',
-          status: 'skipped',
-          message: 'client identity or authorization server unknown: cannot revoke',
-        });
-        return;
-      }
-      await revokeGrantTokens(ctx, events, { as, identity, tokens: { refreshToken: held.refreshToken } });
+      await this.#revoke(held, { refreshToken: held.refreshToken });
     } catch (error) {
-      events.emit(failureEvent('revocation', error));
+      this.#config.events.emit(failureEvent('revocation', error));
     }
+  }
+
+  /** Revokes `tokens` of the grant `owner` names; resolves to the first failure (see `revokeGrantTokens`). */
+  async #revoke(
+    owner: Pick<StoredGrant, 'issuer' | 'clientId'>,
+    tokens: { accessToken?: string; refreshToken?: string | undefined },
+  ): Promise<unknown> {
+    const { ctx, events } = this.#config;
+    const as = await this.#authorizationServerFor(owner.issuer);
+    const identity = as && (await this.#grantIdentity(owner, as));
+    if (!as || !identity) {
+      events.emit({
+        step: 'revocation',
+        status: 'skipped',
+        message: 'client identity or authorization server unknown: cannot revoke',
+      });
+      return undefined;
+    }
+    return revokeGrantTokens(ctx, events, { as, identity, tokens });
   }
 
   /**
@@ -247,17 +249,27 @@ export class Authorizer {
         scopes,
       });
       const limits = { timeoutMs: this.#config.authorizationTimeoutMs, signal: ctx.signal };
-      const callback = await awaitCallback(env, this.#config.handler, url, pending, limits);
-      try {
-        await redeemAuthorizationCode(env, {
-          pending,
-          callback,
-          identity,
-          maxAgeMs: this.#config.authorizationTimeoutMs,
-        });
-      } catch (error) {
-        await this.#forgetRefusedRegistration(identity, error);
-        throw error;
+      const { callback, redeemedElsewhere } = await awaitCallback(
+        env,
+        this.#config.handler,
+        url,
+        pending,
+        limits,
+      );
+      if (redeemedElsewhere) {
+        await this.#acceptGrantRedeemedElsewhere();
+      } else {
+        try {
+          await redeemAuthorizationCode(env, {
+            pending,
+            callback,
+            identity,
+            maxAgeMs: this.#config.authorizationTimeoutMs,
+          });
+        } catch (error) {
+          await this.#forgetRefusedRegistration(identity, error);
+          throw error;
+        }
       }
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
@@ -265,6 +277,22 @@ export class Authorizer {
       events.emit(failureEvent(failed, error));
       throw error;
     }
+  }
+
+  /** The callback page redeemed the code and stored the grant: use it, never send the code a second time. */
+  async #acceptGrantRedeemedElsewhere(): Promise<void> {
+    if (!(await this.#config.store.loadGrant(this.#key))) {
+      throw new AuthorizationError({
+        code: 'state_mismatch',
+        message:
+          'this sign-in was completed (or abandoned) elsewhere and left no grant: start the sign-in again',
+      });
+    }
+    this.#config.events.emit({
+      step: 'authorization',
+      status: 'succeeded',
+      message: 'the callback page redeemed the code and stored the grant',
+    });
   }
 
   /** Discovery, remembering the issuer's metadata; the PKCE check comes before any registration. */

@@ -97,6 +97,25 @@ describe('the authorization-code steps', () => {
   });
 });
 
+describe('a callback redeemed by the callback page while the opener still waited', () => {
+  it('is not redeemed a second time: the opener is told, and the pending request is gone', async () => {
+    const { env, url, pending, callback } = await begun();
+    const elsewhere = async (): Promise<string> => {
+      // The callback page (same storage) took the request and redeemed the code before answering.
+      await env.store.takePending(pending.state);
+      return callback.href;
+    };
+    const result = await awaitCallback(env, elsewhere, url, pending, { timeoutMs: 5_000 });
+    expect(result.redeemedElsewhere).toBe(true);
+    const normal = await begun();
+    const handler = async (): Promise<string> => normal.callback.href;
+    expect(
+      (await awaitCallback(normal.env, handler, normal.url, normal.pending, { timeoutMs: 5_000 }))
+        .redeemedElsewhere,
+    ).toBe(false);
+  });
+});
+
 describe('redeeming from storage alone (the callback page of a full-page redirect)', () => {
   const codeOf = (error: unknown) => (error instanceof McpAuthError ? error.code : String(error));
 

@@ -219,6 +219,28 @@ describe('RefreshCoordinator with storage that reaches other contexts late (loca
   });
 });
 
+describe('inProcessLocks', () => {
+  it('stops waiting when the signal fires, never runs that task, and lets the next one through', async () => {
+    const locks = inProcessLocks();
+    let releaseFirst!: () => void;
+    const ran: string[] = [];
+    const first = locks.withLock('authorize:x', async () => {
+      ran.push('first');
+      await new Promise<void>((resolve) => (releaseFirst = resolve));
+    });
+    const controller = new AbortController();
+    const second = locks.withLock('authorize:x', async () => void ran.push('second'), controller.signal);
+    controller.abort(new Error('the user left'));
+    await expect(second).rejects.toThrow('the user left');
+    const third = locks.withLock('authorize:x', async (waited) => void ran.push(`third waited=${waited}`));
+    releaseFirst();
+    await Promise.all([first, third]);
+    expect(ran).toEqual(['first', 'third waited=true']);
+    await locks.withLock('authorize:x', async (waited) => void ran.push(`fourth waited=${waited}`));
+    expect(ran.at(-1)).toBe('fourth waited=false');
+  });
+});
+
 describe('webLocks', () => {
   /** The Web Locks contract (`ifAvailable` hands the callback null when the lock is held), over in-process locks. */
   function lockManager(held: Set<string>, names: string[]): WebLockManager {
