@@ -50,7 +50,8 @@ function newWalkthrough(): Walkthrough {
     hooks: controls ? { expireAccessTokens: () => controls?.expireAccessTokens() ?? Promise.resolve() } : {},
     onChange: scheduleRender,
     ...(stepMode.checked ? { waitForNext } : {}),
-    waitForClick: (step) => waitForNext(step, ' (opens the sign-in window)'),
+    waitForClick: (step) => waitForNext(step, embeddedSignIn ? '' : ' (opens the sign-in window)'),
+    signIn: embeddedSignIn ? 'in-page' : 'popup',
   });
 }
 
@@ -103,13 +104,22 @@ function clearClientStorage(): void {
   }
 }
 
+/** The mock's controls change the server under a running walkthrough: only between runs. */
+function setControlsEnabled(enabled: boolean): void {
+  for (const id of ['apply-preset', 'clock', 'fault', 'reset-mock'])
+    $<HTMLButtonElement>(id).disabled = !enabled;
+}
+
 async function startOver(): Promise<void> {
+  await walkthrough.cancel();
   releaseNext?.();
-  await walkthrough.close();
+  currentAuthorize?.release();
   clearClientStorage();
   walkthrough = newWalkthrough();
   running = false;
   runButton.disabled = false;
+  nextButton.disabled = true;
+  setControlsEnabled(true);
   render();
 }
 
@@ -126,7 +136,12 @@ form.addEventListener('submit', (event) => {
   clearClientStorage();
   walkthrough = newWalkthrough();
   say('Running…');
-  void walkthrough.run(authorize).then((finished) => {
+  setControlsEnabled(false);
+  const run = walkthrough;
+  void run.run(authorize).then((finished) => {
+    // A run that was started over has nothing more to say.
+    if (run !== walkthrough || run.cancelled) return;
+    setControlsEnabled(true);
     running = false;
     runButton.disabled = false;
     nextButton.disabled = true;

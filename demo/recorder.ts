@@ -31,6 +31,9 @@ const SECRET_FIELDS = [
   'token',
   'accessToken',
   'refreshToken',
+  'registration_access_token',
+  'client_assertion',
+  'assertion',
 ];
 const BODY_LIMIT = 20_000;
 

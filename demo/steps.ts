@@ -57,7 +57,7 @@ export const STEPS: readonly StepInfo[] = [
     id: 'as-metadata',
     title: 'Authorization-server metadata',
     requirement:
-      'The client fetches RFC 8414 (or OpenID) metadata for the issuer; its issuer must equal the issuer string exactly, and it must advertise PKCE S256.',
+      'The client fetches RFC 8414 (or OpenID) metadata for the issuer; its issuer must equal the issuer string exactly, and it must advertise PKCE S256 (code_challenge_methods_supported).',
     links: [
       { label: 'RFC 8414 §3', href: rfc(8414, '3') },
       { label: 'RFC 8414 §3.3', href: rfc(8414, '3.3') },
@@ -115,14 +115,14 @@ export const STEPS: readonly StepInfo[] = [
     id: 'session',
     title: 'MCP session',
     requirement:
-      'Every MCP request carries Authorization: Bearer; the server opens a Streamable HTTP session (Mcp-Session-Id) after initialize.',
+      'Every MCP request carries Authorization: Bearer, then the MCP handshake (initialize) runs; a Streamable HTTP server may give the session an Mcp-Session-Id.',
     links: [{ label: 'MCP authorization', href: MCP_AUTH }],
   },
   {
     id: 'tool',
     title: 'Tool call',
     requirement:
-      'whoami reports who the token speaks for: client, subject, scopes, expiry — never the token.',
+      'A tool call with the token; the embedded mock’s whoami tool reports who the token speaks for (client, subject, scopes, expiry — never the token).',
     links: [{ label: 'MCP authorization', href: MCP_AUTH }],
   },
   {
@@ -139,36 +139,41 @@ export const STEPS: readonly StepInfo[] = [
     id: 'refresh',
     title: 'Refresh',
     requirement:
-      'An expired access token is replaced with the refresh token (rotated tokens replace the old ones); concurrent requests share one refresh.',
+      'An expired access token is replaced using the refresh token; a rotated refresh token replaces the old one (OAuth 2.1 asks public clients’ refresh tokens to be rotated or sender-constrained).',
     links: [{ label: 'OAuth 2.1 §4.3', href: `${OAUTH21}#section-4.3` }],
   },
   {
     id: 'sign-out',
     title: 'Revocation and sign-out',
     requirement:
-      'Sign-out revokes the refresh token first (that ends the grant), then the access token, then forgets them.',
+      'Revocation (RFC 7009) ends a token at the authorization server; this client revokes the refresh token first (that ends the grant), then the access token, then forgets both.',
     links: [{ label: 'RFC 7009 §2', href: rfc(7009, '2') }],
   },
 ];
 
 /** Which panel a failure belongs to, by the client's error code (else by the step the error names). */
-export function stepOfError(code: string | undefined, step: string | undefined): StepId | undefined {
+export function stepOfError(
+  code: string | undefined,
+  step: string | undefined,
+  running: StepId | undefined,
+): StepId | undefined {
   switch (code) {
     case 'resource_mismatch':
     case 'no_authorization_server':
       return 'resource-metadata';
     case 'issuer_mismatch':
     case 'authorization_server_metadata_not_found':
-      return 'as-metadata';
     case 'pkce_not_supported':
-      return 'auth-request';
+      return 'as-metadata';
     case 'client_id_required':
     case 'registration_failed':
       return 'identity';
     case 'popup_blocked':
     case 'popup_closed':
-    case 'timeout':
       return 'consent';
+    case 'timeout':
+      if (step === 'authorization') return 'consent';
+      break;
     case 'state_mismatch':
     case 'iss_missing':
     case 'iss_mismatch':
@@ -181,6 +186,8 @@ export function stepOfError(code: string | undefined, step: string | undefined):
     default:
       break;
   }
+  // A network failure, a timeout, a CORS refusal: wherever the flow was.
+  if (running !== undefined) return running;
   switch (step) {
     case 'discovery':
       return 'resource-metadata';

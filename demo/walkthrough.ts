@@ -23,7 +23,7 @@ export interface StepState {
   exchanges: Exchange[];
   /** Facts the step established (issuer, client id, scopes, …), as label → value. */
   facts: Array<[string, string]>;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; refused: boolean };
 }
 
 export type Lane = 'browser' | 'mcp' | 'as';
@@ -42,6 +42,7 @@ export interface Arrow {
 export interface TokenMark {
   readonly at: number;
   readonly label: string;
+  readonly kind: 'issued' | 'refreshed' | 'expired' | 'revoked';
   /** Expiry of the access token in force after this mark (ms since the epoch), when known. */
   readonly expiresAt?: number;
 }
@@ -68,6 +69,8 @@ export interface WalkthroughOptions {
    * click); the click handler calls `authorize.prepare()`.
    */
   waitForClick: (next: StepId) => Promise<void>;
+  /** How the sign-in reaches the authorization server: a popup, or the static build's in-page approval. */
+  signIn: 'popup' | 'in-page';
 }
 
 /** The scope the mock's `elevated_echo` needs. */
@@ -77,13 +80,17 @@ export class Walkthrough {
   readonly steps = new Map<StepId, StepState>();
   readonly arrows: Arrow[] = [];
   readonly marks: TokenMark[] = [];
-  /** The flow events, as they came. */
-  readonly events: FlowEvent[] = [];
   phase: Phase | 'done' | 'idle' = 'idle';
   #client: AuthedMcpClient | undefined;
   readonly #options: WalkthroughOptions;
   readonly #mcpUrl: URL;
   #lastReleased: StepId | undefined;
+  /** The panel of each exchange, decided once, when it is sent. */
+  readonly #exchangeSteps = new Map<number, StepId>();
+  /** Whether the authorization server advertised RFC 9207 `iss` (read from its metadata as recorded). */
+  #issAdvertised: boolean | undefined;
+  #cancelled = false;
+  #tools = new Set<string>();
 
   constructor(options: WalkthroughOptions) {
     this.#options = options;
@@ -102,7 +109,9 @@ export class Walkthrough {
       this.phase = 'done';
       return true;
     } catch (error) {
+      if (this.#cancelled) return false;
       this.#fail(error);
+      await this.#signOutAfterFailure();
       return false;
     } finally {
       authorize.release();
@@ -110,9 +119,32 @@ export class Walkthrough {
     }
   }
 
-  /** Closes the connection (if any). */
-  async close(): Promise<void> {
+  /** Stops a run (start over): its waits end, its connection closes, its late results are ignored. */
+  async cancel(): Promise<void> {
+    this.#cancelled = true;
     await this.#client?.close().catch(() => undefined);
+    this.#client = undefined;
+  }
+
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Tokens obtained before a failure are not left alive: the client signs out (revoking them). */
+  async #signOutAfterFailure(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.#client = undefined;
+    this.phase = 'sign-out';
+    this.#set('sign-out', { status: 'running' });
+    try {
+      await client.signOut();
+      this.#fact('sign-out', 'note', 'signed out after the failure, so no token stays alive');
+      this.marks.push({ at: Date.now(), label: 'signed out: tokens forgotten', kind: 'revoked' });
+      this.#pass('sign-out');
+    } catch (error) {
+      this.#set('sign-out', { status: 'failed', error: describeError(error) });
+    }
   }
 
   async #runPhase(phase: Phase, authorize: AuthorizationHandler & { release(): void }): Promise<void> {
@@ -135,8 +167,15 @@ export class Walkthrough {
       }
       case 'tool': {
         await this.#release('tool');
-        const result = await this.#requireClient().callTool({ name: 'whoami', arguments: {} });
-        this.#factsFromWhoami('tool', result);
+        const { tools } = await this.#requireClient().listTools();
+        this.#tools = new Set(tools.map((tool) => tool.name));
+        this.#fact('tool', 'tools', tools.map((tool) => tool.name).join(' ') || '(none)');
+        if (this.#tools.has('whoami')) {
+          this.#factsFromWhoami(
+            'tool',
+            await this.#requireClient().callTool({ name: 'whoami', arguments: {} }),
+          );
+        }
         this.#pass('tool');
         return;
       }
@@ -144,13 +183,24 @@ export class Walkthrough {
         await this.#options.waitForClick('step-up');
         this.#lastReleased = 'step-up';
         this.#set('step-up', { status: 'running' });
+        if (!this.#tools.has(ELEVATED_TOOL)) {
+          this.#fact('step-up', 'note', `the server has no ${ELEVATED_TOOL} tool to demand more scope with`);
+          this.#set('step-up', { status: 'skipped' });
+          return;
+        }
         const result = await this.#requireClient().callTool({
           name: ELEVATED_TOOL,
           arguments: { message: 'needs more scope' },
         });
-        if (result.isError === true) throw new Error(`${ELEVATED_TOOL} failed: ${toolText(result)}`);
         this.#fact('step-up', 'tool answered', toolText(result));
-        if (this.#state('step-up').status === 'running') {
+        if (result.isError === true) {
+          this.#fact(
+            'step-up',
+            'note',
+            'the server answered with a tool error, not 403 insufficient_scope (plain FastMCP does): the client cannot step up',
+          );
+          this.#set('step-up', { status: 'skipped' });
+        } else if (this.#state('step-up').status === 'running') {
           this.#fact('step-up', 'note', 'the token already had the scope: no step-up was needed');
           this.#set('step-up', { status: 'skipped' });
         }
@@ -165,10 +215,18 @@ export class Walkthrough {
           return;
         }
         await this.#options.hooks.expireAccessTokens();
-        this.marks.push({ at: Date.now(), label: 'server expired the access token' });
-        const result = await this.#requireClient().callTool({ name: 'whoami', arguments: {} });
-        this.#factsFromWhoami('refresh', result);
-        if (this.#state('refresh').status === 'running') this.#set('refresh', { status: 'passed' });
+        this.marks.push({ at: Date.now(), label: 'server expired the access token', kind: 'expired' });
+        const client = this.#requireClient();
+        if (this.#tools.has('whoami')) {
+          this.#factsFromWhoami('refresh', await client.callTool({ name: 'whoami', arguments: {} }));
+        } else {
+          await client.listTools();
+        }
+        if (this.#state('refresh').status === 'running') {
+          // No refresh event: the client had no refresh token and signed in again.
+          this.#fact('refresh', 'note', 'no refresh token was issued: the client had to sign in again');
+          this.#set('refresh', { status: 'skipped' });
+        }
         return;
       }
       case 'sign-out': {
@@ -176,6 +234,7 @@ export class Walkthrough {
         this.#set('sign-out', { status: 'running' });
         await this.#requireClient().signOut();
         this.#client = undefined;
+        this.marks.push({ at: Date.now(), label: 'signed out: tokens forgotten', kind: 'revoked' });
         this.#pass('sign-out');
         return;
       }
@@ -189,7 +248,9 @@ export class Walkthrough {
 
   /** In step-by-step mode, waits before the first request of a step other than the one last released. */
   async #gate(exchange: Exchange): Promise<void> {
-    await this.#release(this.#stepOf(exchange));
+    const step = this.#stepOf(exchange);
+    this.#exchangeSteps.set(exchange.id, step);
+    await this.#release(step);
   }
 
   async #release(step: StepId): Promise<void> {
@@ -239,7 +300,10 @@ export class Walkthrough {
   }
 
   #record(exchange: Exchange): void {
-    const step = this.#stepOf(exchange);
+    if (this.#cancelled) return;
+    const step = this.#exchangeSteps.get(exchange.id) ?? this.#stepOf(exchange);
+    if (step === 'as-metadata' && exchange.responseBody !== undefined)
+      this.#readIssAdvertised(exchange.responseBody);
     const state = this.#state(step);
     if (!state.exchanges.includes(exchange)) state.exchanges.push(exchange);
     const url = new URL(exchange.url);
@@ -250,7 +314,7 @@ export class Walkthrough {
         id: request,
         from: 'browser',
         to: lane,
-        label: `${exchange.method} ${url.pathname}`,
+        label: `${exchange.method} ${url.pathname}${jsonRpcLabel(exchange.requestBody)}`,
         step,
         tone: 'request',
       });
@@ -275,7 +339,6 @@ export class Walkthrough {
   }
 
   #onEvent(event: FlowEvent): void {
-    this.events.push(event);
     const detail = event.detail ?? {};
     const text = (value: unknown): string =>
       Array.isArray(value) ? value.join(' ') || '(none)' : String(value);
@@ -320,7 +383,8 @@ export class Walkthrough {
         id: `nav-${this.arrows.length}`,
         from: 'browser',
         to: 'as',
-        label: 'popup: GET /authorize',
+        label:
+          this.#options.signIn === 'popup' ? 'popup: GET /authorize' : 'in page: GET /authorize (approve)',
         step: target ?? 'consent',
         tone: 'navigation',
       });
@@ -337,20 +401,27 @@ export class Walkthrough {
       if (!target) {
         this.#pass('consent');
         this.#fact('callback', 'state', 'matches the request');
-        this.#fact('callback', 'iss', 'checked against the issuer (RFC 9207)');
+        this.#fact(
+          'callback',
+          'iss',
+          this.#issAdvertised === true
+            ? 'advertised by the server: present and equal to the issuer (RFC 9207)'
+            : 'not advertised by the server: compared only if present',
+        );
         this.#pass('callback');
       }
     }
-    if (
-      (event.step === 'token' || event.step === 'refresh') &&
-      event.status === 'succeeded' &&
-      detail['expires_at'] !== undefined
-    ) {
-      const expiresAt = Number(detail['expires_at']);
+    if ((event.step === 'token' || event.step === 'refresh') && event.status === 'succeeded') {
+      const expiresAt = detail['expires_at'] === undefined ? undefined : Number(detail['expires_at']);
       const step = target ?? (event.step === 'token' ? 'token' : 'refresh');
       if (event.step === 'token') {
         this.#fact(step, 'scopes', text(detail['scopes']));
         this.#fact(step, 'refresh token', detail['refresh_token'] === true ? 'yes' : 'no');
+        this.#fact(
+          step,
+          'expires',
+          expiresAt === undefined ? 'not said (no expires_in)' : new Date(expiresAt).toLocaleTimeString(),
+        );
         if (!target) this.#pass('token');
       } else {
         this.#fact(
@@ -360,10 +431,17 @@ export class Walkthrough {
         );
         this.#pass('refresh');
       }
+      const label =
+        event.step === 'refresh'
+          ? 'access token refreshed'
+          : target
+            ? 'access token issued (step-up)'
+            : 'access token issued';
       this.marks.push({
         at: event.at,
-        label: event.step === 'token' ? 'access token issued' : 'access token refreshed',
-        expiresAt,
+        label,
+        kind: event.step === 'refresh' ? 'refreshed' : 'issued',
+        ...(expiresAt === undefined ? {} : { expiresAt }),
       });
     }
     if (event.step === 'step-up' && event.status === 'succeeded') this.#pass('step-up');
@@ -373,7 +451,7 @@ export class Walkthrough {
     if (event.step === 'revocation' && event.status === 'succeeded') {
       this.#fact('sign-out', event.message, 'done');
       if (event.message.startsWith('access token'))
-        this.marks.push({ at: event.at, label: 'tokens revoked' });
+        this.marks.push({ at: event.at, label: 'tokens revoked', kind: 'revoked' });
     }
     if (event.step === 'connection' && event.status === 'succeeded')
       this.#fact('session', 'connected', 'yes');
@@ -388,18 +466,31 @@ export class Walkthrough {
   }
 
   #fail(error: unknown): void {
-    const code = error instanceof McpAuthError ? error.code : 'error';
-    const message = error instanceof Error ? error.message : String(error);
     const running = STEPS.find((step) => this.#state(step.id).status === 'running')?.id;
-    const step =
-      stepOfError(code, error instanceof McpAuthError ? error.step : undefined) ?? running ?? 'probe';
-    // A step-up or refresh failure belongs to its phase's panel.
-    const panel =
-      this.phase === 'step-up' || this.phase === 'refresh' || this.phase === 'sign-out' ? this.phase : step;
-    this.#set(panel, { status: 'failed', error: { code, message } });
-    for (const other of STEPS) {
-      if (other.id !== panel && this.#state(other.id).status === 'running')
-        this.#set(other.id, { status: 'pending' });
+    const late = this.phase === 'step-up' || this.phase === 'refresh' || this.phase === 'sign-out';
+    // A failure after connecting belongs to its phase's panel; before, to the check that failed.
+    const panel = late
+      ? (this.phase as StepId)
+      : (stepOfError(
+          error instanceof McpAuthError ? error.code : undefined,
+          error instanceof McpAuthError ? error.step : undefined,
+          running,
+        ) ?? 'probe');
+    this.#set(panel, { status: 'failed', error: describeError(error) });
+    const failedAt = STEPS.findIndex((step) => step.id === panel);
+    STEPS.forEach((step, index) => {
+      if (step.id === panel || this.#state(step.id).status !== 'running') return;
+      // A step before the failing one did its part (the consent page was approved before iss was checked).
+      this.#set(step.id, { status: index < failedAt ? 'passed' : 'pending' });
+    });
+  }
+
+  #readIssAdvertised(body: string): void {
+    try {
+      const metadata = JSON.parse(body) as Record<string, unknown>;
+      this.#issAdvertised = metadata['authorization_response_iss_parameter_supported'] === true;
+    } catch {
+      // Not JSON: the discovery step reports that.
     }
   }
 
@@ -426,13 +517,48 @@ export class Walkthrough {
   }
 
   #changed(): void {
-    this.#options.onChange();
+    if (!this.#cancelled) this.#options.onChange();
   }
 }
 
 function toolText(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   return content.find((block) => block.type === 'text')?.text ?? '';
+}
+
+/** ` initialize`, ` tools/call whoami`: the JSON-RPC method of an MCP request body, for the diagram. */
+function jsonRpcLabel(body: string): string {
+  try {
+    const message = JSON.parse(body) as { method?: unknown; params?: { name?: unknown } };
+    if (typeof message.method !== 'string') return '';
+    return typeof message.params?.name === 'string'
+      ? ` ${message.method} ${message.params.name}`
+      : ` ${message.method}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Checks the client failed (the server is unsafe or misconfigured) are "refused"; other errors "failed". */
+const REFUSALS = new Set([
+  'resource_mismatch',
+  'issuer_mismatch',
+  'pkce_not_supported',
+  'iss_missing',
+  'iss_mismatch',
+  'state_mismatch',
+  'cors_refused',
+  'insecure_url',
+  'authorization_expired',
+]);
+
+function describeError(error: unknown): { code: string; message: string; refused: boolean } {
+  const code = error instanceof McpAuthError ? error.code : 'error';
+  return {
+    code,
+    message: error instanceof Error ? error.message : String(error),
+    refused: REFUSALS.has(code),
+  };
 }
 
 function describeStatus(exchange: Exchange): string {

@@ -31,9 +31,11 @@ export function renderPanels(
   steps: ReadonlyMap<StepId, StepState>,
   corsHelp: boolean,
 ): void {
+  // Drawn anew from state each time: what the person opened, and where their focus was, carries over.
   const open = new Set(
-    [...list.querySelectorAll<HTMLDetailsElement>('details[open]')].map((details) => details.dataset['step']),
+    [...list.querySelectorAll<HTMLDetailsElement>('details[open]')].map((details) => details.dataset['key']),
   );
+  const focused = (document.activeElement as HTMLElement | null)?.closest('details')?.dataset['key'];
   const items = STEPS.map((info, index) => {
     const state = steps.get(info.id);
     if (!state) return null;
@@ -41,6 +43,7 @@ export function renderPanels(
       'details',
       {
         'data-step': info.id,
+        'data-key': info.id,
         class: `panel ${state.status}`,
         open: open.has(info.id) || state.status === 'failed',
       },
@@ -67,7 +70,7 @@ export function renderPanels(
         ),
         state.error ? renderError(state.error, corsHelp) : null,
         state.facts.length > 0 ? renderFacts(state.facts) : null,
-        ...state.exchanges.map(renderExchange),
+        ...state.exchanges.map((exchange) => renderExchange(exchange, `${info.id}:${exchange.id}`, open)),
         state.exchanges.length === 0 && state.facts.length === 0 && !state.error
           ? h(
               'p',
@@ -80,6 +83,8 @@ export function renderPanels(
     return h('li', { id: panelId(info.id) }, details);
   });
   replace(list, ...items);
+  if (focused !== undefined)
+    list.querySelector<HTMLElement>(`details[data-key="${focused}"] > summary`)?.focus();
 }
 
 function renderFacts(facts: ReadonlyArray<[string, string]>): HTMLElement {
@@ -90,11 +95,14 @@ function renderFacts(facts: ReadonlyArray<[string, string]>): HTMLElement {
   );
 }
 
-function renderError(error: { code: string; message: string }, corsHelp: boolean): HTMLElement {
+function renderError(
+  error: { code: string; message: string; refused: boolean },
+  corsHelp: boolean,
+): HTMLElement {
   return h(
     'div',
     { class: 'error', role: 'alert' },
-    h('p', {}, h('strong', {}, `Refused (${error.code}). `), error.message),
+    h('p', {}, h('strong', {}, `${error.refused ? 'Refused' : 'Failed'} (${error.code}). `), error.message),
     error.code === 'cors_refused' || (corsHelp && error.code === 'network_error')
       ? h(
           'p',
@@ -108,7 +116,7 @@ function renderError(error: { code: string; message: string }, corsHelp: boolean
   );
 }
 
-function renderExchange(exchange: Exchange): HTMLElement {
+function renderExchange(exchange: Exchange, key: string, open: ReadonlySet<string | undefined>): HTMLElement {
   const url = new URL(exchange.url);
   const status =
     exchange.failure !== undefined
@@ -118,7 +126,7 @@ function renderExchange(exchange: Exchange): HTMLElement {
         : String(exchange.status);
   return h(
     'details',
-    { class: 'exchange' },
+    { class: 'exchange', 'data-key': key, open: open.has(key) },
     h(
       'summary',
       {},

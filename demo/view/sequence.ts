@@ -14,6 +14,10 @@ const NAMES: Readonly<Record<Lane, string>> = {
 };
 
 export function renderSequence(container: HTMLElement, arrows: readonly Arrow[]): void {
+  // Follow the conversation while the person watches its end; keep their place when they scrolled up.
+  const previous = container.querySelector('.rows');
+  const atEnd = !previous || previous.scrollTop + previous.clientHeight >= previous.scrollHeight - 8;
+  const scrollTop = previous?.scrollTop ?? 0;
   const header = h(
     'div',
     { class: 'lanes', 'aria-hidden': 'true' },
@@ -48,6 +52,8 @@ export function renderSequence(container: HTMLElement, arrows: readonly Arrow[])
         : [h('p', { class: 'empty' }, 'Messages appear here as the client sends them.')]),
     ),
   );
+  const next = container.querySelector('.rows');
+  if (next) next.scrollTop = atEnd ? next.scrollHeight : scrollTop;
 }
 
 function openPanel(id: string): void {

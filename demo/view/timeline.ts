@@ -7,7 +7,7 @@ import { h, replace } from './dom.js';
 
 export function renderTimeline(container: HTMLElement, marks: readonly TokenMark[], now: number): void {
   const current = [...marks].reverse().find((mark) => mark.expiresAt !== undefined);
-  const revoked = marks.at(-1)?.label === 'tokens revoked';
+  const revoked = marks.at(-1)?.kind === 'revoked';
   let meter: HTMLElement;
   if (!current?.expiresAt || revoked) {
     meter = h('p', { class: 'countdown' }, revoked ? 'No token: signed out.' : 'No access token yet.');

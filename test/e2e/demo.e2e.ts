@@ -101,11 +101,23 @@ test('the walkthrough runs to the end: sign-in, tool call, step-up, refresh, sig
   await panel(page, 'step-up').locator('summary').first().click();
   await expect(panel(page, 'step-up')).toContainText('scope demanded');
 
+  // Every exchange is shown once, in the panel of the step that sent it.
+  const keys = await page
+    .locator('details.exchange')
+    .evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset['key'] ?? ''));
+  const ids = keys.map((key) => key.split(':')[1]);
+  expect(ids.length).toBeGreaterThan(15);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(keys.filter((key) => key.startsWith('step-up:')).length).toBeGreaterThan(0);
+  await expect(panel(page, 'tool')).toContainText('whoami');
+  await expect(panel(page, 'callback')).toContainText('advertised by the server');
+
   // The diagram drew the conversation, and its arrows lead to the panels.
   const arrows = page.locator('#sequence .arrow');
   expect(await arrows.count()).toBeGreaterThan(20);
   await expect(page.locator('#sequence')).toContainText('POST /token');
   await expect(page.locator('#sequence')).toContainText('POST /revoke');
+  await expect(page.locator('#sequence')).toContainText('POST /mcp tools/call whoami');
   await expect(page.locator('#sequence .arrow.navigation').first()).toContainText('popup: GET /authorize');
   await page.locator('#sequence .arrow', { hasText: 'POST /register' }).first().click();
   await expect(panel(page, 'identity')).toHaveAttribute('open', '');
@@ -120,7 +132,7 @@ test('the walkthrough runs to the end: sign-in, tool call, step-up, refresh, sig
 
 for (const [preset, step, code] of [
   ['resource-mismatch', 'resource-metadata', 'resource_mismatch'],
-  ['no-s256', 'auth-request', 'pkce_not_supported'],
+  ['no-s256', 'as-metadata', 'pkce_not_supported'],
   ['metadata-issuer-mismatch', 'as-metadata', 'issuer_mismatch'],
 ] as const) {
   test(`an unsafe server (${preset}) is refused at "${step}", with the reason`, async ({ page }) => {
@@ -133,10 +145,28 @@ for (const [preset, step, code] of [
     await expect(panel(page, step)).toHaveClass(/failed/);
     await expect(panel(page, step).locator('.error')).toContainText(`Refused (${code})`);
     await expect(panel(page, 'token')).toHaveClass(/pending/);
+    await expect(page.locator('details.panel.failed')).toHaveCount(1);
     // The sign-in window opened in the click is closed again: nothing to sign in to.
     await expect.poll(() => page.context().pages().length).toBe(1);
   });
 }
+
+test('plain FastMCP (no step-up challenge): the walkthrough completes, step-up skipped with the reason', async ({
+  page,
+}) => {
+  await openDemo(page);
+  await page.selectOption('#preset', 'fastmcp');
+  await page.click('#apply-preset');
+  await expect(page.locator('#status')).toContainText('fastmcp');
+  await approveInPopup(page, () => page.click('#run'));
+  await expect(page.locator('#next')).toBeEnabled({ timeout: 20_000 });
+  await page.click('#next');
+  await expect(page.locator('body')).toHaveAttribute('data-outcome', 'complete', { timeout: 20_000 });
+  await expect(panel(page, 'step-up')).toHaveClass(/skipped/);
+  await expect(panel(page, 'step-up')).toContainText('not 403 insufficient_scope');
+  await expect(panel(page, 'sign-out')).toHaveClass(/passed/);
+  await expect(panel(page, 'callback')).toContainText('not advertised by the server');
+});
 
 test('a wrong iss in the callback is refused after consent (RFC 9207)', async ({ page }) => {
   await openDemo(page);
@@ -148,6 +178,8 @@ test('a wrong iss in the callback is refused after consent (RFC 9207)', async ({
   await expect(panel(page, 'callback')).toHaveClass(/failed/);
   await expect(panel(page, 'callback').locator('.error')).toContainText('Refused (iss_mismatch)');
   await expect(panel(page, 'token')).toHaveClass(/pending/);
+  // The user did approve: consent passed, only the response was refused.
+  await expect(panel(page, 'consent')).toHaveClass(/passed/);
 });
 
 for (const theme of ['light', 'dark'] as const) {
