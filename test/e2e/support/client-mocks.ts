@@ -6,7 +6,6 @@ import type { PluginOption } from 'vite';
 import { createMockAuthServer, type MockAuthServer } from '../../../mock-server/index.js';
 import { mockAuthServerPlugin } from '../../../mock-server/runtimes/vite.js';
 import { startCli, type Exit, type RunningCli } from '../../integration/runtimes/cli-process.js';
-import { serveHarness } from './client-harness.js';
 
 export interface PluginMock {
   readonly plugin: PluginOption;
@@ -81,26 +80,5 @@ export async function startCliMock(extraArgs: readonly string[], timeoutMs = 20_
         clearTimeout(killTimer);
       }
     },
-  };
-}
-
-/** The harness page and the mock on one origin, served by one Vite dev server. */
-export interface HarnessWithMock {
-  /** The page's origin (no trailing slash). */
-  readonly url: string;
-  /** The mock's MCP endpoint. */
-  readonly mcpUrl: string;
-  mock(): MockAuthServer;
-  close(): Promise<void>;
-}
-
-export async function serveHarnessWithMock(): Promise<HarnessWithMock> {
-  const served = pluginMock();
-  const server = await serveHarness([served.plugin]);
-  return {
-    url: server.url,
-    mcpUrl: `${server.url}/mcp`,
-    mock: () => served.mock(),
-    close: () => server.close(),
   };
 }
