@@ -36,6 +36,7 @@ export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1' },
   build: {
     target: 'es2022',
+    modulePreload: { polyfill: false },
     outDir: path('./dist/demo'),
     emptyOutDir: true,
     // The static build carries a whole authorization server and MCP server for the page: large by design.

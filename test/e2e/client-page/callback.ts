@@ -5,8 +5,8 @@
  */
 import { completeAuthorization } from '../../../src/index.js';
 import type { CompletedAuthorization } from '../../../src/index.js';
-import { adapter, report } from './main.js';
-import type { ErrorReport, StorageSpec } from './main.js';
+import { adapter, report } from './shared.js';
+import type { ErrorReport, StorageSpec } from './shared.js';
 
 declare global {
   interface Window {

@@ -7,23 +7,15 @@
  */
 import {
   createAuthedMcpClient,
-  indexedDbStorage,
   inProcessLocks,
-  McpAuthError,
-  memoryStorage,
   popupAuthorize,
   redirectAuthorize,
   webLocks,
-  webStorage,
 } from '../../../src/index.js';
-import type { AuthedMcpClient, AuthorizationHandler, AuthStorage, FlowEvent } from '../../../src/index.js';
+import type { AuthedMcpClient, AuthorizationHandler, FlowEvent } from '../../../src/index.js';
+import { adapter, report, type ErrorReport, type StorageSpec } from './shared.js';
 
-/** Which adapter to use. */
-export type StorageSpec =
-  | { kind: 'memory' }
-  | { kind: 'session' }
-  | { kind: 'local'; refreshTokens?: boolean }
-  | { kind: 'indexeddb'; databaseName?: string; storeName?: string };
+export type { ErrorReport, StorageSpec } from './shared.js';
 
 /** Which authorization handler to build. */
 export type AuthorizeSpec =
@@ -42,16 +34,6 @@ export interface ClientSpec {
   authorizationTimeoutMs?: number;
   /** A callback page (full-page redirect) older than this refuses the callback. */
   callbackMaxAgeMs?: number;
-}
-
-/** What a failure looked like, as data. */
-export interface ErrorReport {
-  name: string;
-  message: string;
-  isMcpAuthError: boolean;
-  code?: string;
-  step?: string;
-  status?: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorReport };
@@ -89,46 +71,6 @@ export function callbackUrl(storage: StorageSpec, maxAgeMs?: number): string {
   const query = new URLSearchParams({ storage: JSON.stringify(storage) });
   if (maxAgeMs !== undefined) query.set('maxAgeMs', String(maxAgeMs));
   return `${location.origin}/callback.html?${query}`;
-}
-
-/** One adapter per spec, so a page reuses its IndexedDB connection like an application would. */
-const adapters = new Map<string, AuthStorage>();
-
-export function adapter(spec: StorageSpec): AuthStorage {
-  if (spec.kind === 'memory') return memoryStorage();
-  const id = JSON.stringify(spec);
-  let storage = adapters.get(id);
-  if (storage === undefined) {
-    storage =
-      spec.kind === 'session'
-        ? webStorage(sessionStorage)
-        : spec.kind === 'local'
-          ? webStorage(
-              localStorage,
-              spec.refreshTokens === undefined ? {} : { refreshTokens: spec.refreshTokens },
-            )
-          : indexedDbStorage({
-              ...(spec.databaseName === undefined ? {} : { databaseName: spec.databaseName }),
-              ...(spec.storeName === undefined ? {} : { storeName: spec.storeName }),
-            });
-    adapters.set(id, storage);
-  }
-  return storage;
-}
-
-export function report(error: unknown): ErrorReport {
-  if (error instanceof McpAuthError) {
-    return {
-      name: error.name,
-      message: error.message,
-      isMcpAuthError: true,
-      code: error.code,
-      step: error.step,
-      ...(error.status === undefined ? {} : { status: error.status }),
-    };
-  }
-  if (error instanceof Error) return { name: error.name, message: error.message, isMcpAuthError: false };
-  return { name: typeof error, message: String(error), isMcpAuthError: false };
 }
 
 async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {

@@ -36,6 +36,7 @@ export async function serveBuiltHarness(): Promise<StaticSite> {
       outDir,
       emptyOutDir: true,
       target: 'es2022',
+      modulePreload: { polyfill: false },
       rollupOptions: { input: [join(PAGE_DIR, 'index.html'), join(PAGE_DIR, 'callback.html')] },
     },
   });
