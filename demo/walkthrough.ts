@@ -184,8 +184,7 @@ export class Walkthrough {
         this.#lastReleased = 'step-up';
         this.#set('step-up', { status: 'running' });
         if (!this.#tools.has(ELEVATED_TOOL)) {
-          this.#fact('step-up', 'note', `the server has no ${ELEVATED_TOOL} tool to demand more scope with`);
-          this.#set('step-up', { status: 'skipped' });
+          this.#skip('step-up', `the server has no ${ELEVATED_TOOL} tool to demand more scope with`);
           return;
         }
         const result = await this.#requireClient().callTool({
@@ -194,15 +193,12 @@ export class Walkthrough {
         });
         this.#fact('step-up', 'tool answered', toolText(result));
         if (result.isError === true) {
-          this.#fact(
+          this.#skip(
             'step-up',
-            'note',
             'the server answered with a tool error, not 403 insufficient_scope (plain FastMCP does): the client cannot step up',
           );
-          this.#set('step-up', { status: 'skipped' });
         } else if (this.#state('step-up').status === 'running') {
-          this.#fact('step-up', 'note', 'the token already had the scope: no step-up was needed');
-          this.#set('step-up', { status: 'skipped' });
+          this.#skip('step-up', 'the token already had the scope: no step-up was needed');
         }
         return;
       }
@@ -210,8 +206,7 @@ export class Walkthrough {
         await this.#release('refresh');
         this.#set('refresh', { status: 'running' });
         if (!this.#options.hooks.expireAccessTokens) {
-          this.#fact('refresh', 'note', 'not a mock: the access token cannot be expired on demand');
-          this.#set('refresh', { status: 'skipped' });
+          this.#skip('refresh', 'not a mock: the access token cannot be expired on demand');
           return;
         }
         await this.#options.hooks.expireAccessTokens();
@@ -224,8 +219,7 @@ export class Walkthrough {
         }
         if (this.#state('refresh').status === 'running') {
           // No refresh event: the client had no refresh token and signed in again.
-          this.#fact('refresh', 'note', 'no refresh token was issued: the client had to sign in again');
-          this.#set('refresh', { status: 'skipped' });
+          this.#skip('refresh', 'no refresh token was issued: the client had to sign in again');
         }
         return;
       }
@@ -503,6 +497,12 @@ export class Walkthrough {
   #set(step: StepId, patch: Partial<StepState>): void {
     Object.assign(this.#state(step), patch);
     this.#changed();
+  }
+
+  /** The step does not apply here; `note` says why. */
+  #skip(step: StepId, note: string): void {
+    this.#fact(step, 'note', note);
+    this.#set(step, { status: 'skipped' });
   }
 
   #pass(step: StepId): void {

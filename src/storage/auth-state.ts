@@ -120,11 +120,12 @@ export class AuthStateStore {
   async loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
     const grant = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
     if (!isStoredGrant(grant)) return undefined;
+    // Every MCP request reads the grant: the held refresh token is looked up only when the storage withholds it.
+    if (grant.tokens.refreshToken !== undefined || this.#storage.refreshTokens !== false) return grant;
     const held = await this.#readHeld(mcpUrl);
-    if (grant.tokens.refreshToken === undefined && held?.accessToken === grant.tokens.accessToken) {
-      return { ...grant, tokens: { ...grant.tokens, refreshToken: held.refreshToken } };
-    }
-    return grant;
+    return held?.accessToken === grant.tokens.accessToken
+      ? { ...grant, tokens: { ...grant.tokens, refreshToken: held.refreshToken } }
+      : grant;
   }
 
   async saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {

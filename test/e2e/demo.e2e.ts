@@ -41,11 +41,12 @@ test.afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-async function openDemo(page: Page): Promise<void> {
+/** Opens the demo at `at` (default: the dev server) and waits until it is ready. */
+async function openDemo(page: Page, at = `${url}/`): Promise<void> {
   page.on('pageerror', (error) => {
     throw new Error(`uncaught error in the demo: ${error.message}`);
   });
-  await page.goto(`${url}/`);
+  await page.goto(at);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 }
 
@@ -208,8 +209,7 @@ test('any MCP server: against a server without CORS, the failing step says so in
 }) => {
   const cli = await startCliMock([]);
   try {
-    await page.goto(`${url}/?server=${encodeURIComponent(cli.mcpUrl)}`);
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await openDemo(page, `${url}/?server=${encodeURIComponent(cli.mcpUrl)}`);
     await expect(page.locator('#variants')).toBeHidden();
     await expect(page.locator('#server-note')).toContainText('must allow this origin (CORS)');
     await page.click('#run');
@@ -251,11 +251,7 @@ test.describe('the static build (npm run build:demo): the mock runs in the page 
   });
 
   async function openStatic(page: Page): Promise<void> {
-    page.on('pageerror', (error) => {
-      throw new Error(`uncaught error in the demo: ${error.message}`);
-    });
-    await page.goto(`${site.url}/`);
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await openDemo(page, `${site.url}/`);
     await expect(page.locator('#server-note')).toContainText('service worker');
   }
 

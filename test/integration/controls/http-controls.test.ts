@@ -1,7 +1,6 @@
 /** The HTTP control API, driven in process: every endpoint, the caller's mistakes (4xx, never 5xx), and no logging. */
 import { describe, expect, it } from 'vitest';
 import {
-  InMemoryProvider,
   MOCK_SERVER_PRESET_NAMES,
   createControlApiHandler,
   createMockAuthServer,
@@ -9,7 +8,6 @@ import {
   type ControlApiState,
   type ControlApiTokensResult,
   type MockAuthServer,
-  type OAuthAuthorizationServerProvider,
 } from '../../../mock-server/index.js';
 import {
   PUBLIC_CLIENT,
@@ -22,7 +20,7 @@ import {
   postForm,
   refresh,
 } from '../mock-server/helpers.js';
-import { BASE_URL, START, inProcess } from './support.js';
+import { BASE_URL, START, bareProvider, inProcess } from './support.js';
 
 const CONTROL = '/__mock';
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -302,18 +300,7 @@ describe('createControlApiHandler', () => {
   });
 
   it('a control the provider cannot do is a 501 naming the missing method', async () => {
-    const inner = new InMemoryProvider({ clients: [PUBLIC_CLIENT] });
-    const bare: OAuthAuthorizationServerProvider = {
-      getClient: (id) => inner.getClient(id),
-      registerClient: (client) => inner.registerClient(client),
-      authorize: (client, params) => inner.authorize(client, params),
-      loadAuthorizationCode: (client, code) => inner.loadAuthorizationCode(client, code),
-      exchangeAuthorizationCode: (client, code) => inner.exchangeAuthorizationCode(client, code),
-      loadRefreshToken: (client, token) => inner.loadRefreshToken(client, token),
-      exchangeRefreshToken: (client, token, scopes) => inner.exchangeRefreshToken(client, token, scopes),
-      loadAccessToken: (token) => inner.loadAccessToken(token),
-      revokeToken: (token) => inner.revokeToken(token),
-    };
+    const bare = bareProvider();
     const mock: MockAuthServer = createMockAuthServer({ issuerUrl: BASE_URL }, { provider: bare });
     const controls = createControlApiHandler(mock, CONTROL);
     const response = await controls(

@@ -1,12 +1,14 @@
 /** A mock with the behaviour table's clients, reached in process through a `fetch` replacement. */
 import {
+  InMemoryProvider,
   createManualClock,
   createMockAuthServer,
+  type OAuthAuthorizationServerProvider,
   type MockAuthServer,
   type MockAuthServerOptions,
   type MockAuthServerSettings,
 } from '../../../mock-server/index.js';
-import { ALL_CLIENTS, type CaseContext } from '../mock-server/helpers.js';
+import { ALL_CLIENTS, PUBLIC_CLIENT, type CaseContext } from '../mock-server/helpers.js';
 
 export const BASE_URL = 'http://localhost:8000';
 export const START = Date.UTC(2030, 0, 1);
@@ -47,4 +49,20 @@ export function track<T>(promise: Promise<T>): { readonly settled: boolean; read
     () => (state.settled = true),
   );
   return state;
+}
+
+/** FastMCP's interface only, delegating to an in-memory provider: none of the administration methods. */
+export function bareProvider(): OAuthAuthorizationServerProvider {
+  const inner = new InMemoryProvider({ clients: [PUBLIC_CLIENT] });
+  return {
+    getClient: (id) => inner.getClient(id),
+    registerClient: (client) => inner.registerClient(client),
+    authorize: (client, params) => inner.authorize(client, params),
+    loadAuthorizationCode: (client, code) => inner.loadAuthorizationCode(client, code),
+    exchangeAuthorizationCode: (client, code) => inner.exchangeAuthorizationCode(client, code),
+    loadRefreshToken: (client, token) => inner.loadRefreshToken(client, token),
+    exchangeRefreshToken: (client, token, scopes) => inner.exchangeRefreshToken(client, token, scopes),
+    loadAccessToken: (token) => inner.loadAccessToken(token),
+    revokeToken: (token) => inner.revokeToken(token),
+  };
 }

@@ -1,11 +1,6 @@
 /** Expire or revoke every token at once; a custom provider without the capability fails clearly. */
 import { describe, expect, it } from 'vitest';
-import {
-  ControlUnsupportedError,
-  InMemoryProvider,
-  createMockAuthServer,
-  type OAuthAuthorizationServerProvider,
-} from '../../../mock-server/index.js';
+import { ControlUnsupportedError, createMockAuthServer } from '../../../mock-server/index.js';
 import {
   POST_CLIENT,
   PUBLIC_CLIENT,
@@ -13,7 +8,7 @@ import {
   obtainTokens,
   refresh,
 } from '../mock-server/helpers.js';
-import { BASE_URL, inProcess } from './support.js';
+import { BASE_URL, bareProvider, inProcess } from './support.js';
 
 describe('control.expireAllTokens / revokeAllTokens', () => {
   it('expiring access tokens leaves refresh tokens working', async () => {
@@ -60,22 +55,6 @@ describe('control.expireAllTokens / revokeAllTokens', () => {
     await obtainTokens(t, PUBLIC_CLIENT);
   });
 });
-
-/** FastMCP's interface only, delegating to an in-memory provider: none of the administration methods. */
-function bareProvider(): OAuthAuthorizationServerProvider {
-  const inner = new InMemoryProvider({ clients: [PUBLIC_CLIENT] });
-  return {
-    getClient: (id) => inner.getClient(id),
-    registerClient: (client) => inner.registerClient(client),
-    authorize: (client, params) => inner.authorize(client, params),
-    loadAuthorizationCode: (client, code) => inner.loadAuthorizationCode(client, code),
-    exchangeAuthorizationCode: (client, code) => inner.exchangeAuthorizationCode(client, code),
-    loadRefreshToken: (client, token) => inner.loadRefreshToken(client, token),
-    exchangeRefreshToken: (client, token, scopes) => inner.exchangeRefreshToken(client, token, scopes),
-    loadAccessToken: (token) => inner.loadAccessToken(token),
-    revokeToken: (token) => inner.revokeToken(token),
-  };
-}
 
 describe('controls with a custom provider', () => {
   it('name the missing provider method instead of silently doing nothing', () => {

@@ -156,13 +156,7 @@ describe('mcp-mock-auth-server CLI over real HTTP', () => {
   it('serves the consent page with --consent', async () => {
     const cli = await startCli(['--port', '0', '--consent', '--client', JSON.stringify(CLIENT)]);
     const { challenge } = pkce();
-    const query = new URLSearchParams({
-      client_id: CLIENT.client_id,
-      response_type: 'code',
-      code_challenge: challenge,
-      redirect_uri: CALLBACK,
-    });
-    const response = await fetch(`${cli.url}/authorize?${query.toString()}`, { redirect: 'manual' });
+    const response = await authorizeWithoutFollowing(cli.url, challenge);
     expect(response.status).toBe(302);
     // With consent the mock sends the browser to its own page instead of straight back to the client.
     expect(new URL(response.headers.get('location') ?? '', cli.url).origin).toBe(cli.url);
@@ -190,13 +184,7 @@ describe('mcp-mock-auth-server CLI over real HTTP', () => {
     expect(await preset.json()).toMatchObject({ issuer: cli.issuer, preset: 'iss-wrong', requestCount: 0 });
 
     const { challenge } = pkce();
-    const query = new URLSearchParams({
-      client_id: CLIENT.client_id,
-      response_type: 'code',
-      code_challenge: challenge,
-      redirect_uri: CALLBACK,
-    });
-    const authorization = await fetch(`${cli.url}/authorize?${query.toString()}`, { redirect: 'manual' });
+    const authorization = await authorizeWithoutFollowing(cli.url, challenge);
     expect(new URL(authorization.headers.get('location') ?? '').searchParams.get('iss')).toBe(
       'https://wrong-issuer.invalid/',
     );
@@ -251,3 +239,14 @@ describe('mcp-mock-auth-server CLI failures', () => {
     }
   });
 });
+
+/** A minimal authorization request for CLIENT, answered without following the redirect. */
+function authorizeWithoutFollowing(baseUrl: string, challenge: string): Promise<Response> {
+  const query = new URLSearchParams({
+    client_id: CLIENT.client_id,
+    response_type: 'code',
+    code_challenge: challenge,
+    redirect_uri: CALLBACK,
+  });
+  return fetch(`${baseUrl}/authorize?${query.toString()}`, { redirect: 'manual' });
+}
