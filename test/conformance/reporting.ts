@@ -3,8 +3,9 @@
  */
 import { formatEntry } from './expected-failures.js';
 import type { ExpectedFailure, Finding, Verdict } from './expected-failures.js';
-import { collapseChecks, countChecks, isProblem } from './results.js';
-import type { CheckCounts, ScenarioResult } from './results.js';
+import { addCounts, collapseChecks, countChecks, isProblem } from './results.js';
+import type { CheckCounts, ConformanceCheck, ScenarioResult } from './results.js';
+import type { PartOutcome } from './main.js';
 
 const MESSAGE_LIMIT = 300;
 
@@ -23,11 +24,17 @@ export function stripAnsi(text: string): string {
 }
 
 /**
- * The plain totals line other tools read: `conformance: N passed, N failed`, exactly that form (CI parses it), with
- * warnings, when there are any, on a line of their own.
+ * The plain totals line other tools read: `conformance: N passed, N failed`, exactly that start (CI parses it), with
+ * warnings, when there are any, on a line of their own. Problems in scenarios that are not scored are appended to
+ * that headline (`… (not scored: N failed, N warnings)`): they do not fail the run, but nobody reading only the
+ * headline may miss them.
  */
-export function totalsLines(counts: CheckCounts, label = 'conformance'): string[] {
-  const lines = [`${label}: ${counts.passed} passed, ${counts.failed} failed`];
+export function totalsLines(counts: CheckCounts, label = 'conformance', unscored?: CheckCounts): string[] {
+  const notScored =
+    unscored !== undefined && unscored.failed + unscored.warnings > 0
+      ? ` (not scored: ${unscored.failed} failed, ${unscored.warnings} warnings)`
+      : '';
+  const lines = [`${label}: ${counts.passed} passed, ${counts.failed} failed${notScored}`];
   if (counts.warnings > 0) lines.push(`${label} warnings: ${counts.warnings}`);
   return lines;
 }
@@ -37,14 +44,16 @@ function seconds(ms: number): string {
 }
 
 /**
- * `✓ scenario: 9 passed, 0 failed (2.1s)`; the mark reflects the scenario's checks before any baseline, and
- * warnings count against it unless `warningsFail` is false.
+ * `✓ scenario: 9 passed, 0 failed (2.1s)`; the mark reflects the scenario's checks before any baseline: it is ✗
+ * when a check `fails` (by default any FAILURE or WARNING).
  */
-export function scenarioLine(result: ScenarioResult, note = '', warningsFail = true): string {
+export function scenarioLine(
+  result: ScenarioResult,
+  note = '',
+  fails: (check: ConformanceCheck) => boolean = isProblem,
+): string {
   const counts = countChecks(result.checks);
-  const ok = !collapseChecks(result.checks).some((check) =>
-    warningsFail ? isProblem(check) : check.status === 'FAILURE',
-  );
+  const ok = !collapseChecks(result.checks).some(fails);
   const warnings = counts.warnings > 0 ? `, ${counts.warnings} warnings` : '';
   const suffix = note === '' ? '' : ` ${note}`;
   return `${ok ? '✓' : '✗'} ${result.scenario}: ${counts.passed} passed, ${counts.failed} failed${warnings} (${seconds(result.durationMs)})${suffix}`;
@@ -92,5 +101,34 @@ export function verdictLines(verdict: Verdict, expectedFailuresFile: string): st
       ...verdict.informational.map(findingLine),
     );
   }
+  return lines;
+}
+
+const NO_COUNTS: CheckCounts = { passed: 0, failed: 0, warnings: 0 };
+
+/**
+ * The end of a combined run: each part's verdict and totals, then the overall totals and verdict. Problems in
+ * scenarios that are not scored stay visible in the headlines (see `totalsLines`).
+ */
+export function summaryLines(
+  outcomes: readonly (readonly [string, PartOutcome])[],
+  durationMs: number,
+): string[] {
+  const lines: string[] = [];
+  for (const [name, outcome] of outcomes) {
+    lines.push(
+      `${name}: ${outcome.ok ? 'OK' : 'FAILED'}`,
+      ...totalsLines(outcome.counts, name, outcome.unscored),
+    );
+  }
+  const total = outcomes.reduce((sum, [, outcome]) => addCounts(sum, outcome.counts), NO_COUNTS);
+  const unscored = outcomes.reduce((sum, [, outcome]) => addCounts(sum, outcome.unscored), NO_COUNTS);
+  lines.push(...totalsLines(total, 'conformance', unscored));
+  const failed = outcomes.filter(([, outcome]) => !outcome.ok).map(([name]) => name);
+  lines.push(
+    failed.length === 0
+      ? `conformance: OK (${seconds(durationMs)})`
+      : `conformance: FAILED: ${failed.join(', ')} (${seconds(durationMs)})`,
+  );
   return lines;
 }

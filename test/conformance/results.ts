@@ -114,6 +114,25 @@ export function runnerFailure(id: string, description: string, errorMessage: str
   return { id: `${RUNNER_CHECK_PREFIX}${id}`, name: id, description, status: 'FAILURE', errorMessage };
 }
 
+/**
+ * Failures for a scenario that did not exercise what it reports on: SKIPPED checks (the suite skips what it could
+ * not run and still exits 0), one failure naming them all, or no verdict at all (nothing, or only INFO log lines):
+ * a pass nobody earned.
+ */
+export function unexercisedFailures(checks: readonly ConformanceCheck[]): ConformanceCheck[] {
+  const skipped = checks.filter((check) => check.status === 'SKIPPED');
+  if (skipped.length > 0) {
+    const list = skipped
+      .map((check) => (check.errorMessage === undefined ? check.id : `${check.id} (${check.errorMessage})`))
+      .join('; ');
+    return [runnerFailure('skipped', 'The scenario ran every check', `skipped: ${list}`)];
+  }
+  const { passed, failed, warnings } = countChecks(checks);
+  return passed + failed + warnings === 0
+    ? [runnerFailure('no-checks', 'The scenario reported checks', 'the suite reported no check for it')]
+    : [];
+}
+
 /** What a finished `conformance client --scenario …` process told about itself beyond checks.json. */
 export interface ClientRunOutcome {
   readonly exitCode: number | null;
@@ -172,6 +191,20 @@ export function clientRunFailures(
     );
   }
   return failures;
+}
+
+/**
+ * Every check of one client scenario: the suite's own (or `no-results` without a checks.json), then the harness's
+ * verdicts on what the suite left unsaid (skipped or missing checks, the client's and the suite's exit).
+ */
+export function clientScenarioChecks(
+  found: readonly ConformanceCheck[] | undefined,
+  outcome: ClientRunOutcome,
+): ConformanceCheck[] {
+  const checks = found ?? [
+    runnerFailure('no-results', 'The suite wrote checks.json', 'no checks.json for this scenario'),
+  ];
+  return [...checks, ...unexercisedFailures(checks), ...clientRunFailures(outcome, checks)];
 }
 
 const RESULT_DIR_TIMESTAMP = /-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;

@@ -17,7 +17,7 @@ import { isEntryPoint, runAsProgram } from './main.js';
 import type { PartOutcome } from './main.js';
 import { mapWithConcurrency } from './pool.js';
 import { scenarioLine, stripAnsi, totalsLines, verdictLines } from './reporting.js';
-import { addCounts, clientRunFailures, countChecks, runnerFailure } from './results.js';
+import { addCounts, clientScenarioChecks, countChecks } from './results.js';
 import type { CheckCounts, ScenarioResult } from './results.js';
 import {
   CLIENT_AUTH_SCENARIOS,
@@ -128,19 +128,14 @@ export async function runClientScenario(
     const run = startSuite(toolchain, args, { timeoutMs: options.clientTimeoutMs + SUITE_OVERHEAD_MS });
     const exit = await run.exited;
     const stderr = run.output('stderr');
-    let checks = (await readResultDir(outputDir)).get(scenario);
-    if (checks === undefined) {
-      checks = [
-        runnerFailure('no-results', 'The suite wrote checks.json', 'no checks.json for this scenario'),
-      ];
-    }
-    const runnerChecks = clientRunFailures(
-      { exitCode: exit.code, harnessTimedOut: exit.timedOut, stderr },
-      checks,
-    );
+    const checks = clientScenarioChecks((await readResultDir(outputDir)).get(scenario), {
+      exitCode: exit.code,
+      harnessTimedOut: exit.timedOut,
+      stderr,
+    });
     return {
       scenario,
-      checks: [...checks, ...runnerChecks],
+      checks,
       durationMs: Date.now() - started,
       log: stripAnsi(`${run.output('stdout')}${stderr}`),
     };
@@ -230,7 +225,7 @@ export async function runClientConformance(options: ClientRunOptions): Promise<P
   const counts = sum(true);
   const unscored = sum(false);
   const ok = !verdictFails(verdict);
-  console.log(`\n${totalsLines(counts).join('\n')}`);
+  console.log(`\n${totalsLines(counts, 'conformance', unscored).join('\n')}`);
   if (informational.size > 0) {
     console.log(
       `(not scored, ${informational.size} scenarios: ${unscored.passed} checks passed, ${unscored.failed} failed, ${unscored.warnings} warnings)`,
@@ -239,7 +234,7 @@ export async function runClientConformance(options: ClientRunOptions): Promise<P
   console.log(
     `conformance client: ${ok ? 'OK' : 'FAILED'} (${results.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );
-  return { counts, ok };
+  return { counts, unscored, ok };
 }
 
 if (isEntryPoint(import.meta.url)) {

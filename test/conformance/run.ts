@@ -7,8 +7,7 @@
  */
 import { isEntryPoint, runAsProgram } from './main.js';
 import type { PartOutcome } from './main.js';
-import { totalsLines } from './reporting.js';
-import { addCounts } from './results.js';
+import { summaryLines } from './reporting.js';
 import {
   parseAuthorizationServerArgs,
   runAuthorizationServerConformance,
@@ -27,7 +26,11 @@ function isPartName(name: string | undefined): name is PartName {
   return name !== undefined && Object.hasOwn(PARTS, name);
 }
 
-const FAILED_TO_RUN: PartOutcome = { counts: { passed: 0, failed: 0, warnings: 0 }, ok: false };
+const FAILED_TO_RUN: PartOutcome = {
+  counts: { passed: 0, failed: 0, warnings: 0 },
+  unscored: { passed: 0, failed: 0, warnings: 0 },
+  ok: false,
+};
 
 /** Runs one part; an error (toolchain, missing program, bad options) fails that part but not the others. */
 async function runPart(name: PartName, argv: readonly string[]): Promise<PartOutcome> {
@@ -54,21 +57,8 @@ export async function runConformance(argv: readonly string[]): Promise<boolean> 
     console.log(`\n== conformance ${name}`);
     outcomes.push([name, await runPart(name, [])]);
   }
-  console.log('');
-  for (const [name, outcome] of outcomes) {
-    console.log(`${name}: ${outcome.ok ? 'OK' : 'FAILED'}`);
-    console.log(totalsLines(outcome.counts, name).join('\n'));
-  }
-  const total = outcomes.reduce((sum, [, outcome]) => addCounts(sum, outcome.counts), FAILED_TO_RUN.counts);
-  console.log(totalsLines(total).join('\n'));
-  const failed = outcomes.filter(([, outcome]) => !outcome.ok).map(([name]) => name);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(
-    failed.length === 0
-      ? `conformance: OK (${seconds}s)`
-      : `conformance: FAILED: ${failed.join(', ')} (${seconds}s)`,
-  );
-  return failed.length === 0;
+  console.log(`\n${summaryLines(outcomes, Date.now() - started).join('\n')}`);
+  return outcomes.every(([, outcome]) => outcome.ok);
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { RequestLogEntry } from '../../mock-server/index.js';
 import { serveHarness, type HarnessServer } from './support/client-harness.js';
 import { serveBuiltHarness } from './support/static-site.js';

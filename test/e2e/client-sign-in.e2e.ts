@@ -4,7 +4,8 @@
  * redirect with its callback page — and callbacks that are forged, replayed, reloaded or late, which must change
  * nothing. Nothing secret may be left in an address bar, a console message or localStorage.
  */
-import { expect, test, type Page, type Request } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { Harness } from './client-page/main.js';
 import { withPopupBlocker } from './support/chromium.js';
 import { MOCK_SETUPS, type MockHandle } from './support/mock-handle.js';

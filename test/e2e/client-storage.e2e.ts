@@ -5,7 +5,8 @@
  * a fresh browser context (empty storage) and random values.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { Harness, StorageSpec } from './client-page/main.js';
 import { serveHarness, type HarnessServer } from './support/client-harness.js';
 

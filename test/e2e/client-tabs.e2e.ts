@@ -4,7 +4,8 @@
  * own, and refresh tokens stay out of localStorage unless the application opts in. The mock's request log is the
  * witness.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { StorageSpec } from './client-page/main.js';
 import { MOCK_SETUPS, type MockHandle } from './support/mock-handle.js';
 import {

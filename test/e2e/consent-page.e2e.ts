@@ -3,7 +3,8 @@
  * client and scopes (a hostile client_name stays text), and Approve / Deny land on the redirect URI.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { createMockAuthServer, type MockAuthServer } from '../../mock-server/index.js';
 import { listen, type RunningServer } from '../../mock-server/runtimes/node.js';
 

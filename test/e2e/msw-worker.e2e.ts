@@ -1,7 +1,7 @@
 /** msw's `setupWorker` in real Chromium: the mock runs in the page, the service worker answers its fetches. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { FlowResult } from './msw-page/main.js';
 import { servePage, type PageServer } from './support/vite-page.js';
 

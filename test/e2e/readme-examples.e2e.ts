@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { withPopupBlocker } from './support/chromium.js';
 import { serveHarness, type HarnessServer } from './support/client-harness.js';
 import { pluginMock, type PluginMock } from './support/client-mocks.js';

@@ -1,6 +1,7 @@
 /**
  * The package as a user gets it: build, `npm pack`, install the tarball into an empty project, then import every
- * export in plain Node ESM, type-check a consumer against the shipped declarations, and run the installed bin.
+ * entry point in plain Node ESM (its exports compared with an explicit list), type-check a consumer against the
+ * shipped declarations, and run the installed bin.
  *
  * The build goes to a temporary directory (not the repository's dist/), so concurrent work is never disturbed.
  * Dependencies come from the npm registry / local cache; msw and vite are installed next to the tarball as a user
@@ -23,6 +24,54 @@ interface PackageJson {
   bin: Record<string, string>;
   devDependencies: Record<string, string>;
 }
+
+/**
+ * The runtime exports of every entry point, sorted (JavaScript's default order: capitals first). Compared with what
+ * the installed package really exports, so an export added or removed fails here until this list is updated on
+ * purpose. (Types are covered by the API reports in test/api/.)
+ */
+const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  'mcp-authed-client': [
+    'AuthorizationError',
+    'ClientRegistrationError',
+    'DiscoveryError',
+    'HeadlessAuthorizeError',
+    'McpAuthError',
+    'SessionAuthError',
+    'TokenError',
+    'completeAuthorization',
+    'createAuthedMcpClient',
+    'headlessAuthorize',
+    'inProcessLocks',
+    'indexedDbStorage',
+    'isAuthorizationCallback',
+    'memoryStorage',
+    'popupAuthorize',
+    'redirectAuthorize',
+    'webLocks',
+    'webStorage',
+  ],
+  'mcp-authed-client/mock-server': [
+    'ApproveError',
+    'AuthorizeError',
+    'ControlUnsupportedError',
+    'InMemoryProvider',
+    'MOCK_SERVER_PRESET_NAMES',
+    'REDACTED_PARAMETERS',
+    'RegistrationError',
+    'SettingsError',
+    'TokenEndpointError',
+    'approve',
+    'createControlApiHandler',
+    'createManualClock',
+    'createMockAuthServer',
+    'protectedResourceMetadataUrl',
+    'resourceMovedTo',
+    'validateSettings',
+  ],
+  'mcp-authed-client/msw': ['ApproveError', 'approve', 'createMswHandlers'],
+  'mcp-authed-client/vite': ['mockAuthServerPlugin'],
+};
 
 let workDir = '';
 let consumerDir = '';
@@ -110,17 +159,15 @@ describe('the packed package', () => {
     ).toEqual([]);
   });
 
-  it('imports every export in plain Node ESM', async () => {
+  it('imports every entry point in plain Node ESM, each with exactly the expected exports', async () => {
+    const entryPoints = Object.keys(manifest.exports)
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => `${manifest.name}${subpath.slice(1)}`);
+    expect(entryPoints.sort()).toEqual(Object.keys(EXPECTED_EXPORTS).sort());
     const script = `
       const results = {};
-      for (const [specifier, names] of Object.entries({
-        'mcp-authed-client': ['createAuthedMcpClient', 'headlessAuthorize', 'popupAuthorize', 'redirectAuthorize', 'completeAuthorization', 'indexedDbStorage', 'webStorage', 'webLocks'],
-        'mcp-authed-client/mock-server': ['createMockAuthServer', 'validateSettings', 'SettingsError', 'approve'],
-        'mcp-authed-client/msw': ['createMswHandlers', 'approve'],
-        'mcp-authed-client/vite': ['mockAuthServerPlugin'],
-      })) {
-        const module = await import(specifier);
-        results[specifier] = names.filter((name) => typeof module[name] !== 'function');
+      for (const specifier of ${JSON.stringify(entryPoints)}) {
+        results[specifier] = Object.keys(await import(specifier)).sort();
       }
       const { createMockAuthServer } = await import('mcp-authed-client/mock-server');
       const mock = createMockAuthServer({ issuerUrl: 'http://localhost:8000' });
@@ -129,13 +176,11 @@ describe('the packed package', () => {
       console.log(JSON.stringify(results));
     `;
     const output = await sh(process.execPath, ['--input-type=module', '-e', script], consumerDir);
-    expect(JSON.parse(output)).toEqual({
-      'mcp-authed-client': [],
-      'mcp-authed-client/mock-server': [],
-      'mcp-authed-client/msw': [],
-      'mcp-authed-client/vite': [],
-      issuer: 'http://localhost:8000/',
-    });
+    expect(JSON.parse(output)).toEqual({ ...EXPECTED_EXPORTS, issuer: 'http://localhost:8000/' });
+  });
+
+  it('keeps the expected export lists sorted, so a change shows as one line in a diff', () => {
+    for (const names of Object.values(EXPECTED_EXPORTS)) expect(names).toEqual([...names].sort());
   });
 
   it('type-checks a consumer against the shipped declarations (NodeNext)', async () => {

@@ -3,12 +3,15 @@ import { listeningUrlIn } from '../../conformance/authorization-server-process.j
 import type { ConformanceCheck } from '../../conformance/results.js';
 import {
   authorizationServerChecks,
+  failsAuthorizationServerRun,
+  FASTMCP_TOLERATED_WARNINGS,
   parseAuthorizationServerArgs,
   preRegisteredClient,
   specServerArgs,
 } from '../../conformance/run-authorization-server.js';
 
 const ok = (id: string): ConformanceCheck => ({ id, name: id, description: id, status: 'SUCCESS' });
+const CLEAN_EXIT = { code: 0, timedOut: false } as const;
 
 describe('preRegisteredClient', () => {
   it('registers the suite callback as the only redirect URI', () => {
@@ -33,11 +36,11 @@ describe('authorizationServerChecks', () => {
   ]);
 
   it('passes the suite checks through', () => {
-    expect(authorizationServerChecks(both, undefined, false)).toEqual(both);
+    expect(authorizationServerChecks(both, undefined, CLEAN_EXIT)).toEqual(both);
   });
 
   it('fails a scenario without results, saying whether the time limit stopped it', () => {
-    const checks = authorizationServerChecks(new Map(), undefined, true);
+    const checks = authorizationServerChecks(new Map(), undefined, { code: null, timedOut: true });
     expect(checks.get('authorization-code-grant')?.map((c) => [c.id, c.errorMessage])).toEqual([
       ['runner:no-results', 'the suite was stopped at the time limit'],
     ]);
@@ -48,17 +51,60 @@ describe('authorizationServerChecks', () => {
     skipped.set('authorization-code-grant', [
       { ...ok('authorization-code-grant'), status: 'SKIPPED', errorMessage: 'requires --client-id' },
     ]);
-    const ids = authorizationServerChecks(skipped, undefined, false)
+    const ids = authorizationServerChecks(skipped, undefined, CLEAN_EXIT)
       .get('authorization-code-grant')
       ?.map((c) => c.id);
     expect(ids).toEqual(['authorization-code-grant', 'runner:skipped']);
+  });
+
+  it('fails a scenario whose checks.json holds no check', () => {
+    const empty = new Map(both);
+    empty.set('authorization-server-metadata-endpoint', []);
+    const checks = authorizationServerChecks(empty, undefined, CLEAN_EXIT);
+    expect(checks.get('authorization-server-metadata-endpoint')?.map((c) => [c.id, c.status])).toEqual([
+      ['runner:no-checks', 'FAILURE'],
+    ]);
+    expect(checks.get('authorization-code-grant')).toEqual([ok('authorization-code-grant')]);
+  });
+
+  it('honours a non-zero exit of the suite that no failing check explains', () => {
+    const checks = authorizationServerChecks(both, undefined, { code: 1, timedOut: false });
+    expect(checks.get('authorization-server-metadata-endpoint')).toEqual([
+      ok('authorization-server-metadata'),
+    ]);
+    const grant = checks.get('authorization-code-grant') ?? [];
+    expect(grant.map((c) => [c.id, c.status])).toEqual([
+      ['authorization-code-grant', 'SUCCESS'],
+      ['runner:suite-exit', 'FAILURE'],
+    ]);
+    expect(grant[1]?.errorMessage).toMatch(/^exit code 1 without a failing check/);
+  });
+
+  it('counts a suite killed by a signal as a non-zero exit', () => {
+    const grant = authorizationServerChecks(both, undefined, { code: null, timedOut: true }).get(
+      'authorization-code-grant',
+    );
+    expect(grant?.map((c) => c.id)).toEqual(['authorization-code-grant', 'runner:suite-exit']);
+    expect(grant?.[1]?.errorMessage).toContain('stopped at the time limit');
+  });
+
+  it('adds no exit failure when a failing check explains the exit code', () => {
+    const failing = new Map(both);
+    failing.set('authorization-code-grant', [
+      { ...ok('authorization-code-grant'), status: 'FAILURE', errorMessage: 'no Cache-Control' },
+    ]);
+    const checks = authorizationServerChecks(failing, undefined, { code: 1, timedOut: false });
+    expect([...checks.values()].flat().map((c) => c.id)).toEqual([
+      'authorization-server-metadata',
+      'authorization-code-grant',
+    ]);
   });
 
   it('reports a headless-driver problem against the grant scenario only', () => {
     const checks = authorizationServerChecks(
       new Map([['authorization-server-metadata-endpoint', [ok('authorization-server-metadata')]]]),
       'the authorization endpoint answered 200 without a redirect',
-      false,
+      { code: null, timedOut: false },
     );
     expect(checks.get('authorization-server-metadata-endpoint')).toEqual([
       ok('authorization-server-metadata'),
@@ -98,5 +144,33 @@ describe('spec modes of the authorization-server run', () => {
       'latest',
       '--no-advertise-none',
     ]);
+  });
+});
+
+describe('warnings in the authorization-server run', () => {
+  const METADATA = 'authorization-server-metadata-endpoint';
+  const warning = (id: string): ConformanceCheck => ({ ...ok(id), status: 'WARNING' });
+  const cimd = warning('authorization-server-metadata-cimd');
+
+  it('tolerates exactly the CIMD warning of the metadata scenario, and only in FastMCP mode', () => {
+    expect(FASTMCP_TOLERATED_WARNINGS).toStrictEqual([
+      { scenario: METADATA, check: 'authorization-server-metadata-cimd' },
+    ]);
+    expect(failsAuthorizationServerRun('fastmcp', METADATA, cimd)).toBe(false);
+    expect(failsAuthorizationServerRun('latest', METADATA, cimd)).toBe(true);
+  });
+
+  it('fails any other warning in FastMCP mode: another id, or the same id in another scenario', () => {
+    expect(failsAuthorizationServerRun('fastmcp', METADATA, warning('authorization-server-metadata'))).toBe(
+      true,
+    );
+    expect(failsAuthorizationServerRun('fastmcp', 'authorization-code-grant', cimd)).toBe(true);
+  });
+
+  it('fails a FAILURE of the CIMD check and passes a SUCCESS in both modes', () => {
+    const failed: ConformanceCheck = { ...cimd, status: 'FAILURE' };
+    expect(failsAuthorizationServerRun('fastmcp', METADATA, failed)).toBe(true);
+    expect(failsAuthorizationServerRun('fastmcp', METADATA, ok('authorization-server-metadata'))).toBe(false);
+    expect(failsAuthorizationServerRun('latest', METADATA, ok('authorization-server-metadata'))).toBe(false);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { oneLine, scenarioLine, stripAnsi, totalsLines, verdictLines } from '../../conformance/reporting.js';
+import {
+  oneLine,
+  scenarioLine,
+  stripAnsi,
+  summaryLines,
+  totalsLines,
+  verdictLines,
+} from '../../conformance/reporting.js';
 import type { ConformanceCheck } from '../../conformance/results.js';
 
 function check(id: string, status: ConformanceCheck['status'], errorMessage?: string): ConformanceCheck {
@@ -18,6 +25,72 @@ describe('totalsLines', () => {
   });
 });
 
+describe('totalsLines with scenarios that are not scored', () => {
+  it('appends their failures and warnings to the headline', () => {
+    expect(
+      totalsLines({ passed: 300, failed: 0, warnings: 0 }, 'conformance', {
+        passed: 20,
+        failed: 3,
+        warnings: 1,
+      }),
+    ).toEqual(['conformance: 300 passed, 0 failed (not scored: 3 failed, 1 warnings)']);
+    expect(
+      totalsLines({ passed: 300, failed: 0, warnings: 0 }, 'client', { passed: 5, failed: 0, warnings: 2 }),
+    ).toEqual(['client: 300 passed, 0 failed (not scored: 0 failed, 2 warnings)']);
+  });
+
+  it('keeps the plain headline when they all passed', () => {
+    expect(
+      totalsLines({ passed: 300, failed: 0, warnings: 0 }, 'conformance', {
+        passed: 20,
+        failed: 0,
+        warnings: 0,
+      }),
+    ).toEqual(['conformance: 300 passed, 0 failed']);
+  });
+});
+
+describe('summaryLines', () => {
+  const none = { passed: 0, failed: 0, warnings: 0 };
+
+  it("carries the client part's unscored failures into its line and the overall headline", () => {
+    const lines = summaryLines(
+      [
+        [
+          'authorization-server',
+          { counts: { passed: 24, failed: 0, warnings: 2 }, unscored: none, ok: true },
+        ],
+        [
+          'client',
+          { counts: { passed: 300, failed: 0, warnings: 0 }, unscored: { ...none, failed: 4 }, ok: true },
+        ],
+      ],
+      81_200,
+    );
+    expect(lines).toEqual([
+      'authorization-server: OK',
+      'authorization-server: 24 passed, 0 failed',
+      'authorization-server warnings: 2',
+      'client: OK',
+      'client: 300 passed, 0 failed (not scored: 4 failed, 0 warnings)',
+      'conformance: 324 passed, 0 failed (not scored: 4 failed, 0 warnings)',
+      'conformance warnings: 2',
+      'conformance: OK (81.2s)',
+    ]);
+  });
+
+  it('names the failed parts', () => {
+    const lines = summaryLines(
+      [
+        ['authorization-server', { counts: { ...none, failed: 1 }, unscored: none, ok: false }],
+        ['client', { counts: none, unscored: none, ok: true }],
+      ],
+      1_000,
+    );
+    expect(lines.at(-1)).toBe('conformance: FAILED: authorization-server (1.0s)');
+  });
+});
+
 describe('scenarioLine', () => {
   const result = {
     scenario: 'auth/basic-cimd',
@@ -29,10 +102,12 @@ describe('scenarioLine', () => {
     expect(scenarioLine(result)).toBe('✗ auth/basic-cimd: 1 passed, 0 failed, 1 warnings (1.8s)');
   });
 
-  it('can let warnings pass and add a note', () => {
-    expect(scenarioLine(result, '[note]', false)).toBe(
+  it('marks by the given rule and adds a note', () => {
+    const onlyFailures = (c: ConformanceCheck): boolean => c.status === 'FAILURE';
+    expect(scenarioLine(result, '[note]', onlyFailures)).toBe(
       '✓ auth/basic-cimd: 1 passed, 0 failed, 1 warnings (1.8s) [note]',
     );
+    expect(scenarioLine(result, '', (c) => c.id === 'a')).toMatch(/^✗ /);
   });
 });
 

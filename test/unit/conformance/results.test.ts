@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { judge, verdictFails } from '../../conformance/expected-failures.js';
 import {
   clientRunFailures,
+  clientScenarioChecks,
   collapseChecks,
   countChecks,
   parseChecksJson,
   ResultFormatError,
   scenarioOfResultDir,
+  unexercisedFailures,
 } from '../../conformance/results.js';
 import type { ConformanceCheck } from '../../conformance/results.js';
 
@@ -151,6 +154,61 @@ describe('clientRunFailures', () => {
       [check('a', 'SUCCESS')],
     );
     expect(failures.map((f) => f.id)).toEqual(['runner:suite-timeout']);
+  });
+});
+
+describe('unexercisedFailures', () => {
+  it('adds nothing to a scenario with verdicts and nothing skipped', () => {
+    expect(unexercisedFailures([check('a', 'SUCCESS'), check('log', 'INFO')])).toEqual([]);
+    expect(unexercisedFailures([check('a', 'FAILURE')])).toEqual([]);
+  });
+
+  it('fails a scenario with no check, or with INFO log lines only', () => {
+    for (const checks of [[], [check('incoming-request', 'INFO')]]) {
+      expect(unexercisedFailures(checks).map((f) => [f.id, f.status])).toEqual([
+        ['runner:no-checks', 'FAILURE'],
+      ]);
+    }
+  });
+
+  it('fails a scenario with SKIPPED checks, even next to successes, naming each with its reason', () => {
+    const failures = unexercisedFailures([
+      check('a', 'SUCCESS'),
+      check('b', 'SKIPPED', 'requires --client-id'),
+      check('c', 'SKIPPED'),
+    ]);
+    expect(failures.map((f) => [f.id, f.status, f.errorMessage])).toEqual([
+      ['runner:skipped', 'FAILURE', 'skipped: b (requires --client-id); c'],
+    ]);
+  });
+});
+
+describe('clientScenarioChecks', () => {
+  const clean = { exitCode: 0, harnessTimedOut: false, stderr: '' };
+  const knownScenarios = new Set(['initialize', 'auth/metadata-default']);
+  const failsRun = (scenario: string, checks: readonly ConformanceCheck[]): boolean =>
+    verdictFails(judge([{ scenario, checks, durationMs: 1 }], [], { knownScenarios }));
+
+  it('passes a clean scenario through unchanged', () => {
+    expect(clientScenarioChecks([check('a', 'SUCCESS')], clean)).toEqual([check('a', 'SUCCESS')]);
+    expect(failsRun('initialize', clientScenarioChecks([check('a', 'SUCCESS')], clean))).toBe(false);
+  });
+
+  it('fails the run for a scored scenario that exited 0 with an empty checks.json', () => {
+    const checks = clientScenarioChecks([], clean);
+    expect(checks.map((c) => c.id)).toEqual(['runner:no-checks']);
+    expect(failsRun('initialize', checks)).toBe(true);
+  });
+
+  it('fails the run for a SKIPPED check in a scenario that otherwise passed', () => {
+    const checks = clientScenarioChecks([check('a', 'SUCCESS'), check('b', 'SKIPPED')], clean);
+    expect(checks.map((c) => c.id)).toEqual(['a', 'b', 'runner:skipped']);
+    expect(failsRun('auth/metadata-default', checks)).toBe(true);
+  });
+
+  it('reports a missing checks.json and what the suite printed', () => {
+    const checks = clientScenarioChecks(undefined, { ...clean, exitCode: 1, stderr: 'CLIENT TIMED OUT' });
+    expect(checks.map((c) => c.id)).toEqual(['runner:no-results', 'runner:client-timeout']);
   });
 });
 
