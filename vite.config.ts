@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { CONTROL_PATH, demoMockSettings } from './demo/mock-settings.js';
+import { createDemoMock } from './demo/demo-mock.js';
+import { CONTROL_PATH } from './demo/mock-settings.js';
 import { mockAuthServerPlugin } from './mock-server/runtimes/vite.js';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -32,7 +33,7 @@ export default defineConfig(({ mode }) => ({
   plugins:
     mode === 'static'
       ? [serviceWorkerScript()]
-      : [mockAuthServerPlugin(({ origin }) => demoMockSettings(origin), { controlPath: CONTROL_PATH })],
+      : [mockAuthServerPlugin(({ origin }) => createDemoMock(origin), { controlPath: CONTROL_PATH })],
   server: { host: '127.0.0.1' },
   build: {
     target: 'es2022',
@@ -45,7 +46,7 @@ export default defineConfig(({ mode }) => ({
   },
   test: {
     root: ROOT,
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -6,15 +6,17 @@
 import { setupWorker } from 'msw/browser';
 import { http, passthrough } from 'msw';
 import type { AuthorizationHandler } from 'mcp-authed-client';
-import { createControlApiHandler, createMockAuthServer } from '../mock-server/index.js';
+import { createControlApiHandler } from '../mock-server/index.js';
 import { approve, createMswHandlers } from '../mock-server/runtimes/msw.js';
-import { CONTROL_PATH, demoMockSettings } from './mock-settings.js';
+import { createDemoMock } from './demo-mock.js';
+import { CONTROL_PATH } from './mock-settings.js';
 
 /** Starts the worker with the mock; resolves to the sign-in handler that approves in the page. */
 export async function startEmbeddedMock(): Promise<
   AuthorizationHandler & { prepare(): void; release(): void }
 > {
-  const mock = createMockAuthServer(demoMockSettings(location.origin));
+  // The page may be hosted under a path: its pre-registered clients and document name the callback found there.
+  const mock = createDemoMock(location.origin, new URL('callback.html', location.href).href);
   const controls = createControlApiHandler(mock, CONTROL_PATH);
   const worker = setupWorker(
     http.all(

@@ -12,8 +12,9 @@ import {
   type AuthedMcpClient,
   type FlowEvent,
   type AuthorizationHandler,
+  type PreRegisteredClient,
 } from 'mcp-authed-client';
-import { recordingFetch, type Exchange } from './recorder.js';
+import { mask, recordingFetch, type Exchange } from './recorder.js';
 import { STEPS, stepOfError, type StepId } from './steps.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
@@ -42,9 +43,11 @@ export interface Arrow {
 export interface TokenMark {
   readonly at: number;
   readonly label: string;
-  readonly kind: 'issued' | 'refreshed' | 'expired' | 'revoked';
-  /** Expiry of the access token in force after this mark (ms since the epoch), when known. */
+  readonly kind: 'issued' | 'refreshed' | 'expired' | 'revoked' | 'clock';
+  /** Expiry of the access token in force after this mark (ms since the epoch, client clock), when known. */
   readonly expiresAt?: number;
+  /** How far the server's clock jumped ahead at this mark (kind `clock`), in ms. */
+  readonly advanceMs?: number;
 }
 
 export type Phase = 'connect' | 'tool' | 'step-up' | 'refresh' | 'sign-out';
@@ -56,13 +59,26 @@ export interface ServerHooks {
   expireAccessTokens?(): Promise<void>;
 }
 
+/** Who the client says it is: dynamic registration unless pre-registered credentials or a document URL are given. */
+export interface IdentityChoice {
+  credentials?: PreRegisteredClient;
+  clientMetadataUrl?: string;
+  /** The Client ID Metadata Document the server will fetch, when the page knows it (the demo's own), as JSON text. */
+  document?: string;
+}
+
 export interface WalkthroughOptions {
   mcpUrl: string;
   redirectUri: string;
   hooks: ServerHooks;
+  identity: IdentityChoice;
   /** Called whenever the state changed. */
   onChange(): void;
-  /** Resolves when the person asks for the next step (step-by-step mode); undefined runs straight through. */
+  /**
+   * Resolves when the person asks for the next step (step-by-step mode); undefined runs straight through. Besides
+   * each step's first request, it is awaited before the sign-in window opens (`consent`: the click that resolves it
+   * must open the window, with `prepare()`) and before the callback is checked (`callback`).
+   */
   waitForNext?: (next: StepId) => Promise<void>;
   /**
    * Resolves when the person clicked to go on, before a step that opens the sign-in window again (a popup needs a
@@ -73,6 +89,18 @@ export interface WalkthroughOptions {
   signIn: 'popup' | 'in-page';
 }
 
+/** The authorization request's parameters, as the page lists them before the sign-in window opens. */
+const AUTHORIZATION_PARAMETERS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'resource',
+] as const;
+
 /** The scope the mock's `elevated_echo` needs. */
 const ELEVATED_TOOL = 'elevated_echo';
 
@@ -81,6 +109,8 @@ export class Walkthrough {
   readonly arrows: Arrow[] = [];
   readonly marks: TokenMark[] = [];
   phase: Phase | 'done' | 'idle' = 'idle';
+  /** The panel that shows what the walkthrough is waiting for the person about (the request before consent, …). */
+  reveal: StepId | undefined;
   #client: AuthedMcpClient | undefined;
   readonly #options: WalkthroughOptions;
   readonly #mcpUrl: URL;
@@ -100,11 +130,12 @@ export class Walkthrough {
 
   /** Runs every phase from where it stands; stops at the first failure. `authorize` must be made in the click. */
   async run(authorize: AuthorizationHandler & { release(): void }): Promise<boolean> {
+    const signIn = this.#showingSignIn(authorize);
     try {
       for (const phase of PHASES) {
         this.phase = phase;
         this.#changed();
-        await this.#runPhase(phase, authorize);
+        await this.#runPhase(phase, signIn);
       }
       this.phase = 'done';
       return true;
@@ -130,6 +161,91 @@ export class Walkthrough {
     return this.#cancelled;
   }
 
+  /** A mark from outside the client (the mock's clock moved on), for the token timeline. */
+  addMark(mark: TokenMark): void {
+    this.marks.push(mark);
+    this.#changed();
+  }
+
+  /**
+   * The sign-in as the page shows it: the authorization request's parameters before the window opens, the callback's
+   * before the client checks it, and in step-by-step mode a pause at both. The library still does all the work.
+   */
+  #showingSignIn(inner: AuthorizationHandler): AuthorizationHandler {
+    const handler: AuthorizationHandler = async (authorizationUrl, context) => {
+      const stepUp = this.phase === 'step-up';
+      const requestPanel: StepId = stepUp ? 'step-up' : 'auth-request';
+      this.#factsFromRequest(requestPanel, authorizationUrl);
+      if (!stepUp) this.#pass('auth-request');
+      await this.#pause('consent', requestPanel);
+      if (!stepUp) this.#set('consent', { status: 'running' });
+      this.arrows.push({
+        id: `nav-${this.arrows.length}`,
+        from: 'browser',
+        to: 'as',
+        label:
+          this.#options.signIn === 'popup' ? 'popup: GET /authorize' : 'in page: GET /authorize (approve)',
+        step: stepUp ? 'step-up' : 'consent',
+        tone: 'navigation',
+      });
+      this.#changed();
+      const callback = await inner(authorizationUrl, context);
+      const callbackPanel: StepId = stepUp ? 'step-up' : 'callback';
+      this.arrows.push({
+        id: `nav-${this.arrows.length}`,
+        from: 'as',
+        to: 'browser',
+        label: 'redirect: callback (code, state, iss)',
+        step: callbackPanel,
+        tone: 'navigation',
+      });
+      if (!stepUp) this.#pass('consent');
+      this.#factsFromCallback(callbackPanel, new URL(String(callback), authorizationUrl));
+      await this.#pause('callback', callbackPanel);
+      if (!stepUp) this.#set('callback', { status: 'running' });
+      return callback;
+    };
+    // The client releases what the handler prepared (a popup opened ahead) once it is connected.
+    return Object.assign(handler, { release: () => inner.release?.() });
+  }
+
+  /** Step-by-step mode: waits for the person, with `panel` opened for them. */
+  async #pause(step: StepId, panel: StepId): Promise<void> {
+    if (!this.#options.waitForNext) return;
+    this.#lastReleased = step;
+    this.reveal = panel;
+    this.#changed();
+    try {
+      await this.#options.waitForNext(step);
+    } finally {
+      this.reveal = undefined;
+    }
+    this.#stopIfCancelled();
+  }
+
+  /** Start over ends a pause too: the run it belonged to must not go on (nor open a window outside a click). */
+  #stopIfCancelled(): void {
+    if (this.#cancelled) throw new Error('the walkthrough was started over');
+  }
+
+  #factsFromRequest(step: StepId, url: URL): void {
+    this.#fact(step, 'authorization URL', `${url.origin}${url.pathname}`);
+    for (const name of AUTHORIZATION_PARAMETERS) {
+      const value = url.searchParams.get(name);
+      this.#fact(step, name, value === null ? '(absent)' : name === 'state' ? mask(value) : value);
+    }
+  }
+
+  #factsFromCallback(step: StepId, url: URL): void {
+    for (const name of ['code', 'state', 'iss', 'error']) {
+      const value = url.searchParams.get(name);
+      if (value === null && name === 'error') continue;
+      const shown = value === null ? '(absent)' : name === 'code' || name === 'state' ? mask(value) : value;
+      this.#fact(step, step === 'step-up' ? `callback ${name}` : name, shown);
+    }
+    this.#changed();
+  }
+
   /** Tokens obtained before a failure are not left alive: the client signs out (revoking them). */
   async #signOutAfterFailure(): Promise<void> {
     const client = this.#client;
@@ -147,11 +263,14 @@ export class Walkthrough {
     }
   }
 
-  async #runPhase(phase: Phase, authorize: AuthorizationHandler & { release(): void }): Promise<void> {
+  async #runPhase(phase: Phase, authorize: AuthorizationHandler): Promise<void> {
     switch (phase) {
       case 'connect': {
+        const { credentials, clientMetadataUrl } = this.#options.identity;
         this.#client = await createAuthedMcpClient(this.#mcpUrl, {
           clientMetadata: { name: 'mcp-authed-client demo', redirectUri: this.#options.redirectUri },
+          ...(credentials ? { credentials } : {}),
+          ...(clientMetadataUrl ? { clientMetadataUrl } : {}),
           authorize,
           storage: webStorage(sessionStorage),
           locks: webLocks(navigator.locks),
@@ -181,6 +300,7 @@ export class Walkthrough {
       }
       case 'step-up': {
         await this.#options.waitForClick('step-up');
+        this.#stopIfCancelled();
         this.#lastReleased = 'step-up';
         this.#set('step-up', { status: 'running' });
         if (!this.#tools.has(ELEVATED_TOOL)) {
@@ -242,6 +362,8 @@ export class Walkthrough {
 
   /** In step-by-step mode, waits before the first request of a step other than the one last released. */
   async #gate(exchange: Exchange): Promise<void> {
+    // Every request of a run that was started over is refused, the client's fallbacks and retries included.
+    this.#stopIfCancelled();
     const step = this.#stepOf(exchange);
     this.#exchangeSteps.set(exchange.id, step);
     await this.#release(step);
@@ -253,6 +375,7 @@ export class Walkthrough {
     if (this.#options.waitForNext) {
       this.#changed();
       await this.#options.waitForNext(step);
+      this.#stopIfCancelled();
     }
     if (this.#state(step).status === 'pending') this.#set(step, { status: 'running' });
   }
@@ -351,53 +474,16 @@ export class Walkthrough {
       }
     }
     if (event.step === 'registration' && (event.status === 'succeeded' || event.status === 'skipped')) {
-      this.#fact('identity', 'client id', text(detail['client_id']));
-      this.#fact('identity', 'source', text(detail['source']));
+      this.#factsFromIdentity(text(detail['client_id']), text(detail['source']));
       this.#pass('identity');
     }
     const target = this.phase === 'step-up' ? 'step-up' : undefined;
-    if (event.step === 'authorization' && event.status === 'started' && event.request) {
-      const url = new URL(event.request.url);
-      const params = url.searchParams;
-      const step = target ?? 'auth-request';
-      this.#fact(step, 'authorization URL', `${url.origin}${url.pathname}`);
-      for (const name of ['code_challenge_method', 'state', 'resource', 'scope', 'client_id']) {
-        const value = params.get(name);
-        this.#fact(
-          step,
-          name,
-          value === null ? '(absent)' : name === 'state' ? `${value.slice(0, 6)}…` : value,
-        );
-      }
-      if (!target) {
-        this.#pass('auth-request');
-        this.#set('consent', { status: 'running' });
-      }
-      this.arrows.push({
-        id: `nav-${this.arrows.length}`,
-        from: 'browser',
-        to: 'as',
-        label:
-          this.#options.signIn === 'popup' ? 'popup: GET /authorize' : 'in page: GET /authorize (approve)',
-        step: target ?? 'consent',
-        tone: 'navigation',
-      });
-    }
     if (event.step === 'authorization' && event.status === 'succeeded') {
-      this.arrows.push({
-        id: `nav-${this.arrows.length}`,
-        from: 'as',
-        to: 'browser',
-        label: 'redirect: callback (code, state, iss)',
-        step: target ?? 'callback',
-        tone: 'navigation',
-      });
       if (!target) {
-        this.#pass('consent');
-        this.#fact('callback', 'state', 'matches the request');
+        this.#fact('callback', 'state check', 'matches the request');
         this.#fact(
           'callback',
-          'iss',
+          'iss check',
           this.#issAdvertised === true
             ? 'advertised by the server: present and equal to the issuer (RFC 9207)'
             : 'not advertised by the server: compared only if present',
@@ -450,6 +536,32 @@ export class Walkthrough {
     if (event.step === 'connection' && event.status === 'succeeded')
       this.#fact('session', 'connected', 'yes');
     this.#changed();
+  }
+
+  #factsFromIdentity(clientId: string, source: string): void {
+    const { credentials, document } = this.#options.identity;
+    this.#fact('identity', 'client id', clientId);
+    this.#fact('identity', 'source', source);
+    if (source === 'pre-registered' && credentials) {
+      this.#fact(
+        'identity',
+        'client secret',
+        credentials.clientSecret ? 'given (kept in memory, never stored)' : 'none: a public client',
+      );
+      this.#fact(
+        'identity',
+        'token endpoint auth',
+        credentials.tokenEndpointAuthMethod ?? 'chosen from the server’s metadata',
+      );
+    }
+    if (source === 'metadata-document') {
+      this.#fact(
+        'identity',
+        'note',
+        'the authorization server fetches this document itself: the browser never does',
+      );
+      if (document) this.#fact('identity', 'document', document);
+    }
   }
 
   #factsFromWhoami(step: StepId, result: unknown): void {
