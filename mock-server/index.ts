@@ -23,6 +23,7 @@ export {
   type ResolvedTokenLifetimes,
 } from './settings.js';
 export { SettingsError } from './settings-checks.js';
+export type { StateLimits, ResolvedStateLimits } from './settings-limits.js';
 export type {
   BeyondFastMcpOptions,
   BeyondFastMcpFlag,
@@ -65,7 +66,11 @@ export {
   type TokenErrorCode,
   type RegistrationErrorCode,
 } from './provider/errors.js';
-export { InMemoryProvider, type InMemoryProviderOptions } from './provider/in-memory.js';
+export {
+  InMemoryProvider,
+  type InMemoryProviderOptions,
+  type InMemoryProviderStats,
+} from './provider/in-memory.js';
 export type { Clock } from './provider/clock.js';
 
 // Test controls (`mock.control`, and over HTTP), clocks, presets and programmatic approval.

@@ -23,47 +23,56 @@ export interface BeyondFastMcpOptions {
    * RFC 9207: `iss` on every authorization response (success, error and consent redirects) and
    * `authorization_response_iss_parameter_supported: true` in the metadata.
    */
-  authorizationResponseIss?: boolean;
+  authorizationResponseIss?: boolean | undefined;
   /**
    * RFC 8414 §3 path insertion: for an issuer with a path `/p`, metadata at
    * `/.well-known/oauth-authorization-server/p`, `/.well-known/openid-configuration/p` and
    * `/p/.well-known/openid-configuration` (not at the root), and the endpoints served under `/p` where the metadata
    * says they are. Without a path, `/.well-known/openid-configuration` is served next to the RFC 8414 document.
    */
-  pathAwareMetadata?: boolean;
+  pathAwareMetadata?: boolean | undefined;
   /**
    * Client ID Metadata Documents: an `https` URL used as `client_id` is fetched (SSRF rules, size and time limits,
    * cached) and validated, and `client_id_metadata_document_supported: true` is published.
    */
-  clientIdMetadataDocuments?: boolean;
+  clientIdMetadataDocuments?: boolean | undefined;
   /** `scope="…"` in the MCP endpoint's `WWW-Authenticate` challenges (the scopes the request needs). */
-  challengeScope?: boolean;
+  challengeScope?: boolean | undefined;
   /**
    * RFC 8707 audience binding: a `resource` other than this server's resource URL is refused with `invalid_target`
    * at `/authorize` and `/token`, and a token bound to another resource is refused at the MCP endpoint. A grant
    * made without any `resource` is taken as meant for this server (RFC 8707 §2: the default audience).
    */
-  audienceBinding?: boolean;
+  audienceBinding?: boolean | undefined;
   /** Redeeming an authorization code twice revokes every token issued from it (RFC 6749 §4.1.2). */
-  codeReplayRevokesGrant?: boolean;
+  codeReplayRevokesGrant?: boolean | undefined;
   /** Presenting a rotated-out refresh token revokes the whole token family (OAuth 2.1 §4.3.1). */
-  refreshTokenReuseRevokesFamily?: boolean;
+  refreshTokenReuseRevokesFamily?: boolean | undefined;
   /**
    * `none` in `token_endpoint_auth_methods_supported` (and the revocation list), so public (PKCE-only) clients know
    * they are welcome; `/revoke` then also accepts a request without the `client_secret` key (FastMCP requires it).
    */
-  advertisePublicClients?: boolean;
+  advertisePublicClients?: boolean | undefined;
   /**
    * CORS on the MCP endpoint for browsers: any origin, preflights allowing `Authorization`, `Mcp-Session-Id`,
    * `MCP-Protocol-Version`, `Last-Event-ID`, `Content-Type`, `Accept`, and `WWW-Authenticate`, `Mcp-Session-Id`
    * exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
    */
-  mcpCors?: boolean;
+  mcpCors?: boolean | undefined;
   /**
    * Step-up: calling the elevated tool without its scope answers HTTP 403 `insufficient_scope` with `scope=`
    * (instead of a tool error), so the client can re-authorize with more scope.
    */
-  stepUpChallenge?: boolean;
+  stepUpChallenge?: boolean | undefined;
+  /**
+   * Redirect URIs only with `https`, `http` or an RFC 8252 §7.1 private-use scheme named after a reverse domain
+   * (a scheme with a dot, e.g. `com.example.app:/callback`). Any other scheme — `javascript:`, `data:`, `file:`,
+   * `vbscript:`, `blob:`, `about:`, `mailto:`, or a dotless private-use scheme such as `myapp:` — is refused at
+   * `/register` (400 `invalid_redirect_uri`, RFC 7591 §3.2.2) and, for a client registered elsewhere (`clients`, a
+   * Client ID Metadata Document), at `/authorize` (400 `invalid_request`, never a redirect there). FastMCP validates
+   * redirect URIs as pydantic `AnyUrl`, which takes any absolute URL whatever its scheme, and redirects to it.
+   */
+  restrictRedirectUriSchemes?: boolean | undefined;
 }
 
 /** The name of one {@link BeyondFastMcpOptions} switch, e.g. `'audienceBinding'`. */
@@ -80,48 +89,49 @@ export const BEYOND_FASTMCP_FLAGS = [
   'advertisePublicClients',
   'mcpCors',
   'stepUpChallenge',
+  'restrictRedirectUriSchemes',
 ] as const satisfies readonly BeyondFastMcpFlag[];
 
 /** Limits for fetching Client ID Metadata Documents. */
 export interface ClientIdMetadataDocumentLimits {
   /** Largest document accepted. Default 5120 bytes. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Time limit for one fetch. Default 5000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** How long a fetched document (or a failure) is reused. Default 300 s. */
-  cacheSeconds?: number;
+  cacheSeconds?: number | undefined;
 }
 
 /** The protected MCP endpoint. */
 export interface McpEndpointOptions {
   /** Scope the built-in `elevated_echo` tool needs on top of the required scopes. Default `admin`. */
-  elevatedScope?: string;
+  elevatedScope?: string | undefined;
   /** Most MCP sessions kept at once; the least recently used one is closed beyond it. Default 100. */
-  maxSessions?: number;
+  maxSessions?: number | undefined;
 }
 
 /** Deliberate deviations, to test how clients cope with servers that get things wrong (see presets.ts). */
 export interface ServerQuirks {
   /** Publish this `issuer` in the authorization-server metadata instead of the real one. */
-  metadataIssuer?: string;
+  metadataIssuer?: string | undefined;
   /**
    * RFC 9207 faults: `wrong` advertises support and sends a wrong `iss`; `missing` advertises support and sends
    * none; `unadvertised` sends the right `iss` without advertising it.
    */
-  iss?: 'wrong' | 'missing' | 'unadvertised';
+  iss?: 'wrong' | 'missing' | 'unadvertised' | undefined;
   /** Leave `code_challenge_methods_supported` out of the metadata (PKCE is still enforced). */
-  omitS256?: boolean;
+  omitS256?: boolean | undefined;
   /** Publish this `resource` in the protected-resource metadata (a resource that is not this server). */
-  resourceMetadataResource?: string;
+  resourceMetadataResource?: string | undefined;
   /** No protected-resource metadata at all and no `resource_metadata=` in challenges (a 2025-03-26 server). */
-  omitResourceMetadata?: boolean;
+  omitResourceMetadata?: boolean | undefined;
   /** Never return a refresh token. */
-  omitRefreshToken?: boolean;
+  omitRefreshToken?: boolean | undefined;
   /**
    * `authorization_servers` of the protected-resource metadata. When it leaves out this server's issuer, the MCP
    * endpoint trusts only those issuers' tokens (pass their mocks as `peers`): the resource has moved.
    */
-  resourceAuthorizationServers?: string[];
+  resourceAuthorizationServers?: string[] | undefined;
 }
 
 /** The beyond-FastMCP part of `ResolvedMockAuthServerSettings`: every switch and limit decided. */
@@ -145,15 +155,15 @@ export interface ResolvedBeyondSettings {
 /** The settings that go beyond FastMCP's `AuthSettings`; every one is optional and off by default. */
 export interface BeyondSettingsInput {
   /** `latest` turns every {@link BeyondFastMcpOptions} switch on by default. Default `fastmcp`. */
-  spec?: SpecMode;
+  spec?: SpecMode | undefined;
   /** Individual switches; an explicit value wins over the `spec` default. */
-  beyondFastMcp?: BeyondFastMcpOptions;
+  beyondFastMcp?: BeyondFastMcpOptions | undefined;
   /** Limits for fetching Client ID Metadata Documents (when `clientIdMetadataDocuments` is on). */
-  clientIdMetadataDocumentLimits?: ClientIdMetadataDocumentLimits;
+  clientIdMetadataDocumentLimits?: ClientIdMetadataDocumentLimits | undefined;
   /** Options of the protected MCP endpoint. */
-  mcp?: McpEndpointOptions;
+  mcp?: McpEndpointOptions | undefined;
   /** Deliberate deviations from the specifications, for testing how clients cope; none by default. */
-  quirks?: ServerQuirks;
+  quirks?: ServerQuirks | undefined;
 }
 
 /** Validates the settings of this module and fills in defaults. Throws {@link SettingsError}. */

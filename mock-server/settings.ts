@@ -1,7 +1,7 @@
 /**
  * Settings of the mock server and their validation. They mirror FastMCP's `AuthSettings` (Python MCP SDK v1.x) in
- * camelCase, plus the mock's own switches (approval mode, pre-registered clients, token lifetimes). FastMCP's
- * `FASTMCP_AUTH__*` environment variables are read by the CLI (runtimes/env-settings.ts), not here.
+ * camelCase, plus the mock's own switches (approval mode, pre-registered clients, token lifetimes, state limits).
+ * FastMCP's `FASTMCP_AUTH__*` environment variables are read by the CLI (runtimes/env-settings.ts), not here.
  */
 import { parseUrl } from './http/url.js';
 import { isRecord } from './objects.js';
@@ -18,50 +18,51 @@ import {
   optionalStringList,
   SettingsError,
 } from './settings-checks.js';
+import { resolveStateLimits, type ResolvedStateLimits, type StateLimits } from './settings-limits.js';
 
 /** Client metadata as stored by the server (RFC 7591 §2 plus the fields FastMCP keeps). */
 export interface ClientInformation {
   /** The identifier the client sends as `client_id` (a random UUID for clients that register themselves). */
   client_id: string;
   /** Shared secret for `client_secret_post` / `client_secret_basic`; absent for public clients. */
-  client_secret?: string;
+  client_secret?: string | undefined;
   /** When the client was registered, in whole seconds since the epoch. */
-  client_id_issued_at?: number;
+  client_id_issued_at?: number | undefined;
   /** When the secret stops working, in seconds since the epoch; absent (or 0) → never. */
-  client_secret_expires_at?: number;
+  client_secret_expires_at?: number | undefined;
   /** Registered redirect URIs; `/authorize` needs an exact match after URL normalisation (no loopback port leeway). */
   redirect_uris: string[];
   /** How it authenticates at `/token` and `/revoke`. Default `client_secret_post` with a secret, else `none`. */
-  token_endpoint_auth_method?: ClientAuthMethod;
+  token_endpoint_auth_method?: ClientAuthMethod | undefined;
   /** Grants the client may use at `/token`. Default `['authorization_code', 'refresh_token']`. */
-  grant_types?: string[];
+  grant_types?: string[] | undefined;
   /** Default `['code']`, the only response type FastMCP supports. */
-  response_types?: string[];
+  response_types?: string[] | undefined;
   /** Human-readable name, shown on the consent page. */
-  client_name?: string;
+  client_name?: string | undefined;
   /** Home page of the client. */
-  client_uri?: string;
+  client_uri?: string | undefined;
   /** Logo of the client (stored and echoed, never fetched). */
-  logo_uri?: string;
+  logo_uri?: string | undefined;
   /**
    * Space-separated scopes the client may ask for; `/authorize` refuses any other with `invalid_scope`. Absent → the
    * client cannot request any scope (only requests without `scope` succeed).
    */
-  scope?: string;
+  scope?: string | undefined;
   /** Contact e-mail addresses of the client's maintainers. */
-  contacts?: string[];
+  contacts?: string[] | undefined;
   /** Terms of service of the client. */
-  tos_uri?: string;
+  tos_uri?: string | undefined;
   /** Privacy policy of the client. */
-  policy_uri?: string;
+  policy_uri?: string | undefined;
   /** Where the client publishes its JSON Web Key Set; stored and echoed only (`private_key_jwt` auth is refused). */
-  jwks_uri?: string;
+  jwks_uri?: string | undefined;
   /** The client's JSON Web Key Set given inline; stored and echoed only. */
-  jwks?: unknown;
+  jwks?: unknown | undefined;
   /** Identifier of the client software, the same for every instance of it. */
-  software_id?: string;
+  software_id?: string | undefined;
   /** Version of the client software. */
-  software_version?: string;
+  software_version?: string | undefined;
 }
 
 /** The client authentication methods (`token_endpoint_auth_method`) FastMCP's registration model accepts. */
@@ -91,19 +92,19 @@ export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
 /** Dynamic client registration (`/register`), as FastMCP's `ClientRegistrationOptions`. */
 export interface ClientRegistrationOptions {
   /** Serve `/register` (RFC 7591). FastMCP's default: false. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Lifetime of issued client secrets; omitted → secrets never expire. */
-  clientSecretExpirySeconds?: number;
+  clientSecretExpirySeconds?: number | undefined;
   /** Scopes a client may register for; also published as `scopes_supported`. */
-  validScopes?: string[];
+  validScopes?: string[] | undefined;
   /** Scope given to a client that registers without one. */
-  defaultScopes?: string[];
+  defaultScopes?: string[] | undefined;
 }
 
 /** Token revocation (`/revoke`), as FastMCP's `RevocationOptions`. */
 export interface RevocationOptions {
   /** Serve `/revoke` (RFC 7009). FastMCP's default: false. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
 }
 
 /** How `/authorize` approves a valid request. */
@@ -112,17 +113,19 @@ export type ApprovalMode = 'auto' | 'consent';
 /** Lifetimes the default in-memory provider gives what it issues, in seconds; a missing one takes its default. */
 export interface TokenLifetimes {
   /** Default 300 s, as FastMCP's providers. */
-  authorizationCodeSeconds?: number;
+  authorizationCodeSeconds?: number | undefined;
   /** Default 3600 s, as FastMCP's example providers. */
-  accessTokenSeconds?: number;
+  accessTokenSeconds?: number | undefined;
   /** Default 30 days. `null` → refresh tokens never expire (as in FastMCP's examples). */
-  refreshTokenSeconds?: number | null;
+  refreshTokenSeconds?: number | null | undefined;
   /** How long a consent page stays valid. Default 600 s. */
-  consentSeconds?: number;
+  consentSeconds?: number | undefined;
 }
 
 /** Every token lifetime filled in with its default; `refreshTokenSeconds: null` means refresh tokens never expire. */
-export type ResolvedTokenLifetimes = Readonly<Required<TokenLifetimes>>;
+export type ResolvedTokenLifetimes = {
+  readonly [K in keyof TokenLifetimes]-?: Exclude<TokenLifetimes[K], undefined>;
+};
 
 /** The lifetimes used where none is given: by `validateSettings`, the in-memory provider and the CLI's help. */
 export const DEFAULT_TOKEN_LIFETIMES = {
@@ -157,21 +160,23 @@ export interface MockAuthServerSettings extends BeyondSettingsInput {
   /** Issuer URL: https unless the host is localhost or 127.0.0.1; no query or fragment. */
   issuerUrl: string;
   /** URL of the protected MCP endpoint (e.g. `http://localhost:8000/mcp`). Defaults to `<issuer origin>/mcp`. */
-  resourceServerUrl?: string;
+  resourceServerUrl?: string | undefined;
   /** Published as `service_documentation` in the authorization-server metadata; omitted when not given. */
-  serviceDocumentationUrl?: string;
+  serviceDocumentationUrl?: string | undefined;
   /** Scopes every access token must carry at the MCP endpoint; published in the resource metadata. */
-  requiredScopes?: string[];
+  requiredScopes?: string[] | undefined;
   /** Dynamic client registration; off unless `enabled`. */
-  clientRegistrationOptions?: ClientRegistrationOptions;
+  clientRegistrationOptions?: ClientRegistrationOptions | undefined;
   /** Token revocation; off unless `enabled`. */
-  revocationOptions?: RevocationOptions;
+  revocationOptions?: RevocationOptions | undefined;
   /** `auto` (default) redirects straight back with a code; `consent` shows an Approve / Deny page. */
-  approval?: ApprovalMode;
+  approval?: ApprovalMode | undefined;
   /** Clients known from the start, so tests and the conformance suite need no registration. */
-  clients?: ClientInformation[];
+  clients?: ClientInformation[] | undefined;
   /** Lifetimes of codes and tokens issued by the default provider. */
-  tokenLifetimes?: TokenLifetimes;
+  tokenLifetimes?: TokenLifetimes | undefined;
+  /** Caps on the clients, codes, consent requests and tokens the default provider keeps (settings-limits.ts). */
+  stateLimits?: StateLimits | undefined;
 }
 
 /** Settings after validation: every default filled in, every URL normalised. */
@@ -199,6 +204,8 @@ export interface ResolvedMockAuthServerSettings extends ResolvedBeyondSettings {
   readonly clients: readonly ClientInformation[];
   /** Lifetimes for the default provider, each one filled in (seconds). */
   readonly tokenLifetimes: ResolvedTokenLifetimes;
+  /** Caps for the default provider, each one filled in. */
+  readonly stateLimits: ResolvedStateLimits;
   /** Largest request body the OAuth endpoints accept (4 MiB, as FastMCP). */
   readonly maxBodyBytes: number;
 }
@@ -254,6 +261,7 @@ export function validateSettings(settings: MockAuthServerSettings): ResolvedMock
           : optionalSeconds('tokenLifetimes.refreshTokenSeconds', lifetimes.refreshTokenSeconds),
       consentSeconds: optionalSeconds('tokenLifetimes.consentSeconds', lifetimes.consentSeconds),
     }),
+    stateLimits: resolveStateLimits(settings.stateLimits),
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     ...resolveBeyondSettings(settings),
   };

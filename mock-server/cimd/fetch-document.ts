@@ -35,7 +35,10 @@ export async function fetchClientIdMetadataDocument(
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let response: Response;
   try {
-    response = await fetchImpl(url, { redirect: 'error', signal, headers: { accept: 'application/json' } });
+    response = await withinSignal(
+      fetchImpl(url, { redirect: 'error', signal, headers: { accept: 'application/json' } }),
+      signal,
+    );
   } catch (error) {
     if (error instanceof DocumentFetchRefusedError) return { ok: false, reason: error.message };
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
@@ -76,8 +79,31 @@ async function readLimited(
     return tooLarge;
   }
   try {
-    return (await readBounded(response.body, maxBytes)) ?? tooLarge;
+    return (await readBounded(response.body, maxBytes, signal)) ?? tooLarge;
   } catch {
     return signal.aborted ? 'took too long to read' : 'could not be read';
   }
+}
+
+/**
+ * `pending`, or a rejection with the signal's reason as soon as it aborts: the time limit holds even for a fetch
+ * that ignores the signal it was given. A response that arrives too late is discarded.
+ */
+function withinSignal(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) response.body?.cancel().catch(() => undefined);
+        else resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -22,7 +22,7 @@ const CACHE_ENTRIES = 1000;
 /** Options of `new ClientIdMetadataResolver(…)`. */
 export interface ClientIdMetadataResolverOptions {
   /** How documents are fetched. Default: the global `fetch`. Tests inject one; it must not follow redirects. */
-  fetch?: ClientIdMetadataDocumentFetch;
+  fetch?: ClientIdMetadataDocumentFetch | undefined;
   /** Decides when cached documents (and failures) expire. */
   clock: Clock;
 }

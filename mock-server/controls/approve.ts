@@ -19,7 +19,7 @@ import { CONSENT_PATH } from '../routes/consent.js';
 /** Options of {@link approve}. */
 export interface ApproveOptions {
   /** What the user "clicks" when the mock shows its consent page (`approval: 'consent'`). Default `approve`. */
-  decision?: ConsentDecision;
+  decision?: ConsentDecision | undefined;
 }
 
 /** The authorization request did not end in a redirect to the client (e.g. unknown client: a direct 400). */

@@ -55,7 +55,7 @@ export interface ResetOptions {
    * Keep the provider's clients, codes and tokens (only settings, faults, log and clock go back). Needed for a custom
    * provider without `resetState`.
    */
-  keepProviderState?: boolean;
+  keepProviderState?: boolean | undefined;
 }
 
 /** Test controls of a mock (`mock.control`). */

@@ -28,7 +28,11 @@ export async function injectedErrorRedirect(
   const requested = params['redirect_uri'];
   const normalised = requested === undefined ? undefined : parseUrl(requested)?.href;
   if (requested !== undefined && normalised === undefined) return undefined;
-  const redirectUri = resolveRedirectUri(client, normalised);
+  const redirectUri = resolveRedirectUri(
+    client,
+    normalised,
+    settings.beyondFastMcp.restrictRedirectUriSchemes,
+  );
   if (!redirectUri.ok) return undefined;
   const location = constructRedirectUri(redirectUri.value, {
     error: error.error ?? 'server_error',

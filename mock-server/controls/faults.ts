@@ -8,36 +8,36 @@ import { checkTarget, targets, type EndpointName, type EndpointTarget } from './
 /** The error an injected fault answers with: the mock's own JSON error shape. */
 export interface InjectedError {
   /** HTTP error status, 400–599 (a fault is an error: to answer normally but late, use `delayNext`). Default 500. */
-  status?: number;
+  status?: number | undefined;
   /** OAuth `error` code. Default `server_error`. */
-  error?: string;
+  error?: string | undefined;
   /** `error_description`; omitted when not given. */
-  errorDescription?: string;
+  errorDescription?: string | undefined;
   /** Extra response headers, e.g. `WWW-Authenticate` for an injected 401. */
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>> | undefined;
   /**
    * For authorization requests: send the error to the client's redirect URI (302 with `error`, `error_description`,
    * `state`) as `/authorize` sends its own errors; `status` and `headers` are then unused. Falls back to the JSON
    * answer when the request names no known client or no registered redirect URI.
    */
-  redirect?: boolean;
+  redirect?: boolean | undefined;
 }
 
 /** Which requests a fault applies to, and to how many. */
 export interface FaultScope {
   /** How many matching requests it applies to. Default 1. */
-  times?: number;
+  times?: number | undefined;
   /**
    * Methods it applies to. Default: every method except `OPTIONS`, so a browser's CORS preflight still passes and the
    * page can read the injected answer.
    */
-  methods?: readonly string[];
+  methods?: readonly string[] | undefined;
 }
 
 /** Options of `mock.control.failNext`: the error to answer with, which requests it hits, and an optional delay. */
 export interface FailOptions extends InjectedError, FaultScope {
   /** Also wait this long (ms) before answering. */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /** A fault still waiting for requests, as `pendingFaults()` lists it. */

@@ -1,13 +1,18 @@
 /**
  * The default provider: everything in memory, auto-approval or a consent page, unguessable WebCrypto values.
  * Codes are single-use, refresh tokens rotate, and revoking either token of a pair revokes both. The work is done by
- * the stores it composes: {@link TokenStore} (token pairs), {@link PendingConsents} (the consent page's requests) and
- * {@link SpentCredentials} (replay detection); its options are read by in-memory-options.ts.
+ * the stores it composes: {@link ClientRegistry} (clients), {@link AuthorizationCodes}, {@link TokenStore} (token
+ * pairs), {@link PendingConsents} (the consent page's requests) and {@link SpentCredentials} (replay detection); its
+ * options are read by in-memory-options.ts. Every store is bounded (`stateLimits`): each call that adds state first
+ * forgets what has expired (expiry.ts; no timer, and the cost is what it removes: age-ordered-map.ts), and each store
+ * forgets its oldest entries beyond its cap.
  */
 import { constructRedirectUri } from '../http/url.js';
 import { randomToken } from '../http/crypto.js';
 import { resolveClient, type ClientInformation, type ResolvedMockAuthServerSettings } from '../settings.js';
 import type { ProviderAdministration, TokenKind } from './administration.js';
+import { AuthorizationCodes } from './authorization-codes.js';
+import { ClientRegistry } from './client-registry.js';
 import { nowSeconds, systemClock, type Clock } from './clock.js';
 import { TokenEndpointError } from './errors.js';
 import {
@@ -36,6 +41,22 @@ export type { InMemoryProviderOptions } from './in-memory-options.js';
 /** The end user every token of the in-memory provider acts for (it has no login). */
 export const MOCK_SUBJECT = 'mock-user';
 
+/** How much state an {@link InMemoryProvider} keeps now (see `InMemoryProvider.stats`). */
+export interface InMemoryProviderStats {
+  /** Clients registered through `/register` (capped by `stateLimits.maxClients`). */
+  readonly registeredClients: number;
+  /** Clients from the settings (`clients`): not capped. */
+  readonly preRegisteredClients: number;
+  /** Authorization codes not redeemed yet, expired ones included until swept. */
+  readonly authorizationCodes: number;
+  /** Requests waiting on the consent page, expired ones included until swept. */
+  readonly pendingConsents: number;
+  /** Access tokens, expired ones included until swept. */
+  readonly accessTokens: number;
+  /** Refresh tokens, expired ones included until swept. */
+  readonly refreshTokens: number;
+}
+
 /** Text of the `error_description` sent when the user presses Deny. */
 const ACCESS_DENIED_DESCRIPTION = 'The user denied the authorization request';
 
@@ -45,8 +66,8 @@ const ACCESS_DENIED_DESCRIPTION = 'The user denied the authorization request';
  * starts empty apart from the clients in its options.
  */
 export class InMemoryProvider implements ConsentCapableProvider, ProviderAdministration, GrantAwareProvider {
-  readonly #clients = new Map<string, ClientInformation>();
-  readonly #codes = new Map<string, AuthorizationCode>();
+  readonly #clients = new ClientRegistry();
+  readonly #codes = new AuthorizationCodes();
   readonly #tokens = new TokenStore();
   readonly #pending = new PendingConsents();
   readonly #spent = new SpentCredentials();
@@ -101,25 +122,47 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     const configuration = configurationOf(options);
     options.clients?.forEach((client, index) => {
       const resolved = resolveClient(`clients[${index}]`, structuredClone(client));
-      this.#clients.set(resolved.client_id, resolved);
+      this.#clients.configure(resolved);
     });
     return configuration;
   }
 
   /** How many clients it knows (pre-registered and registered): lets tests check that a refused request stored none. */
   get clientCount(): number {
-    return this.#clients.size;
+    return this.#clients.configuredCount + this.#clients.registeredCount;
   }
 
-  /** {@inheritDoc OAuthAuthorizationServerProvider.getClient} */
+  /**
+   * How many clients, codes, consent requests and tokens it keeps now, so a test can watch the caps and the sweeping
+   * (`stateLimits`) work. Reading it changes nothing: expired entries still count until a later call sweeps them.
+   */
+  stats(): InMemoryProviderStats {
+    return {
+      registeredClients: this.#clients.registeredCount,
+      preRegisteredClients: this.#clients.configuredCount,
+      authorizationCodes: this.#codes.size,
+      pendingConsents: this.#pending.size,
+      ...this.#tokens.counts(),
+    };
+  }
+
+  /**
+   * Looks the client up and marks it as just used: beyond `stateLimits.maxClients`, the registered client forgotten
+   * first is the one looked up least recently.
+   */
   async getClient(clientId: string): Promise<ClientInformation | undefined> {
     const client = this.#clients.get(clientId);
     return client === undefined ? undefined : structuredClone(client);
   }
 
-  /** {@inheritDoc OAuthAuthorizationServerProvider.registerClient} */
+  /**
+   * Stores the client; beyond `stateLimits.maxClients` registered clients, forgets the least recently used one and
+   * revokes its tokens.
+   */
   async registerClient(client: ClientInformation): Promise<void> {
-    this.#clients.set(client.client_id, structuredClone(client));
+    this.#sweep();
+    const forgotten = this.#clients.register(structuredClone(client), this.#configuration.limits.maxClients);
+    for (const clientId of forgotten) this.#tokens.revokeClient(clientId);
   }
 
   /**
@@ -127,11 +170,13 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
    * `'consent'`, holds the request and returns the consent page's URL (`?request=<id>`).
    */
   async authorize(client: ClientInformation, params: AuthorizationParams): Promise<string> {
-    const { approval, consentPageUrl, lifetimes } = this.#configuration;
+    this.#sweep();
+    const { approval, consentPageUrl, lifetimes, limits } = this.#configuration;
     if (approval === 'consent' && consentPageUrl !== undefined) {
       const expiresAt = nowSeconds(this.#clock) + lifetimes.consentSeconds;
       const url = new URL(consentPageUrl);
-      url.searchParams.set('request', this.#pending.hold(client, params, expiresAt));
+      const requestId = this.#pending.hold(client, params, expiresAt, limits.maxPendingAuthorizations);
+      url.searchParams.set('request', requestId);
       return url.href;
     }
     return this.#issueCode(client, params);
@@ -147,6 +192,7 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     requestId: string,
     decision: ConsentDecision,
   ): Promise<string | undefined> {
+    this.#sweep();
     const pending = this.#pending.take(requestId, nowSeconds(this.#clock));
     if (pending === undefined) return undefined;
     if (decision === 'deny') {
@@ -164,12 +210,12 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     _client: ClientInformation,
     code: string,
   ): Promise<AuthorizationCode | undefined> {
-    const stored = this.#codes.get(code);
-    return stored === undefined ? undefined : structuredClone(stored);
+    return this.#codes.get(code);
   }
 
   /** {@inheritDoc OAuthAuthorizationServerProvider.exchangeAuthorizationCode} */
   async exchangeAuthorizationCode(client: ClientInformation, code: AuthorizationCode): Promise<OAuthToken> {
+    this.#sweep();
     // Deleting first makes the code single-use even if two exchanges race.
     if (!this.#codes.delete(code.code)) {
       throw new TokenEndpointError('invalid_grant', 'authorization code does not exist');
@@ -193,6 +239,7 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     refreshToken: RefreshToken,
     scopes: string[],
   ): Promise<OAuthToken> {
+    this.#sweep();
     // Rotation: the old refresh token stops working. Its access token stays valid until it expires.
     const grant = this.#tokens.rotateOut(refreshToken.token);
     if (grant === undefined) throw new TokenEndpointError('invalid_grant', 'refresh token does not exist');
@@ -222,21 +269,36 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
 
   /** {@inheritDoc OAuthAuthorizationServerProvider.revokeToken} */
   async revokeToken(token: AccessToken | RefreshToken): Promise<void> {
+    this.#sweep();
     this.#tokens.revokePair(token.token);
+  }
+
+  /**
+   * Forgets what has expired, in every store. Run by each call that adds state, before it adds: never on a timer
+   * (which would keep a Node process alive), and cheap when nothing is due (one look per store).
+   */
+  #sweep(): void {
+    const now = nowSeconds(this.#clock);
+    this.#codes.sweep(now);
+    this.#pending.sweep(now);
+    this.#tokens.sweep(now);
   }
 
   #issueCode(client: ClientInformation, params: AuthorizationParams): string {
     const code = randomToken();
-    this.#codes.set(code, {
-      code,
-      scopes: params.scopes ?? registeredScopes(client),
-      expiresAt: nowSeconds(this.#clock) + this.#configuration.lifetimes.authorizationCodeSeconds,
-      clientId: client.client_id,
-      codeChallenge: params.codeChallenge,
-      redirectUri: params.redirectUri,
-      redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
-      resource: params.resource,
-    });
+    this.#codes.add(
+      {
+        code,
+        scopes: params.scopes ?? registeredScopes(client),
+        expiresAt: nowSeconds(this.#clock) + this.#configuration.lifetimes.authorizationCodeSeconds,
+        clientId: client.client_id,
+        codeChallenge: params.codeChallenge,
+        redirectUri: params.redirectUri,
+        redirectUriProvidedExplicitly: params.redirectUriProvidedExplicitly,
+        resource: params.resource,
+      },
+      this.#configuration.limits.maxPendingAuthorizations,
+    );
     return constructRedirectUri(params.redirectUri, { code, state: params.state });
   }
 
@@ -247,7 +309,8 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     grantId: string,
   ): OAuthToken {
     const grant = { clientId: client.client_id, scopes, resource, subject: MOCK_SUBJECT, grantId };
-    return this.#tokens.issue(grant, this.#configuration.lifetimes, Math.floor(nowSeconds(this.#clock)));
+    const { lifetimes, limits } = this.#configuration;
+    return this.#tokens.issue(grant, lifetimes, Math.floor(nowSeconds(this.#clock)), limits.maxTokens);
   }
 }
 

@@ -1,13 +1,22 @@
-/** Authorization requests held for the consent page (`approval: 'consent'`) until they are decided or expire. */
+/**
+ * Authorization requests held for the consent page (`approval: 'consent'`) until they are decided or expire, oldest
+ * first: expired ones are swept (the page answers the same for an expired and an unknown request), and beyond the
+ * cap the oldest go.
+ */
 import { randomToken } from '../http/crypto.js';
 import type { ClientInformation } from '../settings.js';
+import { AgeOrderedMap } from './age-ordered-map.js';
+import { expiredFor } from './expiry.js';
 import type { AuthorizationParams, PendingConsent } from './types.js';
 
 export class PendingConsents {
-  readonly #pending = new Map<string, PendingConsent>();
+  readonly #pending = new AgeOrderedMap<string, PendingConsent>();
 
-  /** Holds a request until `expiresAt` (seconds since the epoch) and returns its id. */
-  hold(client: ClientInformation, params: AuthorizationParams, expiresAt: number): string {
+  /**
+   * Holds a request until `expiresAt` (seconds since the epoch) and returns its id; then forgets the oldest requests
+   * beyond `max`.
+   */
+  hold(client: ClientInformation, params: AuthorizationParams, expiresAt: number, max: number): string {
     const requestId = randomToken();
     this.#pending.set(requestId, {
       requestId,
@@ -16,6 +25,7 @@ export class PendingConsents {
       params: structuredClone(params),
       expiresAt,
     });
+    this.#pending.deleteOldestBeyond(max);
     return requestId;
   }
 
@@ -35,6 +45,15 @@ export class PendingConsents {
     const pending = this.load(requestId, now);
     if (pending !== undefined) this.#pending.delete(requestId);
     return pending;
+  }
+
+  /** Forgets the requests expired as of `now` (seconds since the epoch). */
+  sweep(now: number): void {
+    this.#pending.deleteOldestWhile((pending) => expiredFor(pending.expiresAt, now, 0));
+  }
+
+  get size(): number {
+    return this.#pending.size;
   }
 
   clear(): void {

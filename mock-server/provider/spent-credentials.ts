@@ -3,13 +3,14 @@
  * coming back can revoke its grant (`beyondFastMcp.codeReplayRevokesGrant`, `refreshTokenReuseRevokesFamily`).
  * Bounded: beyond the limit the oldest are forgotten.
  */
+import { AgeOrderedMap } from './age-ordered-map.js';
 
 /** How many spent codes and refresh tokens are remembered. */
 const REPLAY_MEMORY = 10_000;
 
 export class SpentCredentials {
   /** `code:<code>` or `refresh:<token>` → grant id, oldest first. */
-  readonly #grants = new Map<string, string>();
+  readonly #grants = new AgeOrderedMap<string, string>();
 
   spendCode(code: string, grantId: string): void {
     this.#remember(`code:${code}`, grantId);
@@ -35,9 +36,6 @@ export class SpentCredentials {
 
   #remember(key: string, grantId: string): void {
     this.#grants.set(key, grantId);
-    if (this.#grants.size > REPLAY_MEMORY) {
-      const oldest = this.#grants.keys().next().value;
-      if (oldest !== undefined) this.#grants.delete(oldest);
-    }
+    this.#grants.deleteOldestBeyond(REPLAY_MEMORY);
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The in-memory provider's tokens: issued in pairs (an access token and its refresh token), every pair tagged with
- * the grant it came from, so a pair, a grant or every token of a kind can be revoked or expired at once.
+ * the grant it came from, so a pair, a grant, a client's tokens or every token of a kind can be revoked or expired at
+ * once. Both kinds are kept oldest first: expired ones are swept from that end and, beyond the cap, the oldest go.
  */
 import { randomToken } from '../http/crypto.js';
 import type { ResolvedTokenLifetimes } from '../settings.js';
 import type { TokenKind } from './administration.js';
+import { AgeOrderedMap } from './age-ordered-map.js';
+import { EXPIRED_RETENTION_SECONDS, expiredFor } from './expiry.js';
 import type { AccessToken, OAuthToken, RefreshToken } from './types.js';
 
 /** What a token pair is issued for. */
@@ -30,15 +33,23 @@ interface StoredRefreshToken extends RefreshToken {
   grantId: string;
 }
 
-export class TokenStore {
-  readonly #accessTokens = new Map<string, StoredAccessToken>();
-  readonly #refreshTokens = new Map<string, StoredRefreshToken>();
+type StoredToken = StoredAccessToken | StoredRefreshToken;
 
-  /** Issues a pair at `now` (whole seconds since the epoch) and returns the token endpoint's answer. */
+export class TokenStore {
+  readonly #accessTokens = new AgeOrderedMap<string, StoredAccessToken>();
+  readonly #refreshTokens = new AgeOrderedMap<string, StoredRefreshToken>();
+  /** Client id → the values of its tokens of both kinds, so forgetting a client needs no pass over every token. */
+  readonly #byClient = new Map<string, Set<string>>();
+
+  /**
+   * Issues a pair at `now` (whole seconds since the epoch) and returns the token endpoint's answer; then forgets the
+   * oldest tokens of each kind beyond `maxTokens`.
+   */
   issue(
     grant: Grant,
     lifetimes: Pick<ResolvedTokenLifetimes, 'accessTokenSeconds' | 'refreshTokenSeconds'>,
     now: number,
+    maxTokens: number,
   ): OAuthToken {
     const accessToken = randomToken();
     const refreshToken = randomToken();
@@ -62,6 +73,14 @@ export class TokenStore {
       resource,
       grantId,
     });
+    this.#index(clientId, accessToken);
+    this.#index(clientId, refreshToken);
+    this.#accessTokens.deleteOldestBeyond(maxTokens, (token, stored) =>
+      this.#afterAccessForgotten(token, stored),
+    );
+    this.#refreshTokens.deleteOldestBeyond(maxTokens, (token, stored) =>
+      this.#afterRefreshForgotten(token, stored),
+    );
     const response: OAuthToken = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -76,8 +95,8 @@ export class TokenStore {
   accessToken(token: string, now: number): AccessToken | undefined {
     const stored = this.#accessTokens.get(token);
     if (stored === undefined) return undefined;
-    if (stored.expiresAt !== undefined && stored.expiresAt < now) {
-      this.#accessTokens.delete(token);
+    if (expiredFor(stored.expiresAt, now, 0)) {
+      this.#forgetAccess(token);
       return undefined;
     }
     return {
@@ -114,9 +133,7 @@ export class TokenStore {
   rotateOut(token: string): Pick<Grant, 'resource' | 'grantId'> | undefined {
     const stored = this.#refreshTokens.get(token);
     if (stored === undefined) return undefined;
-    this.#refreshTokens.delete(token);
-    const oldAccess = this.#accessTokens.get(stored.pairedAccessToken);
-    if (oldAccess !== undefined) oldAccess.pairedRefreshToken = undefined;
+    this.#forgetRefresh(token);
     return { resource: stored.resource, grantId: stored.grantId };
   }
 
@@ -125,12 +142,12 @@ export class TokenStore {
     const access = this.#accessTokens.get(token);
     const refresh = this.#refreshTokens.get(token);
     if (access !== undefined) {
-      this.#accessTokens.delete(access.token);
-      if (access.pairedRefreshToken !== undefined) this.#refreshTokens.delete(access.pairedRefreshToken);
+      this.#forgetAccess(access.token);
+      if (access.pairedRefreshToken !== undefined) this.#forgetRefresh(access.pairedRefreshToken);
     }
     if (refresh !== undefined) {
-      this.#refreshTokens.delete(refresh.token);
-      this.#accessTokens.delete(refresh.pairedAccessToken);
+      this.#forgetRefresh(refresh.token);
+      this.#forgetAccess(refresh.pairedAccessToken);
     }
   }
 
@@ -138,19 +155,49 @@ export class TokenStore {
   revokeGrant(grantId: string | undefined): boolean {
     if (grantId === undefined) return false;
     let revoked = false;
-    for (const tokens of this.#ofKind('all')) {
-      for (const [token, stored] of tokens) {
-        if (stored.grantId === grantId) revoked = tokens.delete(token) || revoked;
-      }
+    for (const [token, stored] of [...this.#accessTokens.entries()]) {
+      if (stored.grantId === grantId) revoked = this.#forgetAccess(token) || revoked;
+    }
+    for (const [token, stored] of [...this.#refreshTokens.entries()]) {
+      if (stored.grantId === grantId) revoked = this.#forgetRefresh(token) || revoked;
     }
     return revoked;
+  }
+
+  /** Revokes every token issued to the client (it is being forgotten). Returns how many. */
+  revokeClient(clientId: string): number {
+    const tokens = [...(this.#byClient.get(clientId) ?? [])];
+    return tokens.filter((token) => this.#forgetAccess(token) || this.#forgetRefresh(token)).length;
+  }
+
+  /**
+   * Forgets expired tokens as of `now` (seconds since the epoch), from the oldest end of each kind: access tokens once
+   * expired (they answer the same as unknown ones), refresh tokens once expired for longer than the retention (until
+   * then they answer "refresh token has expired"). Tokens are issued with the lifetime in force, so they expire in
+   * about the order they were issued; one issued under a longer lifetime holds the newer ones behind it until it goes
+   * too (the cap bounds that).
+   */
+  sweep(now: number): void {
+    this.#accessTokens.deleteOldestWhile(
+      (stored) => expiredFor(stored.expiresAt, now, 0),
+      (token, stored) => this.#afterAccessForgotten(token, stored),
+    );
+    this.#refreshTokens.deleteOldestWhile(
+      (stored) => expiredFor(stored.expiresAt, now, EXPIRED_RETENTION_SECONDS),
+      (token, stored) => this.#afterRefreshForgotten(token, stored),
+    );
+  }
+
+  /** How many access and refresh tokens are kept. */
+  counts(): { readonly accessTokens: number; readonly refreshTokens: number } {
+    return { accessTokens: this.#accessTokens.size, refreshTokens: this.#refreshTokens.size };
   }
 
   /** Sets the expiry of every token of that kind. Returns how many it touched. */
   expireAll(kind: TokenKind, expiresAt: number): number {
     let touched = 0;
     for (const tokens of this.#ofKind(kind)) {
-      for (const token of tokens.values()) {
+      for (const [, token] of tokens.entries()) {
         token.expiresAt = expiresAt;
         touched++;
       }
@@ -160,22 +207,64 @@ export class TokenStore {
 
   /** Revokes every token of that kind. Returns how many it removed. */
   revokeAll(kind: TokenKind): number {
-    let removed = 0;
-    for (const tokens of this.#ofKind(kind)) {
-      removed += tokens.size;
-      tokens.clear();
+    const removed = this.#ofKind(kind).reduce((sum, tokens) => sum + tokens.size, 0);
+    if (kind !== 'refresh') {
+      for (const [token] of [...this.#accessTokens.entries()]) this.#forgetAccess(token);
     }
-    if (kind !== 'access')
-      for (const access of this.#accessTokens.values()) access.pairedRefreshToken = undefined;
+    if (kind !== 'access') {
+      for (const [token] of [...this.#refreshTokens.entries()]) this.#forgetRefresh(token);
+    }
     return removed;
   }
 
   clear(): void {
-    this.revokeAll('all');
+    this.#accessTokens.clear();
+    this.#refreshTokens.clear();
+    this.#byClient.clear();
   }
 
-  #ofKind(kind: TokenKind): Array<Map<string, StoredAccessToken | StoredRefreshToken>> {
-    const maps: Array<Map<string, StoredAccessToken | StoredRefreshToken>> = [];
+  #forgetAccess(token: string): boolean {
+    const stored = this.#accessTokens.get(token);
+    if (stored === undefined) return false;
+    this.#accessTokens.delete(token);
+    this.#afterAccessForgotten(token, stored);
+    return true;
+  }
+
+  #forgetRefresh(token: string): boolean {
+    const stored = this.#refreshTokens.get(token);
+    if (stored === undefined) return false;
+    this.#refreshTokens.delete(token);
+    this.#afterRefreshForgotten(token, stored);
+    return true;
+  }
+
+  // The refresh token of a forgotten access token keeps a stale `pairedAccessToken`: revoking it then deletes nothing.
+  #afterAccessForgotten(token: string, stored: StoredAccessToken): void {
+    this.#unindex(stored.clientId, token);
+  }
+
+  #afterRefreshForgotten(token: string, stored: StoredRefreshToken): void {
+    this.#unindex(stored.clientId, token);
+    const access = this.#accessTokens.get(stored.pairedAccessToken);
+    if (access?.pairedRefreshToken === token) access.pairedRefreshToken = undefined;
+  }
+
+  #index(clientId: string, token: string): void {
+    const tokens = this.#byClient.get(clientId);
+    if (tokens === undefined) this.#byClient.set(clientId, new Set([token]));
+    else tokens.add(token);
+  }
+
+  #unindex(clientId: string, token: string): void {
+    const tokens = this.#byClient.get(clientId);
+    if (tokens === undefined) return;
+    tokens.delete(token);
+    if (tokens.size === 0) this.#byClient.delete(clientId);
+  }
+
+  #ofKind(kind: TokenKind): Array<AgeOrderedMap<string, StoredToken>> {
+    const maps: Array<AgeOrderedMap<string, StoredToken>> = [];
     if (kind !== 'refresh') maps.push(this.#accessTokens);
     if (kind !== 'access') maps.push(this.#refreshTokens);
     return maps;

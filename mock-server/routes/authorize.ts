@@ -81,7 +81,11 @@ export async function authorizeHandler(request: Request, context: RouteContext):
       const raw = params.get('redirect_uri');
       const usable = raw === undefined || (typeof raw === 'string' && urlError(raw) === undefined);
       if (usable) {
-        const resolved = resolveRedirectUri(client, raw === undefined ? undefined : new URL(raw).href);
+        const resolved = resolveRedirectUri(
+          client,
+          raw === undefined ? undefined : new URL(raw).href,
+          context.settings.beyondFastMcp.restrictRedirectUriSchemes,
+        );
         if (resolved.ok) redirectUri = resolved.value;
       }
     }
@@ -112,7 +116,11 @@ export async function authorizeHandler(request: Request, context: RouteContext):
       return await errorResponse('invalid_request', description, false);
     }
 
-    const resolved = resolveRedirectUri(client, authRequest.redirectUri);
+    const resolved = resolveRedirectUri(
+      client,
+      authRequest.redirectUri,
+      context.settings.beyondFastMcp.restrictRedirectUriSchemes,
+    );
     if (!resolved.ok) return await errorResponse('invalid_request', resolved.message);
     redirectUri = resolved.value;
 

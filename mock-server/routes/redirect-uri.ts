@@ -1,14 +1,28 @@
 /** FastMCP's `validate_redirect_uri` and `validate_scope` for a client. */
 import { parseUrl } from '../http/url.js';
 import type { ClientInformation } from '../settings.js';
+import { redirectSchemeProblem } from './redirect-uri-scheme.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /**
  * The redirect URI a request resolves to. An explicit one must equal a registered one after normalisation (no
- * loopback port relaxation); an omitted one is fine only when exactly one is registered.
+ * loopback port relaxation); an omitted one is fine only when exactly one is registered. With `restrictSchemes`
+ * (`beyondFastMcp.restrictRedirectUriSchemes`) the result must also have an allowed scheme: a client registered
+ * outside `/register` (settings, a metadata document) may list any.
  */
 export function resolveRedirectUri(
+  client: ClientInformation,
+  requested: string | undefined,
+  restrictSchemes = false,
+): Checked<string> {
+  const resolved = matchRegisteredRedirectUri(client, requested);
+  if (!resolved.ok || !restrictSchemes) return resolved;
+  const problem = redirectSchemeProblem(resolved.value);
+  return problem === undefined ? resolved : { ok: false, message: `Redirect URI ${problem}` };
+}
+
+function matchRegisteredRedirectUri(
   client: ClientInformation,
   requested: string | undefined,
 ): Checked<string> {

@@ -6,6 +6,7 @@ import { nowSeconds } from '../provider/clock.js';
 import { RegistrationError } from '../provider/errors.js';
 import type { ClientInformation } from '../settings.js';
 import { validateClientMetadata, type ClientMetadata } from './client-metadata.js';
+import { redirectSchemeProblem } from './redirect-uri-scheme.js';
 import type { RouteContext } from './router.js';
 import { stringifyErrors } from './validation.js';
 
@@ -20,6 +21,10 @@ export async function registerHandler(request: Request, context: RouteContext): 
   const validated = validateClientMetadata(parsed.value);
   if (!validated.ok) return registrationError(stringifyErrors(validated.errors));
   const metadata = validated.value;
+  if (context.settings.beyondFastMcp.restrictRedirectUriSchemes) {
+    const refused = firstRefusedRedirectUri(metadata.redirect_uris);
+    if (refused !== undefined) return registrationError(refused, 'invalid_redirect_uri');
+  }
 
   const method = metadata.token_endpoint_auth_method ?? 'client_secret_post';
   let scope = metadata.scope;
@@ -68,6 +73,15 @@ export async function registerHandler(request: Request, context: RouteContext): 
     throw error;
   }
   return new Response(answer, { status: 201, headers: { 'content-type': 'application/json' } });
+}
+
+/** `redirect_uris.<i>: <why>` for the first redirect URI whose scheme is refused, in pydantic's location style. */
+function firstRefusedRedirectUri(uris: readonly string[]): string | undefined {
+  for (const [index, uri] of uris.entries()) {
+    const problem = redirectSchemeProblem(uri);
+    if (problem !== undefined) return `redirect_uris.${index}: ${problem}`;
+  }
+  return undefined;
 }
 
 interface IssuedFields {

@@ -64,25 +64,37 @@ export interface Route {
   readonly handler: RouteHandler;
 }
 
-/** Builds the handler that dispatches to `routes`. Body-size and body-parse errors become 413 and 400. */
+/**
+ * Builds the handler that dispatches to `routes`. Body-size and body-parse errors become 413 and 400. Every answer
+ * to HEAD, the router's own 404, 405 and 413 included, goes without a body: in process there is no HTTP server to
+ * drop it, and `mock.fetch` must answer as `fetch` would.
+ */
 export function createRouter(routes: readonly Route[]): RouteHandler {
   return async (request, context) => {
-    const url = new URL(request.url);
-    const route = findRoute(routes, url.pathname);
-    if (route === undefined) return slashRedirect(url, routes) ?? notFound();
-    if (!route.methods.includes(request.method)) return methodNotAllowed(route.methods);
-    if (route.corsMethods !== undefined) {
-      if (isPreflight(request)) return preflightResponse(request, route.corsMethods);
-      return withSimpleCors(request, await run(route, request, context));
-    }
-    return run(route, request, context);
+    const response = await dispatch(routes, request, context);
+    return request.method === 'HEAD' ? withoutBody(response) : response;
   };
+}
+
+async function dispatch(
+  routes: readonly Route[],
+  request: Request,
+  context: RouteContext,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const route = findRoute(routes, url.pathname);
+  if (route === undefined) return slashRedirect(url, routes) ?? notFound();
+  if (!route.methods.includes(request.method)) return methodNotAllowed(route.methods);
+  if (route.corsMethods !== undefined) {
+    if (isPreflight(request)) return preflightResponse(request, route.corsMethods);
+    return withSimpleCors(request, await run(route, request, context));
+  }
+  return run(route, request, context);
 }
 
 async function run(route: Route, request: Request, context: RouteContext): Promise<Response> {
   try {
-    const response = await route.handler(request, context);
-    return request.method === 'HEAD' ? withoutBody(response) : response;
+    return await route.handler(request, context);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return payloadTooLarge();
     if (error instanceof BodyParseError) return textResponse(error.message, 400);

@@ -141,15 +141,19 @@ async function exchangeCode(
   if ((await s256(request.codeVerifier)) !== code.codeChallenge) {
     return tokenError('invalid_grant', 'incorrect code_verifier');
   }
+  let redeemed = code;
   if (settings.beyondFastMcp.audienceBinding && request.resource !== undefined) {
     const problem = targetProblem(request.resource, code.resource, context);
     if (problem !== undefined) return tokenError('invalid_target', problem);
     // A code issued without a resource is bound at redemption; the provider's own object stays untouched.
-    if (code.resource === undefined) {
-      return provider.exchangeAuthorizationCode(client, { ...code, resource: request.resource });
-    }
+    if (code.resource === undefined) redeemed = { ...code, resource: request.resource };
   }
-  return provider.exchangeAuthorizationCode(client, code);
+  return exchangeOnce(
+    () => provider.exchangeAuthorizationCode(client, redeemed),
+    settings.beyondFastMcp.codeReplayRevokesGrant,
+    provider,
+    (grantAware) => grantAware.revokeGrantOfRedeemedCode(request.code),
+  );
 }
 
 async function exchangeRefresh(
@@ -181,7 +185,33 @@ async function exchangeRefresh(
     const problem = targetProblem(request.resource, bound, context);
     if (problem !== undefined) return tokenError('invalid_target', problem);
   }
-  return provider.exchangeRefreshToken(client, refreshToken, scopes);
+  return exchangeOnce(
+    () => provider.exchangeRefreshToken(client, refreshToken, scopes),
+    settings.beyondFastMcp.refreshTokenReuseRevokesFamily,
+    provider,
+    (grantAware) => grantAware.revokeFamilyOfRotatedRefreshToken(request.refreshToken),
+  );
+}
+
+/**
+ * The provider's exchange of a code or refresh token that was loaded a moment ago. When two requests race with the
+ * same credential, both load it and the provider lets only one exchange it; the other gets `invalid_grant`. That
+ * loser presented a spent credential as surely as a replay that arrives later, so with the switch on
+ * (`replayRevokes`), what the winner got is revoked here too: replay detection must not depend on timing.
+ */
+async function exchangeOnce(
+  exchange: () => Promise<OAuthToken>,
+  replayRevokes: boolean,
+  provider: RouteContext['provider'],
+  revoke: (provider: GrantAwareProvider) => Promise<boolean>,
+): Promise<OAuthToken> {
+  try {
+    return await exchange();
+  } catch (error) {
+    const lostRace = error instanceof TokenEndpointError && error.error === 'invalid_grant';
+    if (lostRace && replayRevokes && isGrantAware(provider)) await revoke(provider);
+    throw error;
+  }
 }
 
 /**

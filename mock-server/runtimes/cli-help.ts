@@ -1,6 +1,7 @@
 /** The `mcp-mock-auth-server` command's name and its `--help` text. */
 import { MOCK_SERVER_PRESET_NAMES } from '../presets.js';
 import { DEFAULT_TOKEN_LIFETIMES } from '../settings.js';
+import { DEFAULT_STATE_LIMITS } from '../settings-limits.js';
 
 export const CLI_NAME = 'mcp-mock-auth-server';
 
@@ -50,6 +51,14 @@ Mock settings:
   --access-token-seconds <n>            lifetime of access tokens (default ${DEFAULT_TOKEN_LIFETIMES.accessTokenSeconds})
   --refresh-token-seconds <n|never>     lifetime of refresh tokens (default ${DEFAULT_TOKEN_LIFETIMES.refreshTokenSeconds / DAY} days)
   --consent-seconds <n>                 how long a consent page stays valid (default ${DEFAULT_TOKEN_LIFETIMES.consentSeconds})
+  --max-clients <n>                     registered clients kept (default ${DEFAULT_STATE_LIMITS.maxClients}; --client ones not counted):
+                                        one more forgets the least recently used one and revokes its tokens
+  --max-tokens <n>                      access tokens kept, and refresh tokens kept (default ${DEFAULT_STATE_LIMITS.maxTokens}):
+                                        one more forgets the oldest
+  --max-pending-authorizations <n>      unredeemed codes kept, and consent requests kept (default ${DEFAULT_STATE_LIMITS.maxPendingAuthorizations}):
+                                        one more forgets the oldest. Expired entries are forgotten as new ones
+                                        come in (codes and refresh tokens a day after they expire: until then
+                                        they answer "has expired")
 
 Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> turns one off again):
   --spec <fastmcp|latest>               fastmcp (default) or latest
@@ -63,6 +72,8 @@ Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> tu
   --advertise-none                      "none" in token_endpoint_auth_methods_supported
   --mcp-cors                            CORS on the MCP endpoint (Authorization allowed, headers exposed)
   --step-up                             403 insufficient_scope + scope= for elevated_echo without its scope
+  --restrict-redirect-schemes           redirect URIs only https, http or reverse-domain private-use schemes
+                                        (com.example.app:/cb): javascript:, data:, file:, … refused (FastMCP: any)
   --preset <name>                       a server variant on top of the settings, one of:
 ${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
 

@@ -8,6 +8,7 @@ import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.
 import { isRecord } from '../objects.js';
 import type { BeyondFastMcpFlag } from '../settings-beyond.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
+import type { StateLimits } from '../settings-limits.js';
 
 /** The command line cannot be used as given; the CLI prints the message and exits with code 2. */
 export class CliUsageError extends Error {
@@ -41,6 +42,7 @@ const BEYOND_SWITCHES = {
   'advertise-none': 'advertisePublicClients',
   'mcp-cors': 'mcpCors',
   'step-up': 'stepUpChallenge',
+  'restrict-redirect-schemes': 'restrictRedirectUriSchemes',
 } as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /** On/off flags, each given as `--<name>` or `--no-<name>`. */
@@ -79,6 +81,9 @@ const OPTIONS = {
   'access-token-seconds': { type: 'string' },
   'refresh-token-seconds': { type: 'string' },
   'consent-seconds': { type: 'string' },
+  'max-clients': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'max-pending-authorizations': { type: 'string' },
   client: { type: 'string', multiple: true },
   spec: { type: 'string' },
   preset: { type: 'string' },
@@ -168,6 +173,8 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
 
   const lifetimes = parseLifetimes(values);
   if (Object.keys(lifetimes).length > 0) settings.tokenLifetimes = lifetimes;
+  const limits = parseStateLimits(values);
+  if (Object.keys(limits).length > 0) settings.stateLimits = limits;
   return invocation;
 }
 
@@ -205,6 +212,26 @@ function parseLifetimes(values: ParsedValues): TokenLifetimes {
   const consent = values['consent-seconds'];
   if (consent !== undefined) lifetimes.consentSeconds = parseSeconds('--consent-seconds', consent);
   return lifetimes;
+}
+
+/** Flag → the `stateLimits` cap it sets. */
+const LIMIT_FLAGS = {
+  'max-clients': 'maxClients',
+  'max-tokens': 'maxTokens',
+  'max-pending-authorizations': 'maxPendingAuthorizations',
+} as const satisfies Record<string, keyof StateLimits>;
+
+function parseStateLimits(values: ParsedValues): StateLimits {
+  const limits: StateLimits = {};
+  for (const [flag, limit] of Object.entries(LIMIT_FLAGS)) {
+    const value = values[flag as keyof typeof LIMIT_FLAGS];
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value.trim())) || Number(value) < 1) {
+      throw new CliUsageError(`--${flag} must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
+    }
+    limits[limit] = Number(value.trim());
+  }
+  return limits;
 }
 
 function nonEmpty(flag: string, value: string): string {

@@ -40,6 +40,8 @@ export type {
   ApprovalMode,
   TokenLifetimes,
   ResolvedTokenLifetimes,
+  StateLimits,
+  ResolvedStateLimits,
   BeyondSettingsInput,
   ResolvedBeyondSettings,
   BeyondFastMcpOptions,
@@ -88,7 +90,9 @@ export type {
 } from '../index.js';
 
 /** Settings whose issuer defaults to the dev server's origin. */
-export type MockAuthServerPluginSettings = Omit<MockAuthServerSettings, 'issuerUrl'> & { issuerUrl?: string };
+export type MockAuthServerPluginSettings = Omit<MockAuthServerSettings, 'issuerUrl'> & {
+  issuerUrl?: string | undefined;
+};
 
 /** Called once, on the first request, with the origin the dev server is reachable at. */
 export type MockAuthServerFactory = (context: {
@@ -107,7 +111,7 @@ export interface MockAuthServerPluginOptions extends MockAuthServerOptions {
    *
    * @throws TypeError (when the plugin is created) when the path is `/` or not a plain path.
    */
-  controlPath?: string;
+  controlPath?: string | undefined;
 }
 
 const MOCK_AUTH_SERVER_PLUGIN_NAME = 'mcp-mock-auth-server';

@@ -40,6 +40,7 @@ describe('validateSettings', () => {
         refreshTokenSeconds: 30 * 24 * 3600,
         consentSeconds: 600,
       },
+      stateLimits: { maxClients: 10_000, maxTokens: 100_000, maxPendingAuthorizations: 10_000 },
       maxBodyBytes: 4 * 1024 * 1024,
       spec: 'fastmcp',
       beyondFastMcp: {
@@ -53,6 +54,7 @@ describe('validateSettings', () => {
         advertisePublicClients: false,
         mcpCors: false,
         stepUpChallenge: false,
+        restrictRedirectUriSchemes: false,
       },
       clientIdMetadataDocumentLimits: { maxBytes: 5120, timeoutMs: 5000, cacheSeconds: 300 },
       mcp: { elevatedScope: 'admin', maxSessions: 100 },

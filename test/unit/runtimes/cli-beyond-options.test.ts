@@ -20,6 +20,7 @@ describe('CLI flags beyond FastMCP', () => {
       '--advertise-none',
       '--mcp-cors',
       '--step-up',
+      '--restrict-redirect-schemes',
     ]).settings;
     expect(on.spec).toBe('latest');
     expect(Object.keys(on.beyondFastMcp ?? {}).sort()).toStrictEqual([...BEYOND_FASTMCP_FLAGS].sort());
