@@ -32,36 +32,36 @@ export interface MockAuthServerOptions {
    * Your own provider (FastMCP's interface); default: an `InMemoryProvider` built from the settings. With your
    * own provider, `settings.clients`, `settings.approval` and `settings.tokenLifetimes` are yours to honour.
    */
-  provider?: OAuthAuthorizationServerProvider;
+  provider?: OAuthAuthorizationServerProvider | undefined;
   /** Time source for every expiry; default: real time. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** More routes of your own, matched after the mock's (the MCP endpoint included). */
-  extraRoutes?: readonly Route[];
+  extraRoutes?: readonly Route[] | undefined;
   /** Your own presets for `mock.control.usePreset(name)` (a name here replaces a built-in one). */
-  presets?: Readonly<Record<string, PresetPatch>>;
+  presets?: Readonly<Record<string, PresetPatch>> | undefined;
   /** How many requests `mock.control.requests()` keeps (the most recent). Default 1000. */
-  requestLogLimit?: number;
+  requestLogLimit?: number | undefined;
   /** Adds your tools, resources and prompts to the `McpServer` of every new MCP session (see also `mock.mcp`). */
-  configureMcpServer?: McpServerConfigurer;
+  configureMcpServer?: McpServerConfigurer | undefined;
   /**
    * Other mocks whose access tokens the MCP endpoint accepts when `quirks.resourceAuthorizationServers` names
    * their issuers (a resource that moved to another authorization server).
    */
-  peers?: ReadonlyArray<Pick<MockAuthServer, 'settings' | 'provider'>>;
+  peers?: ReadonlyArray<Pick<MockAuthServer, 'settings' | 'provider'>> | undefined;
   /**
    * How Client ID Metadata Documents are fetched. Default: the global `fetch`, which works in browsers too — so host
    * *names* are not resolved before fetching: only the URL as written is checked (IP literals, reserved names), and a
    * name that resolves to a private address is fetched. The CLI passes one that resolves names first and refuses
-   * private addresses (`createNodeDocumentFetch` in runtimes/cimd-fetch-node.ts). Inject a fake in tests.
+   * private addresses (`createNodeDocumentFetch` from `mcp-authed-client/node`). Inject a fake in tests.
    */
-  fetchClientIdMetadataDocument?: ClientIdMetadataDocumentFetch;
+  fetchClientIdMetadataDocument?: ClientIdMetadataDocumentFetch | undefined;
   /**
    * Called when a request fails inside the mock (a bug, or a custom provider that throws something other than its
    * error types); the request is still answered with a bare 500. Report it somewhere a developer sees it — but never
    * log request bodies, query strings or headers: they carry codes, tokens and client secrets. The request's body may
    * already be consumed. An `onError` that throws is ignored. Default: nothing is reported.
    */
-  onError?: (error: unknown, request: Request) => void;
+  onError?: ((error: unknown, request: Request) => void) | undefined;
 }
 
 /** A running mock: a WHATWG fetch handler plus handles on its settings, provider, clock, controls and MCP endpoint. */

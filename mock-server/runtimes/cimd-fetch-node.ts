@@ -62,16 +62,23 @@ export function checkedLookup(resolveAll: ResolveAll = defaultResolveAll): Looku
   };
 }
 
+/** Options of {@link createNodeDocumentFetch}. */
 export interface NodeDocumentFetchOptions {
   /** Name resolution (default `dns.lookup`); tests inject one. */
-  resolveAll?: ResolveAll;
+  resolveAll?: ResolveAll | undefined;
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
- * A {@link ClientIdMetadataDocumentFetch} for `fetchClientIdMetadataDocument` built on `node:https` with
- * {@link checkedLookup}. It never follows redirects (a 3xx is answered as is, and refused as not 200).
+ * A {@link ClientIdMetadataDocumentFetch} for the mock's `fetchClientIdMetadataDocument` option, built on
+ * `node:https`: it resolves the host name once, refuses it when any address it resolves to is private (loopback,
+ * private networks, link-local, …) and connects to exactly the checked addresses, so DNS rebinding cannot slip a
+ * private address past the check. It never follows redirects (a 3xx is answered as is, and refused as not 200).
+ * `startMockAuthServer` and the CLI use it; pass it to `createMockAuthServer` yourself in other Node setups.
+ *
+ * @example
+ * const mock = createMockAuthServer(settings, { fetchClientIdMetadataDocument: createNodeDocumentFetch() });
  */
 export function createNodeDocumentFetch(
   options: NodeDocumentFetchOptions = {},

@@ -1,6 +1,6 @@
 /**
- * Serves any WHATWG fetch handler over `node:http`: the runtime behind the CLI, the Vite plugin and the
- * loopback-HTTP tests.
+ * Serves any WHATWG fetch handler over `node:http`: the runtime behind `mcp-authed-client/node`, the CLI, the Vite
+ * plugin and the loopback-HTTP tests.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
@@ -10,6 +10,12 @@ import { writeWebResponse } from './node-response.js';
 
 /** A WHATWG fetch handler, such as `MockAuthServer.fetch`. */
 export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * What {@link listen} serves: a fetch handler, or an object with a `fetch` method such as a `MockAuthServer` (its
+ * method is called on the object for every request, so it needs no binding).
+ */
+export type Servable = FetchHandler | { fetch(request: Request): Promise<Response> };
 
 /** Receives handler failures; the default writes the message and the error's stack to stderr. */
 export type ErrorReporter = (message: string, error: unknown) => void;
@@ -139,16 +145,22 @@ function reportToConsole(message: string, error: unknown): void {
   console.error(`[mcp-mock-auth-server] ${message}: ${detail}`);
 }
 
-export interface ListenOptions extends Omit<NodeListenerOptions, 'fallbackOrigin'> {
+/** Options of {@link listen}. */
+export interface ListenOptions {
   /** Interface to bind. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; 0 (default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** How long `close()` lets in-flight responses (open SSE streams) finish before cutting them. Default 1000 ms. */
-  closeTimeoutMs?: number;
+  closeTimeoutMs?: number | undefined;
+  /**
+   * Where failures of the handler (a thrown error, a rejected promise, something that is not a `Response`) are
+   * reported; the request is answered with a bare 500. Default: `console.error`, naming method and path only.
+   */
+  onError?: ErrorReporter | undefined;
 }
 
-/** A running server. */
+/** A running server, as {@link listen} returns it. */
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;
@@ -162,11 +174,21 @@ export interface RunningServer {
 }
 
 /**
- * Serves `handler` on `host:port`.
+ * Serves a mock (or any fetch handler) over HTTP on `host:port`, so a test suite needs no CLI process. The mock's
+ * issuer must be the URL it is served at: give a fixed `port` and the matching `issuerUrl`, or let
+ * `startMockAuthServer` pick a free port and derive the issuer from it.
  *
+ * @param target a `MockAuthServer` (or anything with a `fetch(request)` method), or a fetch handler.
  * @throws the `listen` error (e.g. `EADDRINUSE`, `EACCES`) when the address cannot be bound.
+ *
+ * @example
+ * const mock = createMockAuthServer({ issuerUrl: 'http://127.0.0.1:8000' });
+ * const server = await listen(mock, { port: 8000 }); // server.url === 'http://127.0.0.1:8000'
+ * // … run the tests against `${server.url}/mcp` …
+ * await server.close();
  */
-export function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<RunningServer> {
+export async function listen(target: Servable, options: ListenOptions = {}): Promise<RunningServer> {
+  const handler = fetchHandlerOf(target);
   const host = options.host ?? '127.0.0.1';
   const closeTimeoutMs = options.closeTimeoutMs ?? 1000;
   const listenerOptions: NodeListenerOptions = { fallbackOrigin: `http://${urlHost(host)}` };
@@ -200,6 +222,20 @@ export function listen(handler: FetchHandler, options: ListenOptions = {}): Prom
       });
     });
   });
+}
+
+/** Checked before binding: a wrong argument fails the call, not every request with a 500. */
+function fetchHandlerOf(target: Servable): FetchHandler {
+  if (typeof target === 'function') return target;
+  const candidate: unknown = target;
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof (candidate as { fetch?: unknown }).fetch === 'function'
+  ) {
+    return (request) => target.fetch(request);
+  }
+  throw new TypeError('listen: expected a MockAuthServer (an object with a fetch method) or a fetch handler');
 }
 
 /** Returns a function listing the connections that have no request in flight right now. */

@@ -1,8 +1,8 @@
 /**
- * The public API report: one Markdown report per package entry point (`.`, `./mock-server`, `./msw`, `./vite`),
- * made by API Extractor from the built declarations and kept under version control, so every change to the public
- * surface shows in review. `npm run api:check` fails when a report is out of date; `npm run api:update` rewrites it.
- * Run after `npm run build`.
+ * The public API report: one Markdown report per package entry point (`.`, `./mock-server`, `./node`, `./msw`,
+ * `./vite`), made by API Extractor from the built declarations and kept under version control, so every change to
+ * the public surface shows in review. `npm run api:check` fails when a report is out of date; `npm run api:update`
+ * rewrites it. Run after `npm run build`.
  */
 import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ENTRY_POINTS: ReadonlyArray<{ subpath: string; declarations: string; report: string }> = [
   { subpath: '.', declarations: 'dist/src/index.d.ts', report: 'client' },
   { subpath: './mock-server', declarations: 'dist/mock-server/index.d.ts', report: 'mock-server' },
+  { subpath: './node', declarations: 'dist/mock-server/runtimes/node-entry.d.ts', report: 'node' },
   { subpath: './msw', declarations: 'dist/mock-server/runtimes/msw.d.ts', report: 'msw' },
   { subpath: './vite', declarations: 'dist/mock-server/runtimes/vite.d.ts', report: 'vite' },
 ];
