@@ -1,8 +1,18 @@
 /**
  * Typed errors. Every failure names the step it happened in, carries a stable `code` an application can branch
  * on, the authorization server's `error` / `error_description` when there was one, and a message that says what
- * to do. Nothing secret (tokens, codes, verifiers, client secrets) is ever put in an error.
+ * to do. Nothing secret (tokens, codes, verifiers, client secrets) is ever put in an error: the places that quote a
+ * server scrub its text of the client's secrets (`server-text.ts`), and every error, wherever it is built, has its
+ * text cleaned of control characters and bounded here.
  */
+import {
+  cleanText,
+  bound,
+  MESSAGE_LIMIT,
+  SERVER_CODE_LIMIT,
+  SERVER_TEXT_LIMIT,
+  serverText,
+} from './server-text.js';
 
 /** The steps of the flow, shared by errors and events. */
 export type FlowStep =
@@ -23,6 +33,8 @@ export type McpAuthErrorCode =
   | 'cors_refused'
   | 'timeout'
   | 'aborted'
+  | 'redirect_refused'
+  | 'response_too_large'
   | 'invalid_response'
   | 'resource_mismatch'
   | 'no_authorization_server'
@@ -55,15 +67,15 @@ export interface McpAuthErrorInit {
   code: McpAuthErrorCode;
   /** The step of the flow that failed. */
   step: FlowStep;
-  /** What happened and what to do; never a secret. */
+  /** What happened and what to do; never a secret. Control characters are removed, and at most 2,000 characters kept. */
   message: string;
-  /** The server's OAuth `error` value, when it sent one. */
+  /** The server's OAuth `error` value, when it sent one (cleaned, at most 100 characters). */
   serverError?: string | undefined;
-  /** The server's `error_description`, when it sent one. */
+  /** The server's `error_description`, when it sent one (cleaned, at most 500 characters). */
   serverErrorDescription?: string | undefined;
   /** HTTP status of the response that caused the error, when there was one. */
   status?: number | undefined;
-  /** The underlying failure (never one that carries a token). */
+  /** The underlying failure (never one that carries a token or a server's raw answer). */
   cause?: unknown;
 }
 
@@ -73,22 +85,54 @@ export class McpAuthError extends Error {
   readonly code: McpAuthErrorCode;
   /** The step of the flow that failed. */
   readonly step: FlowStep;
-  /** The server's OAuth `error` value, when it sent one. */
+  /**
+   * The server's OAuth `error` value, when it sent one: control characters removed, the client's secrets masked, at
+   * most 100 characters.
+   */
   readonly serverError: string | undefined;
-  /** The server's `error_description`, when it sent one. */
+  /**
+   * The server's `error_description`, when it sent one: control characters removed, the client's secrets masked, at
+   * most 500 characters.
+   */
   readonly serverErrorDescription: string | undefined;
   /** HTTP status of the response that caused the error, when there was one. */
   readonly status: number | undefined;
 
   constructor(init: McpAuthErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // The places that quote a server have already masked secrets; this is the backstop for shape, so that no error
+    // built anywhere carries line breaks, terminal escapes or megabytes into an application's log.
+    super(
+      bound(cleanText(init.message), MESSAGE_LIMIT),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = 'McpAuthError';
     this.code = init.code;
     this.step = init.step;
-    this.serverError = init.serverError;
-    this.serverErrorDescription = init.serverErrorDescription;
+    this.serverError = serverText(init.serverError, [], SERVER_CODE_LIMIT);
+    this.serverErrorDescription = serverText(init.serverErrorDescription, [], SERVER_TEXT_LIMIT);
     this.status = init.status;
   }
+}
+
+/**
+ * Masks `secrets` in the texts of an `McpAuthError`, in place, and returns it (anything else is returned as it is).
+ * The places that quote a server mask what they hold; this is the last step before an error leaves the flow, for
+ * text quoted where the secrets were not at hand (a metadata document that names a token as its issuer).
+ */
+export function maskSecrets<E>(error: E, secrets: Iterable<string> | undefined): E {
+  if (!(error instanceof McpAuthError) || secrets === undefined) return error;
+  const known = [...secrets];
+  if (known.length === 0) return error;
+  // The fields are read-only to applications; this package sets them once more before handing the error over.
+  const fields = error as {
+    message: string;
+    serverError: string | undefined;
+    serverErrorDescription: string | undefined;
+  };
+  fields.message = serverText(error.message, known, MESSAGE_LIMIT) ?? '';
+  fields.serverError = serverText(error.serverError, known, SERVER_CODE_LIMIT);
+  fields.serverErrorDescription = serverText(error.serverErrorDescription, known, SERVER_TEXT_LIMIT);
+  return error;
 }
 
 /** Discovery of protected-resource or authorization-server metadata failed or was unsafe to use. */

@@ -1,9 +1,19 @@
 /**
  * The typed event stream of flow steps. UIs draw the flow from it; logs can print it. Every URL in an event
- * goes through `redactUrl` and no event carries a token, code, verifier or client secret.
+ * goes through `redactUrl` and no event carries a token, code, verifier or client secret: each event is scrubbed of
+ * the client's known secrets as it is emitted, and its text cleaned of control characters and bounded, since details
+ * such as a client id or a scope are the server's choice.
  */
 import { McpAuthError } from './errors.js';
 import type { FlowStep, McpAuthErrorCode } from './errors.js';
+import {
+  bound,
+  cleanText,
+  MESSAGE_LIMIT,
+  SERVER_CODE_LIMIT,
+  SERVER_TEXT_LIMIT,
+  serverText,
+} from './server-text.js';
 
 /** Where a step is at. */
 export type FlowEventStatus = 'started' | 'succeeded' | 'failed' | 'skipped';
@@ -14,13 +24,16 @@ export interface FlowEvent {
   step: FlowStep;
   /** `started`, then `succeeded`, `failed` or `skipped` (a candidate that did not apply). */
   status: FlowEventStatus;
-  /** Human-readable summary, safe to show. */
+  /** Human-readable summary, safe to show (no control characters, at most 2,000 characters). */
   message: string;
   /** The HTTP request behind the event, redacted. */
   request?: { method: string; url: string };
   /** The HTTP response behind the event. */
   response?: { status: number };
-  /** Extra non-secret facts (issuer, scopes, client id source, ...). */
+  /**
+   * Extra non-secret facts (issuer, scopes, client id source, ...). Strings hold no control characters and at most 500
+   * characters; lists at most 100 entries of at most 100 characters.
+   */
   detail?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   /** The error behind a `failed` event. */
   error?: { code: McpAuthErrorCode; message: string };
@@ -42,8 +55,14 @@ export interface FlowEventEmitter extends FlowEventStream {
   emit(event: Omit<FlowEvent, 'at'>): void;
 }
 
-/** Creates an event stream; a throwing listener never breaks the flow. */
-export function createEventStream(initial?: FlowEventListener): FlowEventEmitter {
+/**
+ * Creates an event stream; a throwing listener never breaks the flow. Every event is scrubbed of `secrets` (read at
+ * each emit, so secrets learnt later count) by {@link safeEvent}.
+ */
+export function createEventStream(
+  initial?: FlowEventListener,
+  secrets: Iterable<string> = [],
+): FlowEventEmitter {
   const listeners = new Set<FlowEventListener>();
   if (initial) listeners.add(initial);
   return {
@@ -52,7 +71,7 @@ export function createEventStream(initial?: FlowEventListener): FlowEventEmitter
       return () => listeners.delete(listener);
     },
     emit(event) {
-      const full: FlowEvent = { ...event, at: Date.now() };
+      const full: FlowEvent = { ...safeEvent(event, secrets), at: Date.now() };
       for (const listener of listeners) {
         try {
           listener(full);
@@ -62,6 +81,34 @@ export function createEventStream(initial?: FlowEventListener): FlowEventEmitter
       }
     },
   };
+}
+
+/** Most entries of a list in an event's `detail`. */
+const DETAIL_LIST_LIMIT = 100;
+
+/**
+ * The event with every text (message, URL, detail, error message) cleaned of control characters, scrubbed of
+ * `secrets` and bounded. Pure.
+ */
+export function safeEvent<E extends Omit<FlowEvent, 'at'>>(event: E, secrets: Iterable<string>): E {
+  const known = [...secrets];
+  const text = (value: string, limit: number): string => serverText(value, known, limit) ?? '';
+  const safe: E = { ...event, message: text(event.message, MESSAGE_LIMIT) };
+  if (event.request) safe.request = { ...event.request, url: text(event.request.url, MESSAGE_LIMIT) };
+  if (event.error) safe.error = { ...event.error, message: text(event.error.message, MESSAGE_LIMIT) };
+  if (event.detail) {
+    const detail: Record<string, string | number | boolean | readonly string[]> = {};
+    for (const [key, value] of Object.entries(event.detail)) {
+      detail[bound(cleanText(key), SERVER_CODE_LIMIT)] =
+        typeof value === 'string'
+          ? text(value, SERVER_TEXT_LIMIT)
+          : Array.isArray(value)
+            ? value.slice(0, DETAIL_LIST_LIMIT).map((item: string) => text(item, SERVER_CODE_LIMIT))
+            : value;
+    }
+    safe.detail = detail;
+  }
+  return safe;
 }
 
 const SECRET_PARAMETERS = new Set([
@@ -97,18 +144,17 @@ export function redactUrl(url: string | URL): string {
 }
 
 const URL_IN_TEXT = /https?:\/\/[^\s"'<>]+/g;
-const MESSAGE_LIMIT = 300;
+const REDACTED_TEXT_LIMIT = 300;
 
 /**
  * Text from elsewhere (an application's handler, a server's error body) made fit for an error message: every URL in
- * it redacted like {@link redactUrl}, whitespace folded, and the length bounded.
+ * it redacted like {@link redactUrl}, control characters removed, whitespace folded, and the length bounded (300).
  */
 export function redactText(text: string): string {
-  const flat = text
-    .replace(URL_IN_TEXT, (url) => redactUrl(url))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > MESSAGE_LIMIT ? `${flat.slice(0, MESSAGE_LIMIT - 1)}…` : flat;
+  return bound(
+    cleanText(text).replace(URL_IN_TEXT, (url) => redactUrl(url)),
+    REDACTED_TEXT_LIMIT,
+  );
 }
 
 /** The `request` part of an event for a POST to an endpoint the metadata may or may not name. */
@@ -116,7 +162,7 @@ export function postRequest(endpoint: unknown): Pick<FlowEvent, 'request'> {
   return typeof endpoint === 'string' ? { request: { method: 'POST', url: redactUrl(endpoint) } } : {};
 }
 
-/** The `failed` event for an error (its message is already free of secrets). */
+/** The `failed` event for an error (its message is already free of secrets; the emitter scrubs it once more). */
 export function failureEvent(step: FlowStep, error: unknown): Omit<FlowEvent, 'at'> {
   const code: McpAuthErrorCode = error instanceof McpAuthError ? error.code : 'invalid_response';
   const message = error instanceof Error ? error.message : 'unknown failure';

@@ -1,14 +1,17 @@
 /**
  * The HTTP context every network step runs in: the injected fetch, the per-request timeout, the caller's
- * AbortSignal and the plain-HTTP policy. Network failures become typed errors here, once.
+ * AbortSignal, the plain-HTTP policy and the body cap, applied by {@link exchange}, the one function every OAuth and
+ * metadata request goes through. Network failures become typed errors here, once.
  */
 import { allowInsecureRequests, customFetch } from 'oauth4webapi';
 import type { HttpRequestOptions } from 'oauth4webapi';
+import { BodyTooLargeError, discardBody, readBoundedBody } from './bounded-body.js';
 import { McpAuthError } from './errors.js';
 import type { FlowStep } from './errors.js';
 import { redactUrl } from './events.js';
 import { asJsonObject } from './json.js';
 import type { JsonObject } from './json.js';
+import type { KnownSecrets } from './known-secrets.js';
 import { timeoutSignal } from './signals.js';
 
 /** A WHATWG fetch. */
@@ -17,12 +20,22 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /** Shared by every network step. */
 export interface HttpContext {
   fetch: FetchLike;
-  /** Milliseconds before a single HTTP request is abandoned. */
+  /** Milliseconds before a single HTTP request is abandoned (reading its body included). */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   /** Allow plain http to hosts that are not loopback (never do this in production). */
   allowInsecureHttp: boolean;
+  /** Bytes an OAuth or metadata response body may hold. */
+  maxResponseBytes: number;
+  /** The secrets the client holds: server text quoted in errors is scrubbed of them (see `server-text.ts`). */
+  secrets?: KnownSecrets | undefined;
 }
+
+/** Default cap on OAuth and metadata response bodies: real documents are a few kilobytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Default cap on one MCP message: room for large tool results (images, files) while bounding a hostile server. */
+export const DEFAULT_MAX_MCP_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** Whether the host is a loopback address (where plain http is acceptable). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -104,7 +117,7 @@ export async function isCorsRefusal(ctx: HttpContext, url: string | URL): Promis
       mode: 'no-cors',
       signal: requestSignal(ctx),
     });
-    await response.body?.cancel().catch(() => undefined);
+    discardBody(response);
     return response.type === 'opaque';
   } catch {
     return false;
@@ -117,28 +130,77 @@ export function pageOrigin(): string | undefined {
   return typeof origin === 'string' && origin !== 'null' ? origin : undefined;
 }
 
-/** fetch through the context, with timeout and typed network errors. */
-export async function send(
+/**
+ * The one door every OAuth and metadata request goes through, so that no call site can forget a rule: the URL must
+ * pass the transport policy, redirects are never followed (a 3xx is `redirect_refused`: following one would let
+ * another origin answer for the server the client judged), the timeout covers the whole exchange including the
+ * body, and the body is read here, capped at `maxResponseBytes` (`response_too_large`). The response handed back
+ * holds its body in memory.
+ */
+export async function exchange(
   ctx: HttpContext,
   step: FlowStep,
-  url: string | URL,
+  what: string,
+  url: URL,
   init: RequestInit = {},
 ): Promise<Response> {
+  assertAcceptableUrl(url, ctx, step, what);
+  const signal = requestSignal(ctx);
   try {
-    return await ctx.fetch(String(url), { ...init, signal: requestSignal(ctx) });
+    const response = await ctx.fetch(url.href, { ...init, redirect: 'manual', signal });
+    refuseRedirect(response, step, what, url);
+    const body = nullBodyStatus(response.status)
+      ? null
+      : await readBoundedBody(response, ctx.maxResponseBytes, signal);
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new McpAuthError({
+        code: 'response_too_large',
+        step,
+        message: `the ${what} at ${redactUrl(url)} sent a response larger than ${error.limit} bytes: no server needs that much, so it was not read (raise maxResponseBytes if this server really does)`,
+      });
+    }
     throw networkError(error, ctx, step, url);
   }
 }
 
-/** Options for an oauth4webapi request, routed through the context's fetch with its timeout and signal. */
+/** Throws `redirect_refused` for a redirect (an opaque one, in a browser, hides its target). */
+export function refuseRedirect(response: Response, step: FlowStep, what: string, url: URL): void {
+  const opaque = response.type === 'opaqueredirect';
+  if (!opaque && (response.status < 300 || response.status > 399)) return;
+  discardBody(response);
+  const location = response.headers.get('location');
+  const target = location !== null && URL.canParse(location, url) ? new URL(location, url) : undefined;
+  throw new McpAuthError({
+    code: 'redirect_refused',
+    step,
+    status: opaque ? undefined : response.status,
+    message: `the ${what} at ${redactUrl(url)} answered with a redirect${
+      target ? ` to ${redactUrl(target)}` : ''
+    }: redirects are never followed, since the client would then trust an address it did not check; configure the server (or the URL you gave) to answer directly`,
+  });
+}
+
+function nullBodyStatus(status: number): boolean {
+  return status === 101 || status === 204 || status === 205 || status === 304;
+}
+
+/**
+ * Options for an oauth4webapi request: its fetch is {@link exchange}, so the library's requests obey the same
+ * policy. (Its own plain-http check is switched off because `exchange` applies ours: https, or loopback http.)
+ */
 export function oauthRequestOptions<Method extends string, Body>(
   ctx: HttpContext,
+  step: FlowStep,
+  what: string,
 ): HttpRequestOptions<Method, Body> {
   return {
-    signal: () => requestSignal(ctx),
-    [customFetch]: (url, options) => ctx.fetch(url, options as RequestInit),
-    // Plain http is refused by our own URL policy (loopback only) before any request is built.
+    [customFetch]: (url, options) => exchange(ctx, step, what, new URL(url), options as RequestInit),
     [allowInsecureRequests]: true,
   };
 }

@@ -22,6 +22,7 @@ export { webStorage } from './storage/web-storage.js';
 export type { WebStorageLike, WebStorageOptions } from './storage/web-storage.js';
 export { indexedDbStorage } from './storage/indexed-db.js';
 export type { IndexedDbStorageOptions } from './storage/indexed-db.js';
+export type { DomIdbFactory, DomWindow } from './dom-types.js';
 export { inProcessLocks, webLocks } from './tokens/single-flight.js';
 export type { Locks, WebLockManager } from './tokens/single-flight.js';
 export type { PreRegisteredClient, TokenEndpointAuthMethod } from './identity/client-identity.js';

@@ -5,6 +5,7 @@ import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AuthorizationHandler } from './authorize/types.js';
 import { McpAuthError } from './errors.js';
 import type { FlowEventListener } from './events.js';
+import { DEFAULT_MAX_MCP_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './http.js';
 import type { FetchLike } from './http.js';
 import { isAcceptableRedirectUri } from './identity/application-type.js';
 import { isClientMetadataDocumentUrl } from './identity/client-identity.js';
@@ -16,48 +17,63 @@ import type { Locks } from './tokens/single-flight.js';
 /** Options of `createAuthedMcpClient`. Everything is optional. */
 export interface AuthedMcpClientOptions {
   /** Client metadata used for registration and the MCP handshake. */
-  clientMetadata?: {
-    /** `client_name` at registration and the MCP `clientInfo.name` (default "mcp-authed-client"). */
-    name?: string;
-    /** MCP `clientInfo.version` (default "0.1.0"). */
-    version?: string;
-    /** Where the authorization server sends the browser back: https, or http on loopback (default http://127.0.0.1/callback). */
-    redirectUri?: string;
-  };
+  clientMetadata?:
+    | {
+        /** `client_name` at registration and the MCP `clientInfo.name` (default "mcp-authed-client"). */
+        name?: string | undefined;
+        /** MCP `clientInfo.version` (default "0.1.0"). */
+        version?: string | undefined;
+        /** Where the authorization server sends the browser back: https, or http on loopback (default http://127.0.0.1/callback). */
+        redirectUri?: string | undefined;
+      }
+    | undefined;
   /** HTTPS URL of this client's Client ID Metadata Document, used as client id where the server supports it. */
-  clientMetadataUrl?: string;
+  clientMetadataUrl?: string | undefined;
   /** Credentials registered with the authorization server out of band (bind them with `issuer`). */
-  credentials?: PreRegisteredClient;
+  credentials?: PreRegisteredClient | undefined;
   /** Scopes to request in addition to the ones the server asks for. */
-  scopes?: readonly string[];
+  scopes?: readonly string[] | undefined;
   /** Where registrations, tokens and pending requests are kept (default: in memory). */
-  storage?: AuthStorage;
+  storage?: AuthStorage | undefined;
   /**
    * Cross-context locks (e.g. `webLocks(navigator.locks)`), so clients sharing `storage` (tabs) refresh, sign in and
    * sign out one at a time; default: in-process only.
    */
-  locks?: Locks;
+  locks?: Locks | undefined;
   /** Opens the authorization URL and resolves to the callback URL (`headlessAuthorize()` in tests). */
-  authorize?: AuthorizationHandler;
+  authorize?: AuthorizationHandler | undefined;
   /** The fetch used for every request (default: global fetch). */
-  fetch?: FetchLike;
-  /** Milliseconds before one HTTP request is abandoned (default 30 000). */
-  timeoutMs?: number;
+  fetch?: FetchLike | undefined;
+  /**
+   * Milliseconds before one OAuth or metadata request is abandoned, reading its body included (default 30 000). A
+   * timeout is the error code `timeout`.
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Bytes an OAuth or metadata response (discovery, registration, token, revocation, and their errors) may hold
+   * (default 1 MiB). A larger body is not read: the error code is `response_too_large`.
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * Bytes one MCP response may hold: a JSON body, or one event of an event stream, which as a whole may run for as
+   * long as the session (default 16 MiB). A larger one fails its request with `response_too_large`.
+   */
+  maxMcpMessageBytes?: number | undefined;
   /** Milliseconds the authorization handler may take (default 300 000). */
-  authorizationTimeoutMs?: number;
+  authorizationTimeoutMs?: number | undefined;
   /** Refresh this many milliseconds before the access token expires (default 60 000). */
-  refreshSkewMs?: number;
+  refreshSkewMs?: number | undefined;
   /** Cancels discovery, authorization and requests in flight. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Receives every flow event, including those before the client is returned. */
-  onEvent?: FlowEventListener;
+  onEvent?: FlowEventListener | undefined;
   /** Accept plain http to non-loopback hosts (tests only). */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | undefined;
   /**
    * MCP revision to speak. `2026-07-28` uses the stateless lifecycle (`server/discover`, per-request `_meta`);
    * anything else (default) uses the SDK's initialize handshake (2025-11-25 and earlier).
    */
-  protocolVersion?: string;
+  protocolVersion?: string | undefined;
   /**
    * Options of the underlying `@modelcontextprotocol/sdk` `Client`: the capabilities to declare (`elicitation`,
    * `sampling`, `roots`), list-changed handlers, the JSON Schema validator. A declared capability needs a handler
@@ -66,7 +82,7 @@ export interface AuthedMcpClientOptions {
    * @example
    * mcpClientOptions: { capabilities: { elicitation: { form: { applyDefaults: true } } } }
    */
-  mcpClientOptions?: ClientOptions;
+  mcpClientOptions?: ClientOptions | undefined;
   /**
    * Runs once the client is built and before it connects (and so before any authorization). Register handlers for
    * server-initiated requests here, so that none arrives before its handler. A rejection aborts the connection.
@@ -74,7 +90,7 @@ export interface AuthedMcpClientOptions {
    * @example
    * beforeConnect: (client) => client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'decline' }))
    */
-  beforeConnect?: (client: AuthedMcpClient) => void | Promise<void>;
+  beforeConnect?: ((client: AuthedMcpClient) => void | Promise<void>) | undefined;
 }
 
 /** Validated, defaulted options. */
@@ -86,6 +102,8 @@ export interface ResolvedOptions {
   credentials: PreRegisteredClient | undefined;
   scopes: readonly string[];
   timeoutMs: number;
+  maxResponseBytes: number;
+  maxMcpMessageBytes: number;
   authorizationTimeoutMs: number;
   refreshSkewMs: number;
   allowInsecureHttp: boolean;
@@ -93,6 +111,13 @@ export interface ResolvedOptions {
 
 function invalid(message: string): McpAuthError {
   return new McpAuthError({ code: 'invalid_option', step: 'connection', message });
+}
+
+function byteCount(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw invalid(`${name} must be a positive whole number of bytes`);
+  return value;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -135,6 +160,12 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
     credentials: options.credentials,
     scopes,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
+    maxResponseBytes: byteCount(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
+    maxMcpMessageBytes: byteCount(
+      options.maxMcpMessageBytes,
+      DEFAULT_MAX_MCP_MESSAGE_BYTES,
+      'maxMcpMessageBytes',
+    ),
     authorizationTimeoutMs: positive(options.authorizationTimeoutMs, 300_000, 'authorizationTimeoutMs'),
     refreshSkewMs: options.refreshSkewMs === undefined ? 60_000 : Math.max(0, options.refreshSkewMs),
     allowInsecureHttp: options.allowInsecureHttp === true,

@@ -25,9 +25,9 @@ export type McpServerConfigurer = (server: McpServer) => void;
 /** Options of `new McpEndpoint(…)`; `createMockAuthServer` fills them from its own options. */
 export interface McpEndpointInit {
   /** Called for every new session's server, after the built-in tools are registered. */
-  configureMcpServer?: McpServerConfigurer;
+  configureMcpServer?: McpServerConfigurer | undefined;
   /** Other mocks whose tokens this resource accepts when its metadata names their issuers (resource migration). */
-  peers?: readonly TokenVerifier[];
+  peers?: readonly TokenVerifier[] | undefined;
 }
 
 const MOCK_MCP_SERVER_INFO = { name: 'mcp-authed-client-mock', version: '0.1.0' } as const;

@@ -23,7 +23,7 @@ export interface MswHandlerOptions {
   /**
    * Origins (or URLs: only their origin counts) to answer for. Default: the mock's issuer and resource origins.
    */
-  origins?: readonly string[];
+  origins?: readonly string[] | undefined;
 }
 
 /**

@@ -3,12 +3,15 @@
  * started by `redirectAuthorize` (or a popup that fell back to a redirect) is redeemed here; a popup's callback is
  * handed to the page that waits for it, and the popup closes. Either way the code never stays in the address bar.
  */
+import type { DomWindow } from '../dom-types.js';
 import { McpAuthError } from '../errors.js';
 import { createEventStream } from '../events.js';
 import type { FlowEventListener } from '../events.js';
 import { redeemStoredAuthorization } from '../flow/authorization-code-flow.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http.js';
 import type { FetchLike } from '../http.js';
 import type { PreRegisteredClient } from '../identity/client-identity.js';
+import { KnownSecrets } from '../known-secrets.js';
 import { AuthStateStore } from '../storage/auth-state.js';
 import type { AuthStorage } from '../storage/storage.js';
 import { handOffCallback } from './callback-channel.js';
@@ -18,23 +21,25 @@ export interface CompleteAuthorizationOptions {
   /** The storage the sign-in was started with (`webStorage(sessionStorage)`, `indexedDbStorage()`, …). */
   storage: AuthStorage;
   /** Pre-registered confidential credentials, if the sign-in used them (their secret is never stored). */
-  credentials?: PreRegisteredClient;
+  credentials?: PreRegisteredClient | undefined;
   /** The fetch for the code exchange (default: global fetch). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Milliseconds before the code exchange is abandoned (default 30 000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
+  /** Bytes the token response may hold (default 1 MiB; see `maxResponseBytes` of the client options). */
+  maxResponseBytes?: number | undefined;
   /** A callback later than this after the sign-in started is refused (default 300 000, the authorization timeout). */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
   /** How long a popup's callback waits for the page that opened it to take it (default 1 500 ms). */
-  handOffTimeoutMs?: number;
+  handOffTimeoutMs?: number | undefined;
   /** Accept plain http to non-loopback hosts (tests only). */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | undefined;
   /** Cancels the code exchange. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Receives the flow events of the completion (authorization, token). */
-  onEvent?: FlowEventListener;
+  onEvent?: FlowEventListener | undefined;
   /** The window whose address bar is cleaned and which closes after a hand-off (default: the global `window`). */
-  window?: Window;
+  window?: DomWindow | undefined;
 }
 
 /** What `completeAuthorization` did. */
@@ -85,7 +90,10 @@ export async function completeAuthorization(
   }
   const callback = new URL(callbackUrl);
   if (win) removeResponseFromAddressBar(win, callback);
-  const store = new AuthStateStore(options.storage);
+  // What this completion sends and receives, so no server text it quotes can carry it.
+  const secrets = new KnownSecrets();
+  if (options.credentials) secrets.addClient(options.credentials.clientId, options.credentials.clientSecret);
+  const store = new AuthStateStore(options.storage, secrets);
   const state = callback.searchParams.get('state') ?? '';
   const pending = state === '' ? undefined : await store.peekPending(state);
   const redeem = async (): Promise<CompletedAuthorization> => {
@@ -96,8 +104,10 @@ export async function completeAuthorization(
           timeoutMs: options.timeoutMs ?? 30_000,
           signal: options.signal,
           allowInsecureHttp: options.allowInsecureHttp === true,
+          maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          secrets,
         },
-        events: createEventStream(options.onEvent),
+        events: createEventStream(options.onEvent, secrets),
         store,
       },
       callback,

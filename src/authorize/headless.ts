@@ -2,6 +2,7 @@
  * Headless authorization for tests and CI: fetch the authorization URL without following redirects and return
  * the `Location`. Works against servers that auto-approve (conformance suite, mock servers).
  */
+import { discardBody } from '../bounded-body.js';
 import { HeadlessAuthorizeError } from '../errors.js';
 import { redactUrl } from '../events.js';
 import type { FetchLike } from '../http.js';
@@ -10,11 +11,11 @@ import { timeoutSignal } from '../signals.js';
 /** Options of `headlessAuthorize`. */
 export interface HeadlessAuthorizeOptions {
   /** The fetch to use (default: global fetch). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Milliseconds before giving up (default 30 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Cancels the request to the authorization endpoint. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** An authorization handler that follows no redirect and returns the redirect target. */
@@ -34,7 +35,7 @@ export function headlessAuthorize(
         cause: error,
       });
     }
-    await response.body?.cancel().catch(() => undefined);
+    discardBody(response);
     if (response.type === 'opaqueredirect') {
       throw new HeadlessAuthorizeError({
         code: 'no_redirect',

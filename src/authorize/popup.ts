@@ -7,6 +7,7 @@
 import { AuthorizationError } from '../errors.js';
 import { waitForCallback } from './callback-channel.js';
 import { redirectTo } from './redirect.js';
+import type { DomWindow } from '../dom-types.js';
 import type { AuthorizationContext, AuthorizationHandler } from './types.js';
 
 /** Options of `popupAuthorize`. */
@@ -15,31 +16,31 @@ export interface PopupAuthorizeOptions {
    * When the browser blocks the popup: `'error'` (default) rejects with `popup_blocked`; `'redirect'` signs in by a
    * full-page redirect instead (the callback page then runs `completeAuthorization`).
    */
-  fallback?: 'error' | 'redirect';
+  fallback?: 'error' | 'redirect' | undefined;
   /** Popup size in CSS pixels (default 500 × 650), centred over the page. */
-  width?: number;
+  width?: number | undefined;
   /** Popup size in CSS pixels (default 500 × 650), centred over the page. */
-  height?: number;
+  height?: number | undefined;
   /** Text shown in the popup until the authorization URL is known (shown as text, never as HTML). */
-  connectingText?: string;
+  connectingText?: string | undefined;
   /**
    * Open the popup at once (default true), which is what lets it through popup blockers: call `popupAuthorize()`
    * inside the click handler, before any `await`. With false, the popup opens when the URL is known — outside a
    * user's click, browsers block it.
    */
-  openNow?: boolean;
+  openNow?: boolean | undefined;
   /** Where the page returns after a redirect fallback (default: the current URL). */
-  returnTo?: string;
+  returnTo?: string | undefined;
   /** Milliseconds between checks that the user closed the popup (default 250). */
-  closedPollMs?: number;
+  closedPollMs?: number | undefined;
   /**
    * `'poll'` (default): a popup the user closes rejects with `popup_closed` within about a second. `'none'`: wait for
    * the callback until the authorization timeout. A sign-in server that sends Cross-Origin-Opener-Policy cuts the
    * popup off from this page, which then sees it as closed while the user is still signing in: use `'none'` there.
    */
-  closeDetection?: 'poll' | 'none';
+  closeDetection?: 'poll' | 'none' | undefined;
   /** The window to open the popup from (default: the global `window`). */
-  window?: Window;
+  window?: DomWindow | undefined;
 }
 
 /** The handler `popupAuthorize` returns. */

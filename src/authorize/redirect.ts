@@ -2,14 +2,15 @@
  * Sign-in by full-page redirect: the request is marked for completion on the callback page, then the page leaves
  * for the authorization server. The callback page (the app's own, or a dedicated one) runs `completeAuthorization`.
  */
+import type { DomWindow } from '../dom-types.js';
 import type { AuthorizationContext, AuthorizationHandler } from './types.js';
 
 /** Options of `redirectAuthorize`. */
 export interface RedirectAuthorizeOptions {
   /** Where `completeAuthorization` says to return once signed in (default: the current URL). */
-  returnTo?: string;
+  returnTo?: string | undefined;
   /** The window to navigate (default: the global `window`). */
-  window?: Window;
+  window?: DomWindow | undefined;
 }
 
 /**
@@ -33,7 +34,7 @@ export function redirectAuthorize(options: RedirectAuthorizeOptions = {}): Autho
 
 /** Marks the request for the callback page, then navigates; settles only if the authorization is abandoned. */
 export async function redirectTo(
-  win: Window,
+  win: DomWindow,
   authorizationUrl: URL,
   context: AuthorizationContext,
   returnTo: string,

@@ -73,6 +73,7 @@ export async function discover(
         .join(', ')}): check the issuer in the protected-resource metadata`,
     });
   }
+  assertUsableEndpoints(ctx, authorizationServer);
   events.emit({
     step: 'discovery',
     status: 'succeeded',
@@ -101,6 +102,8 @@ async function discoverLegacy(
 ): Promise<Discovery> {
   const metadata = await fetchAuthorizationServerMetadata(ctx, events, mcpUrl.origin, [`${mcpUrl.origin}/`]);
   const issuer = metadata?.issuer ?? mcpUrl.origin;
+  const authorizationServer = metadata ?? defaultEndpoints(issuer);
+  assertUsableEndpoints(ctx, authorizationServer);
   events.emit({
     step: 'discovery',
     status: 'succeeded',
@@ -114,9 +117,36 @@ async function discoverLegacy(
   return {
     resource: canonicalResourceUri(mcpUrl),
     issuer,
-    authorizationServer: metadata ?? defaultEndpoints(issuer),
+    authorizationServer,
     legacy: metadata ? 'no-resource-metadata' : 'default-endpoints',
   };
+}
+
+const ENDPOINTS = [
+  ['authorization_endpoint', 'authorization endpoint'],
+  ['token_endpoint', 'token endpoint'],
+  ['registration_endpoint', 'registration endpoint'],
+  ['revocation_endpoint', 'revocation endpoint'],
+] as const;
+
+/**
+ * Judges every endpoint the flow may use now, before any request with side effects: a client must not register,
+ * or send a person through sign-in, with a server whose token endpoint it would refuse to call afterwards.
+ */
+function assertUsableEndpoints(ctx: HttpContext, as: AuthorizationServer): void {
+  for (const [field, what] of ENDPOINTS) {
+    const value = as[field];
+    if (typeof value !== 'string') continue;
+    const url = new URL(value);
+    assertAcceptableUrl(url, ctx, 'discovery', what);
+    // RFC 6749 §3.1 and §3.2: endpoint URIs must not include a fragment component.
+    if (url.hash !== '' || value.includes('#')) {
+      throw new DiscoveryError({
+        code: 'invalid_response',
+        message: `the ${what} ${redactUrl(url)} has a fragment, which OAuth endpoints must not have: the authorization server is misconfigured`,
+      });
+    }
+  }
 }
 
 function* acceptableResourceMetadataUrls(ctx: HttpContext, mcpUrl: URL, challengeUrl: string | undefined) {

@@ -4,7 +4,7 @@
 import { DiscoveryError, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { redactUrl } from '../events.js';
-import { isCorsRefusal, pageOrigin, readJsonObject, send } from '../http.js';
+import { exchange, isCorsRefusal, pageOrigin, readJsonObject } from '../http.js';
 import type { HttpContext } from '../http.js';
 import type { JsonObject } from '../json.js';
 
@@ -30,7 +30,7 @@ export async function fetchFirstDocument(
     events.emit({ step: 'discovery', status: 'started', message: what, request });
     let response: Response;
     try {
-      response = await send(ctx, 'discovery', url, { headers: { accept: 'application/json' } });
+      response = await exchange(ctx, 'discovery', what, url, { headers: { accept: 'application/json' } });
     } catch (error) {
       // Unreachable is not "absent": falling back to 2025-03-26 defaults here would skip the PKCE and resource checks
       // on a network failure or, in a browser, a CORS refusal.
@@ -52,7 +52,6 @@ export async function fetchFirstDocument(
       });
     }
     if (response.status >= 500) {
-      await response.body?.cancel();
       events.emit({ step: 'discovery', status: 'failed', message: `${what} answered ${response.status}` });
       throw new DiscoveryError({
         code: 'invalid_response',
@@ -61,7 +60,6 @@ export async function fetchFirstDocument(
       });
     }
     if (response.status !== 200) {
-      await response.body?.cancel();
       events.emit({
         step: 'discovery',
         status: 'skipped',

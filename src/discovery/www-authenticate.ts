@@ -2,6 +2,7 @@
  * WWW-Authenticate parsing (RFC 9110 §11.6.1): several challenges per header, quoted values that contain spaces,
  * commas and escaped quotes, and token68 credentials. Pure.
  */
+import { SERVER_CODE_LIMIT, SERVER_TEXT_LIMIT, serverText } from '../server-text.js';
 
 /** One challenge: its scheme (lower-cased) and its parameters (names lower-cased). */
 export interface AuthChallenge {
@@ -14,8 +15,11 @@ export interface AuthChallenge {
 export interface BearerChallenge {
   scheme: 'bearer' | 'dpop';
   resourceMetadata?: string;
+  /** As sent: it is used, not shown (quote it through `serverText`). */
   scope?: string;
+  /** Ready to show: cleaned, scrubbed of the secrets given, at most 100 characters. */
   error?: string;
+  /** Ready to show: cleaned, scrubbed of the secrets given, at most 500 characters. */
   errorDescription?: string;
 }
 
@@ -58,7 +62,14 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
         rest = rest.slice(value.length);
       }
       const key = name.toLowerCase();
-      if (!(key in current.params)) current.params[key] = value;
+      // Own properties only, defined rather than assigned: `constructor` or `__proto__` is a parameter like any other.
+      if (!Object.hasOwn(current.params, key))
+        Object.defineProperty(current.params, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       continue;
     }
     current = { scheme: name.toLowerCase(), params: {} };
@@ -78,8 +89,15 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   return challenges;
 }
 
-/** The Bearer (or DPoP) challenge of a header, reduced to what MCP authorization uses. */
-export function bearerChallenge(header: string | null | undefined): BearerChallenge | undefined {
+/**
+ * The Bearer (or DPoP) challenge of a header, reduced to what MCP authorization uses. Its `error` and
+ * `error_description` are only ever shown, so they come out scrubbed of `secrets` (the resource server saw the access
+ * token, and may echo it) and bounded.
+ */
+export function bearerChallenge(
+  header: string | null | undefined,
+  secrets: Iterable<string | undefined> = [],
+): BearerChallenge | undefined {
   if (!header) return undefined;
   const challenge = parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer' || c.scheme === 'dpop');
   if (!challenge) return undefined;
@@ -87,7 +105,10 @@ export function bearerChallenge(header: string | null | undefined): BearerChalle
   const result: BearerChallenge = { scheme: challenge.scheme === 'dpop' ? 'dpop' : 'bearer' };
   if (params['resource_metadata']) result.resourceMetadata = params['resource_metadata'];
   if (params['scope'] !== undefined && params['scope'].trim() !== '') result.scope = params['scope'];
-  if (params['error']) result.error = params['error'];
-  if (params['error_description']) result.errorDescription = params['error_description'];
+  const known = [...secrets];
+  const error = serverText(params['error'], known, SERVER_CODE_LIMIT);
+  if (error !== undefined) result.error = error;
+  const description = serverText(params['error_description'], known, SERVER_TEXT_LIMIT);
+  if (description !== undefined) result.errorDescription = description;
   return result;
 }

@@ -7,7 +7,7 @@
 import { runAuthorizationHandler } from '../authorize/run-handler.js';
 import type { AuthorizationHandler } from '../authorize/types.js';
 import type { Discovery } from '../discovery/discover.js';
-import { AuthorizationError } from '../errors.js';
+import { AuthorizationError, maskSecrets } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { postRequest, redactUrl } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
@@ -133,10 +133,18 @@ export async function redeemAuthorizationCode(
   const { pending, identity } = input;
   const as = pending.authorizationServer;
   const { events } = env;
-  const code = validateCallback(input.callback, pending.state, {
-    issuer: pending.issuer,
-    issParameterSupported: as.authorization_response_iss_parameter_supported === true,
-  });
+  const secrets = env.ctx.secrets;
+  secrets?.add(pending.codeVerifier);
+  const code = validateCallback(
+    input.callback,
+    pending.state,
+    {
+      issuer: pending.issuer,
+      issParameterSupported: as.authorization_response_iss_parameter_supported === true,
+    },
+    secrets,
+  );
+  secrets?.add(code);
   if (Date.now() - pending.createdAt > input.maxAgeMs) {
     throw new AuthorizationError({
       code: 'authorization_expired',
@@ -211,6 +219,6 @@ export async function redeemStoredAuthorization(
     return { pending, grant };
   } catch (error) {
     await forgetRefusedRegistration(env.store, identity, error);
-    throw error;
+    throw maskSecrets(error, env.ctx.secrets);
   }
 }

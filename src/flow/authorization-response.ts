@@ -4,6 +4,7 @@
  */
 import { AuthorizationError } from '../errors.js';
 import { redactText } from '../events.js';
+import { quoteServerText, SERVER_CODE_LIMIT, SERVER_TEXT_LIMIT, serverText } from '../server-text.js';
 
 /** What the issuer check needs to know about the server. */
 export interface IssuerExpectation {
@@ -14,9 +15,14 @@ export interface IssuerExpectation {
 
 /**
  * RFC 9207: advertised → `iss` must be present and equal the issuer exactly; not advertised but present →
- * compare anyway; neither → proceed. No normalisation (a trailing slash is a mismatch).
+ * compare anyway; neither → proceed. No normalisation (a trailing slash is a mismatch). A wrong `iss` is quoted
+ * scrubbed of `secrets` and bounded.
  */
-export function checkIssuerParameter(params: URLSearchParams, expected: IssuerExpectation): void {
+export function checkIssuerParameter(
+  params: URLSearchParams,
+  expected: IssuerExpectation,
+  secrets: Iterable<string> = [],
+): void {
   const values = params.getAll('iss');
   if (values.length > 1) {
     throw new AuthorizationError({
@@ -37,15 +43,24 @@ export function checkIssuerParameter(params: URLSearchParams, expected: IssuerEx
   if (iss !== expected.issuer) {
     throw new AuthorizationError({
       code: 'iss_mismatch',
-      message: `the authorization response comes from issuer "${redactText(iss)}", not "${expected.issuer}": rejected (possible mix-up attack)`,
+      message: `the authorization response comes from issuer "${redactText(quoteServerText(iss, secrets, SERVER_CODE_LIMIT))}", not "${expected.issuer}": rejected (possible mix-up attack)`,
     });
   }
 }
 
-/** Validates a callback URL against the pending request; returns the authorization code. */
-export function validateCallback(callback: URL, expectedState: string, expected: IssuerExpectation): string {
+/**
+ * Validates a callback URL against the pending request; returns the authorization code. The server's words in it
+ * (`iss`, `error`, `error_description`) are quoted scrubbed of `secrets` and of any code the callback carries.
+ */
+export function validateCallback(
+  callback: URL,
+  expectedState: string,
+  expected: IssuerExpectation,
+  secrets: Iterable<string> = [],
+): string {
   const params = callback.searchParams;
-  checkIssuerParameter(params, expected);
+  const known = [...params.getAll('code'), ...secrets];
+  checkIssuerParameter(params, expected, known);
   const states = params.getAll('state');
   if (states.length !== 1 || states[0] !== expectedState) {
     throw new AuthorizationError({
@@ -56,13 +71,14 @@ export function validateCallback(callback: URL, expectedState: string, expected:
   }
   const error = params.get('error');
   if (error !== null) {
-    const description = params.get('error_description') ?? undefined;
+    const serverError = serverText(error, known, SERVER_CODE_LIMIT);
+    const description = serverText(params.get('error_description'), known, SERVER_TEXT_LIMIT);
     throw new AuthorizationError({
       code: 'authorization_error',
-      message: `the authorization server answered "${redactText(error)}"${description ? ` (${redactText(description)})` : ''}${
+      message: `the authorization server answered "${redactText(serverError ?? '')}"${description ? ` (${redactText(description)})` : ''}${
         error === 'access_denied' ? ': the user or the server declined access' : ''
       }`,
-      serverError: error,
+      serverError,
       serverErrorDescription: description,
     });
   }

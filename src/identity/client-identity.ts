@@ -26,11 +26,11 @@ export interface PreRegisteredClient {
   /** The client id the authorization server issued. */
   clientId: string;
   /** The client secret, for a confidential client; omit it for a public client. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** The issuer these credentials belong to; when absent they are bound to the first issuer they are used at. */
-  issuer?: string;
+  issuer?: string | undefined;
   /** How to authenticate at the token endpoint (default: chosen from what the server supports). */
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod | undefined;
 }
 
 /**

@@ -9,9 +9,10 @@ import type { McpAuthError } from '../errors.js';
 import { ClientRegistrationError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { redactUrl } from '../events.js';
-import { assertAcceptableUrl, networkError, oauthRequestOptions, readJsonObject } from '../http.js';
+import { networkError, oauthRequestOptions, readJsonObject } from '../http.js';
 import type { HttpContext } from '../http.js';
 import { registrationAuthMethod } from '../flow/token-endpoint-auth.js';
+import { SERVER_CODE_LIMIT, SERVER_TEXT_LIMIT, serverText } from '../server-text.js';
 import type { AuthStateStore, PendingAuthorization } from '../storage/auth-state.js';
 import { isClientRejection } from '../tokens/oauth-errors.js';
 import { applicationTypeFor } from './application-type.js';
@@ -158,7 +159,6 @@ async function register(
 ): Promise<ClientIdentity> {
   const as = input.authorizationServer;
   const endpoint = new URL(as.registration_endpoint as string);
-  assertAcceptableUrl(endpoint, ctx, 'registration', 'registration endpoint');
   const authMethod = registrationAuthMethod(as.token_endpoint_auth_methods_supported);
   const metadata = {
     redirect_uris: [input.redirectUri],
@@ -178,7 +178,11 @@ async function register(
   });
   let response: Response;
   try {
-    response = await dynamicClientRegistrationRequest(as, metadata, oauthRequestOptions<'POST', string>(ctx));
+    response = await dynamicClientRegistrationRequest(
+      as,
+      metadata,
+      oauthRequestOptions<'POST', string>(ctx, 'registration', 'registration endpoint'),
+    );
   } catch (error) {
     throw networkError(error, ctx, 'registration', endpoint);
   }
@@ -191,7 +195,7 @@ async function register(
     typeof registered['client_id'] !== 'string' ||
     registered['client_id'] === ''
   ) {
-    const failure = registrationFailure(registered, response.status);
+    const failure = registrationFailure(registered, response.status, ctx.secrets);
     events.emit({
       step: 'registration',
       status: 'failed',
@@ -213,6 +217,8 @@ async function register(
   };
   if (typeof registered['client_secret'] === 'string' && registered['client_secret'] !== '') {
     identity.clientSecret = registered['client_secret'];
+    // Known before the first event quoting the server's answer (its client id) is emitted.
+    ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
   }
   if (typeof registered['client_secret_expires_at'] === 'number') {
     identity.clientSecretExpiresAt = registered['client_secret_expires_at'];
@@ -227,9 +233,19 @@ async function register(
   return identity;
 }
 
-function registrationFailure(body: Record<string, unknown> | undefined, status: number): McpAuthError {
-  const serverError = typeof body?.['error'] === 'string' ? body['error'] : undefined;
-  const description = typeof body?.['error_description'] === 'string' ? body['error_description'] : undefined;
+/**
+ * The error for a refused registration, quoting the server scrubbed of the secrets the client holds and of any the
+ * answer itself carries (a client secret or registration access token next to the error).
+ */
+function registrationFailure(
+  body: Record<string, unknown> | undefined,
+  status: number,
+  secrets: Iterable<string> = [],
+): McpAuthError {
+  const carried = [body?.['client_secret'], body?.['registration_access_token']];
+  const known = [...carried.filter((value): value is string => typeof value === 'string'), ...secrets];
+  const serverError = serverText(body?.['error'], known, SERVER_CODE_LIMIT);
+  const description = serverText(body?.['error_description'], known, SERVER_TEXT_LIMIT);
   if (serverError) {
     return new ClientRegistrationError({
       code: 'registration_failed',

@@ -5,10 +5,13 @@
  * the final response.
  */
 import { bearerChallenge } from '../discovery/www-authenticate.js';
+import { discardBody, limitStream } from '../bounded-body.js';
 import { McpAuthError, SessionAuthError } from '../errors.js';
 import { redactUrl } from '../events.js';
-import { pageOrigin } from '../http.js';
+import { pageOrigin, refuseRedirect } from '../http.js';
 import type { FetchLike } from '../http.js';
+import { quoteServerText } from '../server-text.js';
+import { scrubbedErrorResponse } from './error-body.js';
 import type { Authorizer } from './authorizer.js';
 
 /** Options of the authed fetch. */
@@ -20,6 +23,10 @@ export interface AuthedFetchOptions {
   maxAuthorizations?: number;
   /** Tells a CORS refusal from a network failure after a request got no answer (see `isCorsRefusal`). */
   isCorsRefusal?: (url: string) => Promise<boolean>;
+  /** Bytes one MCP response may hold (a JSON body, or one event of an event stream). */
+  maxMessageBytes: number;
+  /** The secrets the client holds: a challenge is quoted scrubbed of them (and of the access token it answers). */
+  secrets?: Iterable<string>;
 }
 
 const MCP_CORS_NEEDS =
@@ -36,10 +43,14 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
   const { authorizer, mcpUrl } = options;
   const maxAuthorizations = options.maxAuthorizations ?? 3;
 
-  /** The MCP request itself; a failure without an answer that is a CORS refusal says so, and what to change. */
+  /**
+   * The MCP request itself: a redirect is refused (the token would follow it), the body is counted as the SDK reads
+   * it, and a failure without an answer that is a CORS refusal says so, and what to change.
+   */
   const send = async (url: string, init: RequestInit): Promise<Response> => {
+    let response: Response;
     try {
-      return await options.fetch(url, init);
+      response = await options.fetch(url, { ...init, redirect: 'manual' });
     } catch (error) {
       if (init.signal?.aborted || !(await options.isCorsRefusal?.(url))) throw error;
       throw new McpAuthError({
@@ -49,6 +60,8 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
         cause: error,
       });
     }
+    refuseRedirect(response, 'connection', 'MCP server', new URL(url));
+    return limitMessageSize(response, options.maxMessageBytes, init.body);
   };
 
   return async (input, init) => {
@@ -71,13 +84,16 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       if (token) headers.set('authorization', `Bearer ${token}`);
       else headers.delete('authorization');
       const response = await send(request.url, { ...request.init, headers });
-      if (!request.replayable || (response.status !== 401 && response.status !== 403)) return response;
+      const known = [token, ...(options.secrets ?? [])];
+      // The SDK quotes an error answer's body in the error it throws: it goes back scrubbed.
+      if (!request.replayable || (response.status !== 401 && response.status !== 403))
+        return scrubbedErrorResponse(response, known);
 
       const header = response.headers.get('www-authenticate');
-      const challenge = bearerChallenge(header);
+      const challenge = bearerChallenge(header, known);
 
       if (response.status === 401) {
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         signal?.throwIfAborted();
         if (token && !refreshed) {
           refreshed = true;
@@ -111,8 +127,8 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       }
 
       // 403: only insufficient_scope is ours to fix; anything else goes back to the caller as is.
-      if (challenge?.error !== 'insufficient_scope') return response;
-      await response.body?.cancel().catch(() => undefined);
+      if (challenge?.error !== 'insufficient_scope') return scrubbedErrorResponse(response, known);
+      discardBody(response);
       signal?.throwIfAborted();
       if (authorizations >= maxAuthorizations) {
         throw new SessionAuthError({
@@ -121,13 +137,64 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
           status: 403,
           serverError: challenge.error,
           serverErrorDescription: challenge.errorDescription,
-          message: `the MCP server still demands more scope${challenge.scope ? ` ("${challenge.scope}")` : ''} after ${authorizations} authorizations: the user or the authorization server does not grant it`,
+          message: `the MCP server still demands more scope${challenge.scope ? ` ("${quoteServerText(challenge.scope, known)}")` : ''} after ${authorizations} authorizations: the user or the authorization server does not grant it`,
         });
       }
       authorizations += 1;
       await authorizer.authorize({ challenge, presentedAccessToken: token, stepUp: true });
     }
   };
+}
+
+/**
+ * The response with its body counted as it is read, past the cap `response_too_large`: a JSON body errors with it.
+ * An event stream answering a POST ends with a JSON-RPC error for each request the POST carried instead, since the
+ * SDK treats a broken event stream as a dropped connection and would leave those requests waiting until they time
+ * out.
+ */
+function limitMessageSize(response: Response, limit: number, requestBody: RequestInit['body']): Response {
+  if (!response.body) return response;
+  const eventStream = (response.headers.get('content-type') ?? '')
+    .toLowerCase()
+    .startsWith('text/event-stream');
+  const message = `response_too_large: the MCP server sent ${eventStream ? 'an event' : 'a response'} larger than ${limit} bytes, so it was not read (raise maxMcpMessageBytes if this server's messages really are that large)`;
+  const tooLarge = new McpAuthError({ code: 'response_too_large', step: 'connection', message });
+  const pending = eventStream ? jsonRpcRequestIds(requestBody) : [];
+  const overflow = (controller: TransformStreamDefaultController<Uint8Array>): void => {
+    if (pending.length === 0) return controller.error(tooLarge);
+    // The blank line first ends the event cut short (the SDK drops it as unparsable).
+    const errors = pending.map(
+      (id) =>
+        `data: ${JSON.stringify({ jsonrpc: '2.0', id, error: { code: RESPONSE_TOO_LARGE, message, data: { code: 'response_too_large' } } })}\n\n`,
+    );
+    controller.enqueue(new TextEncoder().encode(`\n\n${errors.join('')}`));
+    controller.terminate();
+  };
+  return new Response(limitStream(response.body, limit, eventStream ? 'event' : 'body', overflow), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/** JSON-RPC error code of a response the client refused to read (implementation-defined server-error range). */
+const RESPONSE_TOO_LARGE = -32099;
+
+/** The ids of the JSON-RPC requests in a POST body (none for notifications, responses or other bodies). */
+function jsonRpcRequestIds(body: RequestInit['body']): Array<string | number> {
+  if (typeof body !== 'string') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+  return messages.flatMap((message) => {
+    if (typeof message !== 'object' || message === null) return [];
+    const { id, method } = message as { id?: unknown; method?: unknown };
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? [id] : [];
+  });
 }
 
 async function toReplayable(

@@ -10,7 +10,7 @@ import { defaultEndpoints } from '../discovery/authorization-server-metadata.js'
 import { discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
-import { AuthorizationError, McpAuthError } from '../errors.js';
+import { AuthorizationError, maskSecrets, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { failureEvent } from '../events.js';
 import { assertPkceS256 } from '../flow/authorization-request.js';
@@ -164,7 +164,7 @@ export class Authorizer {
     } finally {
       await store.deleteGrant(this.#key, 'signed-out');
     }
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw maskSecrets(failure, this.#config.ctx.secrets);
   }
 
   /**
@@ -222,6 +222,7 @@ export class Authorizer {
         return await refreshGrant(ctx, events, { as, identity, grant: current });
       } catch (error) {
         if (identity) await this.#forgetRefusedRegistration(identity, error);
+        maskSecrets(error, ctx.secrets);
         events.emit(failureEvent('refresh', error));
         throw error;
       }
@@ -273,6 +274,8 @@ export class Authorizer {
       }
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
+      // Whatever step failed (discovery included, whose errors quote metadata), no secret leaves with the error.
+      maskSecrets(error, ctx.secrets);
       const failed = error instanceof McpAuthError ? error.step : step;
       events.emit(failureEvent(failed, error));
       throw error;

@@ -13,8 +13,10 @@ import type { FlowEventEmitter, FlowEventStream } from '../events.js';
 import { assertAcceptableUrl, isCorsRefusal } from '../http.js';
 import { eitherSignal } from '../signals.js';
 import type { FetchLike, HttpContext } from '../http.js';
+import { KnownSecrets } from '../known-secrets.js';
 import { resolveOptions } from '../options.js';
 import type { AuthedMcpClientOptions } from '../options.js';
+import { SERVER_TEXT_LIMIT, quoteServerText } from '../server-text.js';
 import { AuthStateStore } from '../storage/auth-state.js';
 import { memoryStorage } from '../storage/storage.js';
 import { inProcessLocks } from '../tokens/single-flight.js';
@@ -105,8 +107,12 @@ async function connectAuthedMcpClient(
   url: string | URL,
   options: AuthedMcpClientOptions,
 ): Promise<AuthedMcpClient> {
-  const events: FlowEventEmitter = createEventStream(options.onEvent);
+  // Everything secret this client sends or receives is remembered here, so no server text it quotes can carry it.
+  const secrets = new KnownSecrets();
+  const events: FlowEventEmitter = createEventStream(options.onEvent, secrets);
   const resolved = resolveOptions(options);
+  const { credentials } = resolved;
+  if (credentials) secrets.addClient(credentials.clientId, credentials.clientSecret);
   let mcpUrl: URL;
   try {
     mcpUrl = new URL(url);
@@ -124,10 +130,12 @@ async function connectAuthedMcpClient(
     timeoutMs: resolved.timeoutMs,
     signal: options.signal,
     allowInsecureHttp: resolved.allowInsecureHttp,
+    maxResponseBytes: resolved.maxResponseBytes,
+    secrets,
   };
   assertAcceptableUrl(mcpUrl, ctx, 'connection', 'MCP server');
 
-  const store = new AuthStateStore(options.storage ?? memoryStorage());
+  const store = new AuthStateStore(options.storage ?? memoryStorage(), secrets);
   const authorizer = new Authorizer({
     mcpUrl,
     ctx,
@@ -150,6 +158,8 @@ async function connectAuthedMcpClient(
     fetch: withSignal(baseFetch, options.signal),
     mcpUrl,
     isCorsRefusal: (target) => isCorsRefusal(ctx, target),
+    maxMessageBytes: resolved.maxMcpMessageBytes,
+    secrets,
   });
   const client = new AuthorizedClient(
     { name: resolved.clientName, version: resolved.clientVersion },
@@ -187,7 +197,7 @@ async function connectAuthedMcpClient(
               message: 'connecting was aborted by the application',
               cause: error,
             })
-          : connectionFailure(error);
+          : connectionFailure(error, secrets);
     events.emit({
       step: 'connection',
       status: 'failed',
@@ -203,10 +213,15 @@ async function connectAuthedMcpClient(
 
 /**
  * Why the MCP handshake failed, when no authorization step did: an HTTP answer the SDK refused (it carries the
- * status as `code`) is the server's doing; anything else never reached a server.
+ * status as `code`) is the server's doing; anything else never reached a server. The SDK's message quotes the
+ * server's answer (an error body, a JSON-RPC error), so it is scrubbed of `secrets`, and only a network failure of
+ * the runtime (a `TypeError`) is kept as the cause: other errors carry the server's words unscrubbed.
  */
-function connectionFailure(error: unknown): McpAuthError {
-  const detail = redactText(error instanceof Error ? error.message : String(error));
+function connectionFailure(error: unknown, secrets: Iterable<string>): McpAuthError {
+  const detail = redactText(
+    quoteServerText(error instanceof Error ? error.message : String(error), secrets, SERVER_TEXT_LIMIT),
+  );
+  const cause = error instanceof TypeError ? { cause: error } : {};
   const status =
     error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code >= 400
       ? error.code
@@ -216,14 +231,13 @@ function connectionFailure(error: unknown): McpAuthError {
         code: 'network_error',
         step: 'connection',
         message: `could not connect to the MCP server: ${detail}`,
-        cause: error,
+        ...cause,
       })
     : new McpAuthError({
         code: 'invalid_response',
         step: 'connection',
         status,
         message: `the MCP server refused the connection with HTTP ${status}: ${detail}`,
-        cause: error,
       });
 }
 

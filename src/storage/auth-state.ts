@@ -5,6 +5,8 @@
  */
 import type { AuthorizationServer } from 'oauth4webapi';
 import type { ClientIdentity, ClientIdentitySource } from '../identity/client-identity.js';
+import type { KnownSecrets } from '../known-secrets.js';
+import { withUsableTimes } from '../tokens/token-set.js';
 import type { TokenSet } from '../tokens/token-set.js';
 import { isJsonObject, isStringArray } from '../json.js';
 import { memoryStorage } from './storage.js';
@@ -66,10 +68,13 @@ export class AuthStateStore {
   readonly #storage: AuthStorage;
   /** Where refresh tokens go that `#storage` may not hold: the storage's choice, else this object's memory. */
   readonly #held: AuthStorage;
+  /** Told every secret read or written, so server text quoted later can be scrubbed of it. */
+  readonly #secrets: KnownSecrets | undefined;
 
-  constructor(storage: AuthStorage) {
+  constructor(storage: AuthStorage, secrets?: KnownSecrets) {
     this.#storage = storage;
     this.#held = storage.refreshTokenStorage ?? memoryStorage();
+    this.#secrets = secrets;
   }
 
   /**
@@ -106,10 +111,13 @@ export class AuthStateStore {
 
   async loadClient(issuer: string): Promise<ClientIdentity | undefined> {
     const client = await this.#read<ClientIdentity>(`client/${issuer}`);
-    return isClientIdentity(client) ? client : undefined;
+    if (!isClientIdentity(client)) return undefined;
+    this.#secrets?.addClient(client.clientId, client.clientSecret);
+    return client;
   }
 
   saveClient(identity: ClientIdentity): Promise<void> {
+    this.#secrets?.addClient(identity.clientId, identity.clientSecret);
     return this.#write(`client/${identity.issuer}`, identity);
   }
 
@@ -118,8 +126,10 @@ export class AuthStateStore {
   }
 
   async loadGrant(mcpUrl: string): Promise<StoredGrant | undefined> {
-    const grant = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
-    if (!isStoredGrant(grant)) return undefined;
+    const stored = await this.#read<StoredGrant>(`grant/${mcpUrl}`);
+    if (!isStoredGrant(stored)) return undefined;
+    const grant: StoredGrant = { ...stored, tokens: withUsableTimes(stored.tokens) };
+    this.#secrets?.add(grant.tokens.accessToken, grant.tokens.refreshToken);
     // Every MCP request reads the grant: the held refresh token is looked up only when the storage withholds it.
     if (grant.tokens.refreshToken !== undefined || this.#storage.refreshTokens !== false) return grant;
     const held = await this.#readHeld(mcpUrl);
@@ -129,6 +139,7 @@ export class AuthStateStore {
   }
 
   async saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
+    this.#secrets?.add(grant.tokens.accessToken, grant.tokens.refreshToken);
     const { refreshToken, ...withoutRefresh } = grant.tokens;
     if (this.#storage.refreshTokens !== false || refreshToken === undefined) {
       await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
@@ -159,10 +170,15 @@ export class AuthStateStore {
     if (raw === undefined) return undefined;
     try {
       const value: unknown = JSON.parse(raw);
-      return isJsonObject(value) &&
-        ['accessToken', 'refreshToken', 'issuer', 'clientId'].every((field) => isString(value[field]))
-        ? (value as unknown as HeldRefreshToken)
-        : undefined;
+      if (
+        !isJsonObject(value) ||
+        !['accessToken', 'refreshToken', 'issuer', 'clientId'].every((field) => isString(value[field]))
+      ) {
+        return undefined;
+      }
+      const held = value as unknown as HeldRefreshToken;
+      this.#secrets?.add(held.accessToken, held.refreshToken);
+      return held;
     } catch {
       return undefined;
     }
@@ -180,13 +196,16 @@ export class AuthStateStore {
   }
 
   savePending(pending: PendingAuthorization): Promise<void> {
+    this.#secrets?.add(pending.codeVerifier);
     return this.#write(`pending/${pending.state}`, pending);
   }
 
   /** Reads a pending request without using it up. */
   async peekPending(state: string): Promise<PendingAuthorization | undefined> {
     const pending = await this.#read<unknown>(`pending/${state}`);
-    return isPendingAuthorization(pending) ? pending : undefined;
+    if (!isPendingAuthorization(pending)) return undefined;
+    this.#secrets?.add(pending.codeVerifier);
+    return pending;
   }
 
   /** Marks a pending request as finished on the callback page (full-page redirect), which returns to `returnTo`. */
@@ -231,12 +250,13 @@ function isStoredGrant(value: unknown): value is StoredGrant {
   if (!isJsonObject(value) || !isString(value['issuer']) || !isString(value['clientId'])) return false;
   if (!isString(value['resource']) || !Array.isArray(value['requestedScopes'])) return false;
   const tokens = value['tokens'];
+  // An unusable `expiresAt` (the `null` an infinite expiry became, a string) is no reason to lose the grant: it is
+  // dropped on reading (see `withUsableTimes`), so it is not checked here.
   return (
     isJsonObject(tokens) &&
     isString(tokens['accessToken']) &&
     Array.isArray(tokens['scopes']) &&
-    (tokens['refreshToken'] === undefined || isString(tokens['refreshToken'])) &&
-    (tokens['expiresAt'] === undefined || typeof tokens['expiresAt'] === 'number')
+    (tokens['refreshToken'] === undefined || isString(tokens['refreshToken']))
   );
 }
 

@@ -3,21 +3,22 @@
  * reachable from workers (where Web Storage is not). The factory defaults to the `indexedDB` global; nothing else
  * here reads `window`.
  */
+import type { DomIdbFactory } from '../dom-types.js';
 import type { AuthStorage } from './storage.js';
 
 /** Options of `indexedDbStorage`. */
 export interface IndexedDbStorageOptions {
   /** Database name (default "mcp-authed-client"). Different names never see each other's entries. */
-  databaseName?: string;
+  databaseName?: string | undefined;
   /** Object store inside the database (default "auth"); created on first use. */
-  storeName?: string;
+  storeName?: string | undefined;
   /** The `IDBFactory` to open the database with (default: the `indexedDB` global). */
-  factory?: IDBFactory;
+  factory?: DomIdbFactory | undefined;
   /**
    * Store refresh tokens too (default true), so every tab can refresh and one refresh serves them all. With false
    * they stay in the memory of the tab that obtained them.
    */
-  refreshTokens?: boolean;
+  refreshTokens?: boolean | undefined;
 }
 
 const DEFAULT_DATABASE = 'mcp-authed-client';

@@ -4,10 +4,21 @@
  * `localStorage` unless asked for — it outlives the session, while a refresh token is the long-lived credential —
  * and go to the signing-in tab's `sessionStorage` instead. Changes made by other tabs arrive as `storage` events.
  */
+import type { DomWindow } from '../dom-types.js';
 import type { AuthStorage } from './storage.js';
 
-/** The part of the Web Storage API the adapter uses. */
-export type WebStorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+/**
+ * The part of the Web Storage API the adapter uses (`sessionStorage` and `localStorage` have it). Spelled out
+ * rather than picked from `Storage`, so a project without the DOM lib can pass its own.
+ */
+export interface WebStorageLike {
+  /** The value stored under `key`, or `null`. */
+  getItem(key: string): string | null;
+  /** Stores `value` under `key`. */
+  setItem(key: string, value: string): void;
+  /** Removes `key`. */
+  removeItem(key: string): void;
+}
 
 /** Options of `webStorage`. */
 export interface WebStorageOptions {
@@ -16,9 +27,9 @@ export interface WebStorageOptions {
    * the tab that obtained them unless you opt in: then only that tab can refresh (the others use the access token
    * until it expires, then sign in again); with `true` every tab can refresh, and one refresh serves them all.
    */
-  refreshTokens?: boolean;
+  refreshTokens?: boolean | undefined;
   /** Where `storage` events arrive (default: the global `window`, when there is one). */
-  events?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  events?: Pick<DomWindow, 'addEventListener' | 'removeEventListener'> | undefined;
 }
 
 /** An `AuthStorage` over `sessionStorage` / `localStorage`. */

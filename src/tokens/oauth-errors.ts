@@ -1,14 +1,29 @@
 /**
- * Mapping oauth4webapi failures of token-endpoint calls to typed errors (never including secrets).
+ * Mapping oauth4webapi failures of token-endpoint calls to typed errors (never including secrets). The server's
+ * words are quoted scrubbed of the secrets the client holds, and the oauth4webapi error is never kept as the `cause`:
+ * it holds the server's raw answer (its body, its challenge parameters, a response that may carry tokens).
  */
 import { OperationProcessingError, ResponseBodyError, WWWAuthenticateChallengeError } from 'oauth4webapi';
 import { McpAuthError, TokenError } from '../errors.js';
+import { quoteServerText, SERVER_CODE_LIMIT, SERVER_TEXT_LIMIT, serverText } from '../server-text.js';
 
-/** A typed error for a failed token / refresh / revocation response. */
-export function tokenEndpointFailure(error: unknown, step: 'token' | 'refresh' | 'revocation'): TokenError {
+/**
+ * A typed error for a failed token / refresh / revocation response; `secrets` are what the client holds (the code,
+ * the verifier, the client secret, the tokens), none of which may come back through the server's text. An
+ * `McpAuthError` (the transport's own, such as `response_too_large`) is returned as it is.
+ */
+export function tokenEndpointFailure(
+  error: unknown,
+  step: 'token' | 'refresh' | 'revocation',
+  secrets: Iterable<string> = [],
+): McpAuthError {
+  if (error instanceof McpAuthError) return error;
+  const known = [...secrets];
   const what = step === 'token' ? 'code exchange' : step === 'refresh' ? 'token refresh' : 'token revocation';
   if (error instanceof ResponseBodyError) {
     const invalidGrant = error.error === 'invalid_grant';
+    const serverError = serverText(error.error, known, SERVER_CODE_LIMIT);
+    const description = serverText(error.error_description, known, SERVER_TEXT_LIMIT);
     return new TokenError({
       step,
       code: invalidGrant
@@ -18,17 +33,16 @@ export function tokenEndpointFailure(error: unknown, step: 'token' | 'refresh' |
           : step === 'token'
             ? 'token_request_failed'
             : 'revocation_failed',
-      message: `${what} refused: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}${
+      message: `${what} refused: ${serverError ?? 'an error'}${description ? ` (${description})` : ''}${
         invalidGrant
           ? ': the grant is no longer valid, sign in again'
           : error.error === 'invalid_client'
             ? ': check the client credentials'
             : ''
       }`,
-      serverError: error.error,
-      serverErrorDescription: error.error_description,
+      serverError,
+      serverErrorDescription: description,
       status: error.status,
-      cause: error,
     });
   }
   if (error instanceof WWWAuthenticateChallengeError) {
@@ -42,23 +56,22 @@ export function tokenEndpointFailure(error: unknown, step: 'token' | 'refresh' |
             : 'token_request_failed',
       message: `${what} refused with HTTP ${error.status} and an authentication challenge: check the client credentials`,
       status: error.status,
-      cause: error,
     });
   }
   const status =
     error instanceof OperationProcessingError && error.cause instanceof Response
       ? error.cause.status
       : undefined;
-  // oauth4webapi attaches the parsed body to these errors, and a malformed token response may still carry tokens:
-  // only its message (which names the faulty field, never a value) is kept, never the error itself.
-  const detail = error instanceof OperationProcessingError ? ` (${error.message})` : '';
+  // oauth4webapi attaches the parsed body to its errors, and a malformed token response may still carry tokens: only
+  // the message (which names the faulty field) is kept, scrubbed all the same, never the error itself.
+  const message = quoteServerText(error instanceof Error ? error.message : '', known, SERVER_TEXT_LIMIT);
+  const detail = message === '' ? '' : ` (${message})`;
   return new TokenError({
     step,
     code:
       step === 'refresh' ? 'refresh_failed' : step === 'token' ? 'token_request_failed' : 'revocation_failed',
     message: `${what} failed${status !== undefined ? ` (HTTP ${status})` : ''}: the server's answer is not a valid OAuth response${detail}`,
     status,
-    ...(error instanceof OperationProcessingError ? {} : { cause: error }),
   });
 }
 

@@ -14,10 +14,12 @@ import {
 import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
 import { McpAuthError, TokenError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
-import { assertAcceptableUrl, networkError, oauthRequestOptions } from '../http.js';
+import { networkError, oauthRequestOptions } from '../http.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
+import { quoteServerText, SERVER_CODE_LIMIT } from '../server-text.js';
 import { tokenEndpointFailure } from './oauth-errors.js';
+import { withUsableLifetime } from './token-lifetime.js';
 import { tokenSetFromResponse } from './token-set.js';
 import type { TokenSet } from './token-set.js';
 
@@ -25,7 +27,7 @@ function oauthClient(identity: ClientIdentity): Client {
   return { client_id: identity.clientId };
 }
 
-function tokenEndpoint(ctx: HttpContext, as: AuthorizationServer, step: 'token' | 'refresh'): URL {
+function tokenEndpoint(as: AuthorizationServer, step: 'token' | 'refresh'): URL {
   if (typeof as.token_endpoint !== 'string') {
     throw new McpAuthError({
       code: 'invalid_response',
@@ -33,9 +35,7 @@ function tokenEndpoint(ctx: HttpContext, as: AuthorizationServer, step: 'token' 
       message: `the authorization server ${as.issuer} publishes no token_endpoint`,
     });
   }
-  const url = new URL(as.token_endpoint);
-  assertAcceptableUrl(url, ctx, step, 'token endpoint');
-  return url;
+  return new URL(as.token_endpoint);
 }
 
 /**
@@ -58,7 +58,7 @@ async function callEndpoint<T>(
   try {
     return await process(response);
   } catch (error) {
-    throw tokenEndpointFailure(error, step);
+    throw tokenEndpointFailure(error, step, ctx.secrets);
   }
 }
 
@@ -76,7 +76,9 @@ export async function exchangeCode(
   },
 ): Promise<TokenSet> {
   const { as, identity } = input;
-  const endpoint = tokenEndpoint(ctx, as, 'token');
+  ctx.secrets?.add(input.code, input.codeVerifier);
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
+  const endpoint = tokenEndpoint(as, 'token');
   const client = oauthClient(identity);
   // oauth4webapi only accepts callback parameters it validated itself; state/iss were checked already.
   const callback = validateAuthResponse(
@@ -96,11 +98,18 @@ export async function exchangeCode(
         callback,
         input.redirectUri,
         input.codeVerifier,
-        { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+        {
+          ...oauthRequestOptions(ctx, 'token', 'token endpoint'),
+          additionalParameters: { resource: input.resource },
+        },
       ),
-    (response) => processAuthorizationCodeResponse(as, client, response),
+    async (response) => processAuthorizationCodeResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(body.token_type, 'token');
+  refuseUnsupportedTokenType(body.token_type, 'token', [
+    body.access_token,
+    body.refresh_token,
+    ...(ctx.secrets ?? []),
+  ]);
   return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
 }
 
@@ -117,9 +126,11 @@ export async function refreshTokens(
       message: 'no refresh token was issued: sign in again',
     });
   }
-  const endpoint = tokenEndpoint(ctx, as, 'refresh');
+  const endpoint = tokenEndpoint(as, 'refresh');
   const client = oauthClient(identity);
   const refreshToken = tokens.refreshToken;
+  ctx.secrets?.add(tokens.accessToken, refreshToken);
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
   const body = await callEndpoint(
     ctx,
     'refresh',
@@ -130,25 +141,37 @@ export async function refreshTokens(
         client,
         clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
         refreshToken,
-        { ...oauthRequestOptions(ctx), additionalParameters: { resource: input.resource } },
+        {
+          ...oauthRequestOptions(ctx, 'refresh', 'token endpoint'),
+          additionalParameters: { resource: input.resource },
+        },
       ),
-    (response) => processRefreshTokenResponse(as, client, response),
+    async (response) => processRefreshTokenResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(body.token_type, 'refresh');
+  refuseUnsupportedTokenType(body.token_type, 'refresh', [
+    body.access_token,
+    body.refresh_token,
+    ...(ctx.secrets ?? []),
+  ]);
   // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
   return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
 }
 
 /**
  * Only bearer tokens can be used yet: a DPoP-bound token (RFC 9449) sent as a bearer token would be refused by the
- * resource server anyway, so say so plainly instead.
+ * resource server anyway, so say so plainly instead. The type is quoted scrubbed of `secrets` (the tokens of the
+ * same answer, which a hostile server may put there).
  */
-export function refuseUnsupportedTokenType(tokenType: string, step: 'token' | 'refresh'): void {
+export function refuseUnsupportedTokenType(
+  tokenType: string,
+  step: 'token' | 'refresh',
+  secrets: Iterable<string | undefined> = [],
+): void {
   if (tokenType.toLowerCase() === 'bearer') return;
   throw new TokenError({
     step,
     code: step === 'refresh' ? 'refresh_failed' : 'token_request_failed',
-    message: `the authorization server issued a "${tokenType}" token; this client can only use bearer tokens (DPoP is not supported yet): configure the server to issue bearer tokens for this client`,
+    message: `the authorization server issued a "${quoteServerText(tokenType, secrets, SERVER_CODE_LIMIT)}" token; this client can only use bearer tokens (DPoP is not supported yet): configure the server to issue bearer tokens for this client`,
   });
 }
 
@@ -167,8 +190,9 @@ export async function revokeToken(
   },
 ): Promise<{ emptySecret: boolean }> {
   const { as, identity } = input;
+  ctx.secrets?.add(input.token);
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
   const endpoint = new URL(as.revocation_endpoint as string);
-  assertAcceptableUrl(endpoint, ctx, 'revocation', 'revocation endpoint');
   const client = oauthClient(identity);
   const send = (auth: ClientAuth): Promise<void> =>
     callEndpoint(
@@ -177,7 +201,7 @@ export async function revokeToken(
       endpoint,
       () =>
         revocationRequest(as, client, auth, input.token, {
-          ...oauthRequestOptions(ctx),
+          ...oauthRequestOptions(ctx, 'revocation', 'revocation endpoint'),
           additionalParameters: { token_type_hint: input.hint },
         }),
       (response) => processRevocationResponse(response),

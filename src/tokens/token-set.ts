@@ -3,13 +3,17 @@
  */
 import type { TokenEndpointResponse } from 'oauth4webapi';
 import { splitScope } from '../flow/scope.js';
+import { tokenLifetimeSeconds } from './token-lifetime.js';
 
 /** A token endpoint result, normalised for storage. */
 export interface TokenSet {
   /** A bearer token (other token types are refused when they are issued). */
   accessToken: string;
   refreshToken?: string;
-  /** Absolute expiry in milliseconds since the epoch, when the server said `expires_in`. */
+  /**
+   * Absolute expiry in milliseconds since the epoch, when the server stated a usable `expires_in` (see
+   * `token-lifetime.ts`: at most one year ahead; zero, negative and non-numeric lifetimes count as none).
+   */
   expiresAt?: number;
   /** When the token was received (milliseconds since the epoch). */
   issuedAt?: number;
@@ -30,11 +34,30 @@ export function tokenSetFromResponse(
   };
   const refreshToken = response.refresh_token ?? previousRefreshToken;
   if (refreshToken) tokens.refreshToken = refreshToken;
-  if (typeof response.expires_in === 'number' && Number.isFinite(response.expires_in)) {
-    tokens.expiresAt = now + response.expires_in * 1000;
+  const lifetime = tokenLifetimeSeconds(response.expires_in);
+  if (lifetime !== undefined) {
+    tokens.expiresAt = now + Math.round(lifetime * 1000);
     tokens.issuedAt = now;
   }
   return tokens;
+}
+
+/**
+ * The token set with unusable times dropped: an `expiresAt` that is not a finite number (a `null` that an infinite
+ * expiry became in JSON, a string, a value edited in storage) means "lifetime unknown", like a response without
+ * `expires_in`, rather than a grant to throw away; an `issuedAt` is kept only when it is a finite number no later
+ * than the expiry.
+ */
+export function withUsableTimes<T extends { expiresAt?: unknown; issuedAt?: unknown }>(
+  tokens: T,
+): Omit<T, 'expiresAt' | 'issuedAt'> & { expiresAt?: number; issuedAt?: number } {
+  const { expiresAt, issuedAt, ...rest } = tokens;
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return rest;
+  const usableIssuedAt =
+    typeof issuedAt === 'number' && Number.isFinite(issuedAt) && issuedAt <= expiresAt ? issuedAt : undefined;
+  return usableIssuedAt === undefined
+    ? { ...rest, expiresAt }
+    : { ...rest, expiresAt, issuedAt: usableIssuedAt };
 }
 
 /**

@@ -11,13 +11,12 @@ import {
   AuthorizationError,
   ClientRegistrationError,
   DiscoveryError,
-  McpAuthError,
   memoryStorage,
   SessionAuthError,
   TokenError,
 } from '../../../src/index.js';
 import type { FlowEvent } from '../../../src/index.js';
-import { createMockWorld, MCP_URL, REDIRECT_URI, toolJson } from './support/mock-world.js';
+import { createMockWorld, failure, MCP_URL, REDIRECT_URI, toolJson } from './support/mock-world.js';
 
 const PRE_REGISTERED = {
   client_id: 'pre:registered',
@@ -25,15 +24,6 @@ const PRE_REGISTERED = {
   redirect_uris: [REDIRECT_URI],
   token_endpoint_auth_method: 'client_secret_basic',
 } as const;
-
-async function failure(promise: Promise<unknown>): Promise<McpAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(McpAuthError);
-  return error as McpAuthError;
-}
 
 describe('client identity', () => {
   it('uses pre-registered credentials (client_secret_basic) and never registers', async () => {

@@ -27,7 +27,7 @@ async function begun(
   const world = createMockWorld(settings);
   const events: FlowEvent[] = [];
   const env: FlowEnvironment = {
-    ctx: { fetch: world.fetch, timeoutMs: 5_000, allowInsecureHttp: false },
+    ctx: { fetch: world.fetch, timeoutMs: 5_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
     events: createEventStream((event) => events.push(event)),
     store: new AuthStateStore(memoryStorage()),
   };

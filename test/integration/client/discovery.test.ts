@@ -13,7 +13,12 @@ function server(documents: Record<string, unknown>) {
     const document = documents[`${url.host}${url.pathname}`];
     return document === undefined ? new Response('not found', { status: 404 }) : Response.json(document);
   };
-  const ctx: HttpContext = { fetch, timeoutMs: 5_000, allowInsecureHttp: false };
+  const ctx: HttpContext = {
+    fetch,
+    timeoutMs: 5_000,
+    allowInsecureHttp: false,
+    maxResponseBytes: 1024 * 1024,
+  };
   return { asked, ctx };
 }
 
@@ -172,6 +177,7 @@ describe('discover', () => {
       fetch: () => Promise.reject(new TypeError('Failed to fetch')),
       timeoutMs: 5_000,
       allowInsecureHttp: false,
+      maxResponseBytes: 1024 * 1024,
     };
     const offline = await run(unreachable, 'https://mcp.example/mcp').catch((e: unknown) => e);
     expect(offline).toBeInstanceOf(DiscoveryError);
@@ -182,6 +188,7 @@ describe('discover', () => {
       fetch: () => Promise.resolve(new Response('oops', { status: 503 })),
       timeoutMs: 5_000,
       allowInsecureHttp: false,
+      maxResponseBytes: 1024 * 1024,
     };
     const broken = await run(failing, 'https://mcp.example/mcp').catch((e: unknown) => e);
     expect((broken as DiscoveryError).code).toBe('invalid_response');

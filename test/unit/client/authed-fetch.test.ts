@@ -26,7 +26,7 @@ async function setup() {
   };
   const authorizer = new Authorizer({
     mcpUrl: MCP_URL,
-    ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false },
+    ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
     events: createEventStream(),
     store,
     locks: inProcessLocks(),
@@ -36,7 +36,10 @@ async function setup() {
     authorizationTimeoutMs: 1_000,
     refreshSkewMs: 0,
   });
-  return { sent, authedFetch: createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL }) };
+  return {
+    sent,
+    authedFetch: createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL, maxMessageBytes: 1024 * 1024 }),
+  };
 }
 
 describe('createAuthedFetch', () => {

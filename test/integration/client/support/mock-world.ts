@@ -11,7 +11,8 @@ import type {
   MockAuthServerSettings,
   RequestLogEntry,
 } from '../../../../mock-server/index.js';
-import { createAuthedMcpClient, headlessAuthorize } from '../../../../src/index.js';
+import { expect } from 'vitest';
+import { createAuthedMcpClient, headlessAuthorize, McpAuthError } from '../../../../src/index.js';
 import type { AuthedMcpClient, AuthedMcpClientOptions } from '../../../../src/index.js';
 
 export const ORIGIN = 'http://localhost:8000';
@@ -106,4 +107,14 @@ export function toolJson(result: unknown): Record<string, unknown> {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   const text = content[0]?.type === 'text' ? (content[0].text ?? '') : '';
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The typed error a promise rejects with (the test fails when it resolves, or rejects with anything else). */
+export async function failure(promise: Promise<unknown>): Promise<McpAuthError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(McpAuthError);
+  return error as McpAuthError;
 }
