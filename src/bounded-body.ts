@@ -40,22 +40,28 @@ export async function readBoundedBody(
   }
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let stopReading = (_reason: unknown): void => undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    stopReading = reject;
-  });
-  const onAbort = (): void => stopReading(signal?.reason);
+  // Cancelling settles a pending read at once (done), even when the source never honours the cancel.
+  const onAbort = (): void => void reader.cancel(signal?.reason).catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
+  // One buffer that doubles as needed: a body of a million one-byte chunks costs its bytes, not a million objects.
+  let bytes = new Uint8Array(Number.isFinite(declared) && declared > 0 ? declared : 4096);
+  let total = 0;
   try {
     signal?.throwIfAborted();
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stopped]);
+      const { done, value } = await reader.read();
+      signal?.throwIfAborted();
       if (done) break;
+      if (total + value.byteLength > limit) throw new BodyTooLargeError(limit);
+      if (total + value.byteLength > bytes.byteLength) {
+        const grown = new Uint8Array(
+          Math.min(limit, Math.max(bytes.byteLength * 2, total + value.byteLength)),
+        );
+        grown.set(bytes.subarray(0, total));
+        bytes = grown;
+      }
+      bytes.set(value, total);
       total += value.byteLength;
-      if (total > limit) throw new BodyTooLargeError(limit);
-      chunks.push(value);
     }
   } catch (error) {
     reader.cancel().catch(() => undefined);
@@ -63,13 +69,7 @@ export async function readBoundedBody(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return bytes.slice(0, total);
 }
 
 const LINE_FEED = 0x0a;
@@ -89,26 +89,27 @@ export function limitStream(
     controller.error(new BodyTooLargeError(limit)),
 ): ReadableStream<Uint8Array> {
   let counted = 0;
-  // For event streams: the current line's length and the byte before its LF, to find the blank line ending an event.
+  // For event streams: the current line's length, and whether the last byte was a CR (a line may end in CR, LF or
+  // CRLF, and a CRLF may be split between chunks), to find the blank line that ends an event.
   let lineLength = 0;
-  let lastByte: number | undefined;
+  let previousWasCarriageReturn = false;
   let overflowed = false;
   const countEvents = (chunk: Uint8Array): void => {
-    if (chunk.byteLength === 0) return;
-    let position = 0;
-    while (position < chunk.byteLength) {
-      const newline = chunk.indexOf(LINE_FEED, position);
-      const end = newline === -1 ? chunk.byteLength : newline;
-      lineLength += end - position;
-      counted += end - position;
-      if (counted > limit || newline === -1) break;
-      const previous = newline > 0 ? chunk[newline - 1] : lastByte;
-      const blank = lineLength === 0 || (lineLength === 1 && previous === CARRIAGE_RETURN);
-      counted = blank ? 0 : counted + 1;
-      lineLength = 0;
-      position = newline + 1;
+    for (const byte of chunk) {
+      if (byte === LINE_FEED && previousWasCarriageReturn) {
+        previousWasCarriageReturn = false;
+        continue;
+      }
+      previousWasCarriageReturn = byte === CARRIAGE_RETURN;
+      if (byte === LINE_FEED || byte === CARRIAGE_RETURN) {
+        counted = lineLength === 0 ? 0 : counted + 1;
+        lineLength = 0;
+        continue;
+      }
+      lineLength += 1;
+      counted += 1;
+      if (counted > limit) return;
     }
-    lastByte = chunk[chunk.byteLength - 1];
   };
   return source.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

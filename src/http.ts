@@ -115,10 +115,12 @@ export async function isCorsRefusal(ctx: HttpContext, url: string | URL): Promis
     const response = await ctx.fetch(String(url), {
       method: 'GET',
       mode: 'no-cors',
+      redirect: 'manual',
       signal: requestSignal(ctx),
     });
     discardBody(response);
-    return response.type === 'opaque';
+    // Either way the server answered: the request before this one failed for want of CORS.
+    return response.type === 'opaque' || response.type === 'opaqueredirect';
   } catch {
     return false;
   }

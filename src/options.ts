@@ -113,14 +113,16 @@ function invalid(message: string): McpAuthError {
   return new McpAuthError({ code: 'invalid_option', step: 'connection', message });
 }
 
-function byteCount(value: number | undefined, fallback: number, name: string): number {
+/** `value`, or `fallback` when undefined; `invalid_option` unless it is a positive whole number of bytes. */
+export function byteCount(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value <= 0)
     throw invalid(`${name} must be a positive whole number of bytes`);
   return value;
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+/** `value`, or `fallback` when undefined; `invalid_option` unless it is a positive number of milliseconds. */
+export function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0)
     throw invalid(`${name} must be a positive number of milliseconds`);

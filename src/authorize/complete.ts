@@ -9,6 +9,7 @@ import { createEventStream } from '../events.js';
 import type { FlowEventListener } from '../events.js';
 import { redeemStoredAuthorization } from '../flow/authorization-code-flow.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http.js';
+import { byteCount, positive } from '../options.js';
 import type { FetchLike } from '../http.js';
 import type { PreRegisteredClient } from '../identity/client-identity.js';
 import { KnownSecrets } from '../known-secrets.js';
@@ -101,10 +102,14 @@ export async function completeAuthorization(
       {
         ctx: {
           fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-          timeoutMs: options.timeoutMs ?? 30_000,
+          timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
           signal: options.signal,
           allowInsecureHttp: options.allowInsecureHttp === true,
-          maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+          maxResponseBytes: byteCount(
+            options.maxResponseBytes,
+            DEFAULT_MAX_RESPONSE_BYTES,
+            'maxResponseBytes',
+          ),
           secrets,
         },
         events: createEventStream(options.onEvent, secrets),

@@ -133,7 +133,7 @@ const ENDPOINTS = [
  * Judges every endpoint the flow may use now, before any request with side effects: a client must not register,
  * or send a person through sign-in, with a server whose token endpoint it would refuse to call afterwards.
  */
-function assertUsableEndpoints(ctx: HttpContext, as: AuthorizationServer): void {
+export function assertUsableEndpoints(ctx: HttpContext, as: AuthorizationServer): void {
   for (const [field, what] of ENDPOINTS) {
     const value = as[field];
     if (typeof value !== 'string') continue;
@@ -147,6 +147,13 @@ function assertUsableEndpoints(ctx: HttpContext, as: AuthorizationServer): void 
       });
     }
   }
+}
+
+/** The resource-metadata URL the server named in its challenge, resolved as the candidates are (or undefined). */
+function namedUrl(mcpUrl: URL, challengeUrl: string | undefined): string | undefined {
+  return challengeUrl !== undefined && URL.canParse(challengeUrl, mcpUrl)
+    ? new URL(challengeUrl, mcpUrl).href
+    : undefined;
 }
 
 function* acceptableResourceMetadataUrls(ctx: HttpContext, mcpUrl: URL, challengeUrl: string | undefined) {
@@ -167,7 +174,7 @@ async function fetchResourceMetadata(
 ): Promise<ProtectedResourceMetadata | undefined> {
   const what = 'protected-resource metadata';
   const urls = acceptableResourceMetadataUrls(ctx, mcpUrl, challengeUrl);
-  const found = await fetchFirstDocument(ctx, events, urls, what, hint);
+  const found = await fetchFirstDocument(ctx, events, urls, what, hint, namedUrl(mcpUrl, challengeUrl));
   if (!found) return undefined;
   const metadata = processResourceMetadata(found.body, found.url, mcpUrl);
   emitDocumentFound(events, what, found.url, { resource: metadata.resource });

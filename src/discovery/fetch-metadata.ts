@@ -17,6 +17,10 @@ export interface FetchedDocument {
 /**
  * Tries `urls` in order and reads the first one that answers 200; a 4xx moves on to the next candidate (reported as
  * an event), while an unreachable URL or a 5xx is a typed error. The caller judges the body.
+ *
+ * A redirect is never followed. At the URL the server itself named (`named`: the challenge's `resource_metadata`)
+ * it is an error at once; at a guessed well-known URL it moves on like a 4xx (a site that redirects unknown paths
+ * says nothing about metadata), and is the error only when no candidate has a document.
  */
 export async function fetchFirstDocument(
   ctx: HttpContext,
@@ -24,7 +28,9 @@ export async function fetchFirstDocument(
   urls: Iterable<URL>,
   what: string,
   unreachableHint = '',
+  named?: string,
 ): Promise<FetchedDocument | undefined> {
+  let redirected: McpAuthError | undefined;
   for (const url of urls) {
     const request = { method: 'GET', url: redactUrl(url) };
     events.emit({ step: 'discovery', status: 'started', message: what, request });
@@ -32,6 +38,11 @@ export async function fetchFirstDocument(
     try {
       response = await exchange(ctx, 'discovery', what, url, { headers: { accept: 'application/json' } });
     } catch (error) {
+      if (error instanceof McpAuthError && error.code === 'redirect_refused' && url.href !== named) {
+        redirected = error;
+        events.emit({ step: 'discovery', status: 'skipped', message: `${what}: ${error.message}`, request });
+        continue;
+      }
       // Unreachable is not "absent": falling back to 2025-03-26 defaults here would skip the PKCE and resource checks
       // on a network failure or, in a browser, a CORS refusal.
       events.emit({ step: 'discovery', status: 'failed', message: `could not fetch ${redactUrl(url)}` });
@@ -71,5 +82,6 @@ export async function fetchFirstDocument(
     }
     return { body: await readJsonObject(response), url };
   }
+  if (redirected) throw redirected;
   return undefined;
 }

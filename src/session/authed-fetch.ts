@@ -44,13 +44,29 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
   const maxAuthorizations = options.maxAuthorizations ?? 3;
 
   /**
-   * The MCP request itself: a redirect is refused (the token would follow it), the body is counted as the SDK reads
-   * it, and a failure without an answer that is a CORS refusal says so, and what to change.
+   * The MCP request itself: the body is counted as the SDK reads it, and a failure without an answer that is a CORS
+   * refusal says so, and what to change. Redirects are never followed by fetch: a 307 or 308 to the same origin (a
+   * server mounted at `/mcp/` answering `/mcp`) is sent again here, method and body unchanged, at most
+   * `MAX_SAME_ORIGIN_HOPS` times, since the token may go anywhere on that origin anyway; any other redirect is refused
+   * (the token would follow it).
    */
-  const send = async (url: string, init: RequestInit): Promise<Response> => {
-    let response: Response;
+  const send = async (url: string, init: RequestInit, replayable: boolean): Promise<Response> => {
+    let target = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const response = await sendOnce(target.href, init);
+      const next = sameOriginRehop(response, target);
+      if (next === undefined || !replayable || hop === MAX_SAME_ORIGIN_HOPS) {
+        refuseRedirect(response, 'connection', 'MCP server', target);
+        return limitMessageSize(response, options.maxMessageBytes, init.body);
+      }
+      discardBody(response);
+      target = next;
+    }
+  };
+
+  const sendOnce = async (url: string, init: RequestInit): Promise<Response> => {
     try {
-      response = await options.fetch(url, { ...init, redirect: 'manual' });
+      return await options.fetch(url, { ...init, redirect: 'manual' });
     } catch (error) {
       if (init.signal?.aborted || !(await options.isCorsRefusal?.(url))) throw error;
       throw new McpAuthError({
@@ -60,8 +76,6 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
         cause: error,
       });
     }
-    refuseRedirect(response, 'connection', 'MCP server', new URL(url));
-    return limitMessageSize(response, options.maxMessageBytes, init.body);
   };
 
   return async (input, init) => {
@@ -83,7 +97,7 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       const headers = new Headers(request.init.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
       else headers.delete('authorization');
-      const response = await send(request.url, { ...request.init, headers });
+      const response = await send(request.url, { ...request.init, headers }, request.replayable);
       const known = [token, ...(options.secrets ?? [])];
       // The SDK quotes an error answer's body in the error it throws: it goes back scrubbed.
       if (!request.replayable || (response.status !== 401 && response.status !== 403))
@@ -144,6 +158,18 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       await authorizer.authorize({ challenge, presentedAccessToken: token, stepUp: true });
     }
   };
+}
+
+/** Same-origin redirects the MCP endpoint may make before one is refused. */
+const MAX_SAME_ORIGIN_HOPS = 3;
+
+/** Where a 307 or 308 to the same origin points (those keep method and body); undefined for anything else. */
+function sameOriginRehop(response: Response, from: URL): URL | undefined {
+  if (response.status !== 307 && response.status !== 308) return undefined;
+  const location = response.headers.get('location');
+  if (location === null || !URL.canParse(location, from)) return undefined;
+  const next = new URL(location, from);
+  return next.origin === from.origin ? next : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { AuthorizationServer } from 'oauth4webapi';
 import type { AuthorizationHandler } from '../authorize/types.js';
 import { defaultEndpoints } from '../discovery/authorization-server-metadata.js';
-import { discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
+import { assertUsableEndpoints, discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
 import { AuthorizationError, maskSecrets, McpAuthError } from '../errors.js';
@@ -354,7 +354,11 @@ export class Authorizer {
       (await fetchAuthorizationServerMetadata(this.#config.ctx, this.#config.events, issuer)) ??
       // A grant from a 2025-03-26 server without metadata: its origin's default endpoints issued it.
       (issuer === this.#config.mcpUrl.origin ? defaultEndpoints(issuer) : undefined);
-    if (fetched) this.#metadataByIssuer.set(issuer, fetched);
+    if (fetched) {
+      // The same judgement as at discovery: a stored grant does not make a server's endpoints usable.
+      assertUsableEndpoints(this.#config.ctx, fetched);
+      this.#metadataByIssuer.set(issuer, fetched);
+    }
     return fetched;
   }
 

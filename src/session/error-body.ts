@@ -20,7 +20,8 @@ export async function scrubbedErrorResponse(
   headers.set('content-type', 'text/plain; charset=utf-8');
   return new Response(quoteServerText(text, known, SERVER_TEXT_LIMIT), {
     status: response.status,
-    statusText: quoteServerText(response.statusText, known, SERVER_CODE_LIMIT),
+    // A status text must be a byte string: the ellipsis of a cut one (and anything else past Latin-1) would throw.
+    statusText: quoteServerText(response.statusText, known, SERVER_CODE_LIMIT).replace(/[^\x20-\x7e]/g, '.'),
     headers,
   });
 }

@@ -10,7 +10,7 @@ import type { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockAuthServer } from '../../../mock-server/index.js';
 import { McpAuthError } from '../../../src/index.js';
-import type { AuthedMcpClientOptions } from '../../../src/index.js';
+import type { AuthedMcpClientOptions, FlowEvent } from '../../../src/index.js';
 import { createMockWorld, FASTMCP_WITH_REGISTRATION, failure, ORIGIN } from './support/mock-world.js';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -72,6 +72,35 @@ describe('redirects are never followed', () => {
     expect(world.requestsTo('register')).toEqual([]);
   });
 
+  it('moves on from a guessed metadata URL that redirects, without following it, to the next candidate', async () => {
+    const world = createMockWorld();
+    const events: FlowEvent[] = [];
+    const { fetch, asked } = hostile(world.fetch, async (url, request) => {
+      if (url.pathname === '/mcp') {
+        // A challenge that names no metadata URL: the client has to guess the well-known ones.
+        const answer = await world.fetch(request);
+        if (answer.status !== 401) return answer;
+        return new Response(null, {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        });
+      }
+      if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
+        return new Response(null, { status: 308, headers: { location: 'http://127.0.0.1:8001/prm' } });
+      }
+      if (url.pathname === '/.well-known/oauth-protected-resource') {
+        return world.fetch(`${ORIGIN}/.well-known/oauth-protected-resource/mcp`);
+      }
+      return undefined;
+    });
+    const client = await world.connect({ fetch, onEvent: (event) => events.push(event) });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(asked.filter((href) => href.startsWith('http://127.0.0.1:8001'))).toEqual([]);
+    const skipped = events.filter((event) => event.status === 'skipped' && event.step === 'discovery');
+    expect(skipped.some((event) => event.message.includes('redirect'))).toBe(true);
+    await client.close();
+  });
+
   it('refuses an authorization-server metadata redirect to an origin serving a copied issuer, registering nowhere', async () => {
     const world = createMockWorld();
     // The other origin is a complete authorization server that would accept the client.
@@ -107,6 +136,37 @@ describe('redirects are never followed', () => {
     expect(error.code).toBe('redirect_refused');
     expect(error.step).toBe('token');
     expect(asked.filter((href) => href.startsWith('http://127.0.0.1:8001'))).toEqual([]);
+  });
+
+  it('sends an MCP request again, body and all, after a 307 to the same origin (a server mounted at /mcp/)', async () => {
+    const world = createMockWorld();
+    const hops: string[] = [];
+    const { fetch } = hostile(world.fetch, async (url, request) => {
+      if (url.pathname === '/mcp') {
+        hops.push(request.method);
+        return new Response(null, { status: 307, headers: { location: '/mcp/' } });
+      }
+      if (url.pathname !== '/mcp/') return undefined;
+      // The mounted app: the mock's endpoint, reached by its real path.
+      const body = request.method === 'GET' || request.method === 'DELETE' ? null : await request.text();
+      return world.fetch(`${ORIGIN}/mcp`, { method: request.method, headers: request.headers, body });
+    });
+    const client = await world.connect({ fetch });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(hops).toContain('POST');
+    await client.close();
+  });
+
+  it('refuses a same-origin redirect loop after three hops', async () => {
+    const world = createMockWorld();
+    const { fetch } = hostile(world.fetch, (url, request) =>
+      url.pathname.startsWith('/mcp') && request.headers.has('authorization')
+        ? new Response(null, { status: 308, headers: { location: `/mcp${url.pathname.length}` } })
+        : undefined,
+    );
+    const error = await failure(world.connect({ fetch }));
+    expect(error.code).toBe('redirect_refused');
+    expect(error.step).toBe('connection');
   });
 
   it('refuses a redirect from the MCP endpoint, so the access token does not follow it', async () => {

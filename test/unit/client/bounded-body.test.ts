@@ -123,4 +123,31 @@ describe('limitStream', () => {
     );
     expect(pulled()).toBeLessThanOrEqual(100_000 + 4 * 65_536);
   });
+
+  it('ends events at blank lines made of bare CRs too (SSE allows CR, LF or CRLF)', async () => {
+    const event = `data: ${'x'.repeat(40)}\r\r`;
+    const { stream } = chunked(Array.from({ length: 100 }, () => event));
+    expect(await drain(limitStream(stream, 64, 'event'))).toHaveLength(event.length * 100);
+  });
+});
+
+describe('readBoundedBody memory', () => {
+  it('costs the bytes of a body of a million tiny chunks, not an object per chunk', async () => {
+    let sent = 0;
+    const tiny = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Several one-byte chunks per pull, as a server sending single-byte segments would produce.
+        for (let i = 0; i < 64; i++) controller.enqueue(new Uint8Array([0x78]));
+        sent += 64;
+        if (sent >= 1_048_576) controller.close();
+      },
+    });
+    globalThis.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const body = await readBoundedBody(new Response(tiny), 1_048_576);
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(body.byteLength).toBe(1_048_576);
+    // Keeping every chunk (or a pending race per read) grows the heap by hundreds of megabytes here.
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+  });
 });
