@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { hostileJson, hostileString, hostileToken, hostileUrlAround } from './hostile-input.js';
 import {
+  AUTHORIZE_PARAMETERS,
   extraHeaders,
   LIVE,
   nearlyValidPairs,
@@ -61,17 +62,6 @@ function oauthRequest(
       };
     });
 }
-
-const AUTHORIZE_PARAMETERS = [
-  'client_id',
-  'response_type',
-  'code_challenge',
-  'code_challenge_method',
-  'redirect_uri',
-  'state',
-  'scope',
-  'resource',
-];
 
 /** /authorize by GET, HEAD and POST, hostile values in every parameter (`redirect_uri`, `state`, `scope` above all). */
 export function authorizeRequest(

@@ -76,7 +76,8 @@ export const METHODS = [
   'PROPFIND',
 ] as const;
 
-export const OAUTH_PARAMETERS = [
+/** The parameters of an authorization request. */
+export const AUTHORIZE_PARAMETERS = [
   'client_id',
   'response_type',
   'code_challenge',
@@ -85,6 +86,10 @@ export const OAUTH_PARAMETERS = [
   'state',
   'scope',
   'resource',
+] as const;
+
+export const OAUTH_PARAMETERS = [
+  ...AUTHORIZE_PARAMETERS,
   'grant_type',
   'code',
   'code_verifier',

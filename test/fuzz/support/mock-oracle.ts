@@ -134,11 +134,16 @@ function redirectProblems(
   return problems;
 }
 
-function consentPageProblems(html: string): string[] {
+/** The tags of a consent page that the page is not built from: markup its input smuggled in. */
+export function foreignConsentPageTags(html: string): string[] {
   const tags = [...html.matchAll(/<\s*\/?\s*([a-zA-Z][^\s/>]*)/g)].map((match) =>
     (match[1] ?? '').toLowerCase(),
   );
-  const foreign = tags.filter((tag) => !CONSENT_PAGE_TAGS.has(tag));
+  return tags.filter((tag) => !CONSENT_PAGE_TAGS.has(tag));
+}
+
+function consentPageProblems(html: string): string[] {
+  const foreign = foreignConsentPageTags(html);
   return foreign.length === 0 ? [] : [`consent page has foreign markup: ${[...new Set(foreign)].join(', ')}`];
 }
 
