@@ -115,12 +115,13 @@ export async function isCorsRefusal(ctx: HttpContext, url: string | URL): Promis
     const response = await ctx.fetch(String(url), {
       method: 'GET',
       mode: 'no-cors',
-      redirect: 'manual',
+      // The one request allowed to follow a redirect: fetch answers a no-cors request that may not with a network
+      // error, and this probe sends no credential and reads nothing; it only asks whether the server answers.
+      redirect: 'follow',
       signal: requestSignal(ctx),
     });
     discardBody(response);
-    // Either way the server answered: the request before this one failed for want of CORS.
-    return response.type === 'opaque' || response.type === 'opaqueredirect';
+    return response.type === 'opaque';
   } catch {
     return false;
   }
