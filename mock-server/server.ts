@@ -67,10 +67,11 @@ export interface MockAuthServerOptions {
 /** A running mock: a WHATWG fetch handler plus handles on its settings, provider, clock, controls and MCP endpoint. */
 export interface MockAuthServer {
   /**
-   * Answers one request. Rejects only as `fetch` does, with the abort reason when the request's signal aborts; a
-   * client's mistake never yields a 5xx.
+   * Answers one request, taken as `fetch` takes it (a `Request`, or a URL and init), so it can stand in for `fetch`
+   * itself, e.g. as the client's `fetch` option. Rejects only as `fetch` does, with the abort reason when the
+   * request's signal aborts; a client's mistake never yields a 5xx.
    */
-  fetch(request: Request): Promise<Response>;
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Validated settings with defaults filled in (the ones in force: `control.reconfigure` changes them). */
   readonly settings: ResolvedMockAuthServerSettings;
   /** The provider behind the routes: the one given in the options, or the default `InMemoryProvider`. */
@@ -154,7 +155,9 @@ export function createMockAuthServer(
     provider,
     clock,
     control: layer.control,
-    fetch: layer.fetch,
+    // Async, so that an input fetch would refuse (a malformed URL) rejects as fetch does rather than throwing.
+    fetch: async (input, init) =>
+      layer.fetch(input instanceof Request && init === undefined ? input : new Request(input, init)),
     mcp,
   };
 }

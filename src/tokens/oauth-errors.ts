@@ -16,6 +16,7 @@ export function tokenEndpointFailure(
   error: unknown,
   step: 'token' | 'refresh' | 'revocation',
   secrets: Iterable<string> = [],
+  errorBody?: Readonly<Record<string, unknown>>,
 ): McpAuthError {
   if (error instanceof McpAuthError) return error;
   const known = [...secrets];
@@ -62,6 +63,29 @@ export function tokenEndpointFailure(
     error instanceof OperationProcessingError && error.cause instanceof Response
       ? error.cause.status
       : undefined;
+  const failedError =
+    status !== undefined && status >= 500
+      ? serverText(errorBody?.['error'], known, SERVER_CODE_LIMIT)
+      : undefined;
+  if (failedError !== undefined) {
+    // A server failure that says what failed in RFC 6749 §5.2 terms: its words, and ours on what to do.
+    const description = serverText(errorBody?.['error_description'], known, SERVER_TEXT_LIMIT);
+    return new TokenError({
+      step,
+      code:
+        step === 'refresh'
+          ? 'refresh_failed'
+          : step === 'token'
+            ? 'token_request_failed'
+            : 'revocation_failed',
+      message: `${what} failed: the authorization server answered HTTP ${status} with ${failedError}${
+        description ? ` (${description})` : ''
+      }: it failed on its side, try again later`,
+      serverError: failedError,
+      serverErrorDescription: description,
+      status,
+    });
+  }
   // oauth4webapi attaches the parsed body to its errors, and a malformed token response may still carry tokens: only
   // the message (which names the faulty field) is kept, scrubbed all the same, never the error itself.
   const message = quoteServerText(error instanceof Error ? error.message : '', known, SERVER_TEXT_LIMIT);

@@ -14,7 +14,7 @@ import {
 import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
 import { McpAuthError, TokenError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
-import { networkError, oauthRequestOptions } from '../http.js';
+import { networkError, oauthRequestOptions, readJsonObject } from '../http.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
 import { quoteServerText, SERVER_CODE_LIMIT } from '../server-text.js';
@@ -55,10 +55,12 @@ async function callEndpoint<T>(
   } catch (error) {
     throw networkError(error, ctx, step, endpoint);
   }
+  // oauth4webapi reads an RFC 6749 §5.2 error body on 4xx only; a failing server (503) may send one too.
+  const errorBody = response.status >= 500 ? await readJsonObject(response.clone()) : undefined;
   try {
     return await process(response);
   } catch (error) {
-    throw tokenEndpointFailure(error, step, ctx.secrets);
+    throw tokenEndpointFailure(error, step, ctx.secrets, errorBody);
   }
 }
 
