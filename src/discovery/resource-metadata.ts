@@ -36,7 +36,10 @@ export function processResourceMetadata(
   if (!resourceMatchesServer(metadata.resource, mcpUrl)) {
     throw new DiscoveryError({
       code: 'resource_mismatch',
-      message: `protected-resource metadata at ${redactUrl(url)} is for "${metadata.resource}", not for ${redactUrl(mcpUrl)}: refusing to authorize (the server is misconfigured or someone is redirecting you)`,
+      message: `protected-resource metadata at ${redactUrl(url)} is for "${metadata.resource}", not for ${redactUrl(mcpUrl)}: refusing to authorize (${
+        loopbackAliasHint(metadata.resource, mcpUrl) ??
+        'the server is misconfigured or someone is redirecting you'
+      })`,
     });
   }
   if (metadata.authorization_servers !== undefined && !isStringArray(metadata.authorization_servers)) {
@@ -49,6 +52,27 @@ export function processResourceMetadata(
     delete metadata.scopes_supported;
   }
   return metadata;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * When the published resource is the MCP URL with another name for this machine (`localhost` for `127.0.0.1`), what
+ * to change: both sides are right about the machine, but a resource is compared as written.
+ */
+function loopbackAliasHint(resource: string, mcpUrl: URL): string | undefined {
+  if (!URL.canParse(resource)) return undefined;
+  const published = new URL(resource);
+  if (!LOOPBACK_NAMES.has(published.hostname) || !LOOPBACK_NAMES.has(mcpUrl.hostname)) return undefined;
+  if (published.hostname === mcpUrl.hostname) return undefined;
+  const renamed = new URL(mcpUrl.href);
+  renamed.hostname = published.hostname;
+  if (canonical(renamed) !== canonical(published)) return undefined;
+  return `"${published.hostname}" and "${mcpUrl.hostname}" name the same machine, but a resource is compared as written: connect to ${redactUrl(renamed)}, or start the server with the name you use (FastMCP: issuer_url and resource_server_url; this package's mock CLI: --issuer-url and --resource-server-url)`;
+}
+
+function canonical(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /**

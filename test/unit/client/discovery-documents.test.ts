@@ -5,6 +5,7 @@ import {
 } from '../../../src/discovery/authorization-server-metadata.js';
 import { processResourceMetadata, selectIssuer } from '../../../src/discovery/resource-metadata.js';
 import { DiscoveryError } from '../../../src/errors.js';
+import type { JsonObject } from '../../../src/json.js';
 
 const MCP = new URL('https://api.example/v1/mcp');
 const PRM_URL = new URL('https://api.example/.well-known/oauth-protected-resource/v1/mcp');
@@ -113,5 +114,41 @@ describe('processAuthorizationServerMetadata (RFC 8414 document checks)', () => 
       token_endpoint: 'https://mcp.example/token',
       registration_endpoint: 'https://mcp.example/register',
     });
+  });
+});
+
+describe('a resource published under another name for this machine', () => {
+  const published = (resource: string): JsonObject => ({
+    resource,
+    authorization_servers: ['http://127.0.0.1:8000'],
+  });
+  const url = new URL('http://localhost:8000/.well-known/oauth-protected-resource/mcp');
+
+  it('is still refused, with the URL to connect to and the server settings to change', () => {
+    const error = (() => {
+      try {
+        processResourceMetadata(
+          published('http://127.0.0.1:8000/mcp'),
+          url,
+          new URL('http://localhost:8000/mcp'),
+        );
+      } catch (e) {
+        return e as DiscoveryError;
+      }
+      return undefined;
+    })();
+    expect(error?.code).toBe('resource_mismatch');
+    expect(error?.message).toContain('connect to http://127.0.0.1:8000/mcp');
+    expect(error?.message).toContain('--resource-server-url');
+  });
+
+  it('is not confused with a resource that differs in more than the name', () => {
+    expect(() =>
+      processResourceMetadata(
+        published('http://127.0.0.1:9000/mcp'),
+        url,
+        new URL('http://localhost:8000/mcp'),
+      ),
+    ).toThrow(/misconfigured or someone is redirecting you/);
   });
 });
