@@ -10,4 +10,6 @@ const client = await createAuthedMcpClient('http://127.0.0.1:8000/mcp', {
 
 const { tools } = await client.listTools(); // the SDK Client API
 console.log(tools.map((tool) => tool.name)); // [ 'whoami', 'echo', 'elevated_echo' ]
-await client.signOut(); // revokes the refresh token, then the access token, then forgets them
+// Ends the work so the process can exit: signOut() revokes the tokens, forgets them and closes the client;
+// close() alone closes it and keeps the grant for next time.
+await client.signOut();
