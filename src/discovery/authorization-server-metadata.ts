@@ -44,6 +44,9 @@ export function processAuthorizationServerMetadata(
 
 const REQUIRED_ENDPOINTS = ['authorization_endpoint', 'token_endpoint'] as const;
 const OPTIONAL_ENDPOINTS = ['registration_endpoint', 'revocation_endpoint'] as const;
+
+/** Every endpoint field the flow may call. */
+export const ENDPOINT_FIELDS = [...REQUIRED_ENDPOINTS, ...OPTIONAL_ENDPOINTS] as const;
 const STRING_LISTS = [
   'scopes_supported',
   'code_challenge_methods_supported',

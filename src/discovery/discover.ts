@@ -9,7 +9,11 @@ import type { FlowEventEmitter } from '../events.js';
 import { redactUrl } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
 import type { HttpContext } from '../http.js';
-import { defaultEndpoints, processAuthorizationServerMetadata } from './authorization-server-metadata.js';
+import {
+  defaultEndpoints,
+  ENDPOINT_FIELDS,
+  processAuthorizationServerMetadata,
+} from './authorization-server-metadata.js';
 import { fetchFirstDocument } from './fetch-metadata.js';
 import { processResourceMetadata, selectIssuer } from './resource-metadata.js';
 import type { ProtectedResourceMetadata } from './resource-metadata.js';
@@ -122,20 +126,14 @@ async function discoverLegacy(
   };
 }
 
-const ENDPOINTS = [
-  ['authorization_endpoint', 'authorization endpoint'],
-  ['token_endpoint', 'token endpoint'],
-  ['registration_endpoint', 'registration endpoint'],
-  ['revocation_endpoint', 'revocation endpoint'],
-] as const;
-
 /**
  * Judges every endpoint the flow may use now, before any request with side effects: a client must not register,
  * or send a person through sign-in, with a server whose token endpoint it would refuse to call afterwards.
  */
 export function assertUsableEndpoints(ctx: HttpContext, as: AuthorizationServer): void {
-  for (const [field, what] of ENDPOINTS) {
+  for (const field of ENDPOINT_FIELDS) {
     const value = as[field];
+    const what = field.replace('_', ' ');
     if (typeof value !== 'string') continue;
     const url = new URL(value);
     assertAcceptableUrl(url, ctx, 'discovery', what);
