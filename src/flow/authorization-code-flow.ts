@@ -8,7 +8,7 @@ import { runAuthorizationHandler } from '../authorize/run-handler.js';
 import type { AuthorizationHandler } from '../authorize/types.js';
 import type { Discovery } from '../discovery/discover.js';
 import { AuthorizationError, maskSecrets } from '../errors.js';
-import type { FlowEventEmitter } from '../events.js';
+import type { FlowEvent, FlowEventEmitter } from '../events.js';
 import { postRequest, redactUrl } from '../events.js';
 import { assertAcceptableUrl } from '../http.js';
 import type { HttpContext } from '../http.js';
@@ -17,7 +17,7 @@ import { forgetRefusedRegistration, pendingIdentity } from '../identity/resolve.
 import type { AuthStateStore, PendingAuthorization, StoredGrant } from '../storage/auth-state.js';
 import { exchangeCode } from '../tokens/token-requests.js';
 import { buildAuthorizationRequest } from './authorization-request.js';
-import { validateCallback } from './authorization-response.js';
+import { checkCallbackIsRedirectUri, validateCallback } from './authorization-response.js';
 
 /** What every step runs with. */
 export interface FlowEnvironment {
@@ -135,6 +135,7 @@ export async function redeemAuthorizationCode(
   const { events } = env;
   const secrets = env.ctx.secrets;
   secrets?.add(pending.codeVerifier);
+  checkCallbackIsRedirectUri(input.callback, pending.redirectUri);
   const code = validateCallback(
     input.callback,
     pending.state,
@@ -186,7 +187,29 @@ export async function redeemAuthorizationCode(
       ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
     },
   });
+  if (tokens.refreshToken === undefined) events.emit(noRefreshTokenEvent(pending.scopes, tokens.expiresAt));
   return grant;
+}
+
+/**
+ * Said when the grant is made, not discovered at expiry: without a refresh token, the user signs in again once the
+ * access token expires. Pure.
+ */
+export function noRefreshTokenEvent(
+  requestedScopes: readonly string[],
+  expiresAt: number | undefined,
+): Omit<FlowEvent, 'at'> {
+  const askedOffline = requestedScopes.includes('offline_access');
+  return {
+    step: 'token',
+    status: 'skipped',
+    message: `the authorization server issued no refresh token${
+      askedOffline ? ' although offline_access was requested' : ''
+    }: when the access token expires${
+      expiresAt === undefined ? '' : ` (${new Date(expiresAt).toISOString()})`
+    }, the client must authorize again`,
+    detail: { refresh_token: false, offline_access_requested: askedOffline },
+  };
 }
 
 /**

@@ -21,6 +21,29 @@ export function assertPkceS256(as: AuthorizationServer, legacyDefaultEndpoints: 
   }
 }
 
+/**
+ * Whether the metadata describes an OpenID Provider: it supports the `openid` scope, or publishes what only OpenID
+ * Connect Discovery defines (ID token algorithms, a userinfo endpoint). Pure.
+ */
+export function isOpenIdProvider(as: AuthorizationServer): boolean {
+  return (
+    as.scopes_supported?.includes('openid') === true ||
+    Array.isArray(as.id_token_signing_alg_values_supported) ||
+    typeof as.userinfo_endpoint === 'string'
+  );
+}
+
+/**
+ * OpenID Connect Core §11: an OpenID Provider honours `offline_access` (issues a refresh token) only with
+ * `prompt=consent`, and may otherwise drop it silently. So the request says `prompt=consent` when it asks an OpenID
+ * Provider for `offline_access`, unless the provider lists its prompts without `consent`. Pure.
+ */
+export function needsConsentPrompt(as: AuthorizationServer, scopes: readonly string[]): boolean {
+  if (!scopes.includes('offline_access') || !isOpenIdProvider(as)) return false;
+  const prompts = as['prompt_values_supported'];
+  return !Array.isArray(prompts) || prompts.includes('consent');
+}
+
 /** Inputs of the authorization URL. */
 export interface AuthorizationRequestInput {
   as: AuthorizationServer;
@@ -57,6 +80,7 @@ export async function buildAuthorizationRequest(
   params.set('state', state);
   params.set('resource', input.resource);
   if (input.scopes.length > 0) params.set('scope', input.scopes.join(' '));
+  if (needsConsentPrompt(input.as, input.scopes)) params.set('prompt', 'consent');
   return {
     url,
     pending: {

@@ -3,7 +3,7 @@
  * then `state`, then the server's error, then the code. Pure.
  */
 import { AuthorizationError } from '../errors.js';
-import { redactText } from '../events.js';
+import { redactText, redactUrl } from '../events.js';
 import { quoteServerText, SERVER_CODE_LIMIT, SERVER_TEXT_LIMIT, serverText } from '../server-text.js';
 
 /** What the issuer check needs to know about the server. */
@@ -46,6 +46,23 @@ export function checkIssuerParameter(
       message: `the authorization response comes from issuer "${redactText(quoteServerText(iss, secrets, SERVER_CODE_LIMIT))}", not "${expected.issuer}": rejected (possible mix-up attack)`,
     });
   }
+}
+
+/**
+ * Whether the callback is at the redirect URI (same origin and path; the server adds the response to the query).
+ * Checked before anything is read from it: a handler that stopped at a page of the authorization server (its login
+ * or consent page) returns a URL without the response, which is neither a mix-up (`iss`) nor a forgery (`state`).
+ * The page is named redacted. Pure.
+ */
+export function checkCallbackIsRedirectUri(callback: URL, redirectUri: string): void {
+  const expected = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
+  if (expected && callback.origin === expected.origin && callback.pathname === expected.pathname) return;
+  throw new AuthorizationError({
+    code: 'authorization_incomplete',
+    message: `the authorization did not come back to the redirect URI ${redactUrl(redirectUri)}: the authorization handler returned ${redactUrl(
+      callback,
+    )}, which looks like a page on the way (a login or consent page of the authorization server); the user (or the test's handler) must finish it until the server redirects to the redirect URI`,
+  });
 }
 
 /**

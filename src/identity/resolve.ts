@@ -42,6 +42,11 @@ export interface IdentityInput extends IdentityConfig {
    * `scope`, so this should be everything the client may ever ask (step-up included).
    */
   scopes?: readonly string[] | undefined;
+  /**
+   * The scopes of the authorization about to be requested (a subset of `scopes`). When given, OpenID Connect's
+   * identity scopes (`openid`, `profile`, …) are registered only if they are among them.
+   */
+  requestedScopes?: readonly string[] | undefined;
 }
 
 /** Whether pre-registered credentials may be used at `issuer`. Pure. */
@@ -160,35 +165,42 @@ async function register(
   const as = input.authorizationServer;
   const endpoint = new URL(as.registration_endpoint as string);
   const authMethod = registrationAuthMethod(as.token_endpoint_auth_methods_supported);
-  const metadata = {
+  const scope = registrationScope(input.scopes, input.requestedScopes);
+  const applicationType = applicationTypeFor(new URL(input.redirectUri));
+  const metadata: RegistrationMetadata = {
     redirect_uris: [input.redirectUri],
     client_name: input.clientName,
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: authMethod,
-    application_type: applicationTypeFor(new URL(input.redirectUri)),
-    ...(input.scopes && input.scopes.length > 0 ? { scope: input.scopes.join(' ') } : {}),
+    application_type: applicationType,
+    ...(scope === undefined ? {} : { scope }),
   };
   events.emit({
     step: 'registration',
     status: 'started',
     message: 'dynamic client registration',
     request: { method: 'POST', url: redactUrl(endpoint) },
-    detail: { application_type: metadata.application_type, token_endpoint_auth_method: authMethod },
+    detail: { application_type: applicationType, token_endpoint_auth_method: authMethod },
   });
-  let response: Response;
-  try {
-    response = await dynamicClientRegistrationRequest(
-      as,
-      metadata,
-      oauthRequestOptions<'POST', string>(ctx, 'registration', 'registration endpoint'),
-    );
-  } catch (error) {
-    throw networkError(error, ctx, 'registration', endpoint);
+  let answer = await sendRegistration(ctx, as, endpoint, metadata);
+  if (scope !== undefined && isScopeRefusal(answer.body, answer.response.status)) {
+    // `scope` is optional (RFC 7591 §2): servers such as oidc-provider accept only their own scopes there, not the
+    // resource's. Without it the server applies its default, and each authorization request still names its scopes.
+    const withoutScope = { ...metadata };
+    delete withoutScope['scope'];
+    events.emit({
+      step: 'registration',
+      status: 'started',
+      message:
+        'the authorization server refused the registration over its scope: registering again without one',
+      request: { method: 'POST', url: redactUrl(endpoint) },
+      response: { status: answer.response.status },
+      detail: { refused_scope: scope },
+    });
+    answer = await sendRegistration(ctx, as, endpoint, withoutScope);
   }
-  // Parsed here rather than by oauth4webapi: deployed servers often omit client_secret_expires_at, which
-  // RFC 7591 requires alongside a secret; the registration is still usable.
-  const registered = await readJsonObject(response);
+  const { response, body: registered } = answer;
   if (
     (response.status !== 201 && response.status !== 200) ||
     !registered ||
@@ -231,6 +243,65 @@ async function register(
     detail: { client_id: identity.clientId, source: identity.source },
   });
   return identity;
+}
+
+/** The client metadata sent to the registration endpoint. */
+type RegistrationMetadata = Parameters<typeof dynamicClientRegistrationRequest>[1];
+
+/** One registration request and its JSON answer (parsed here, not by oauth4webapi: see below). */
+async function sendRegistration(
+  ctx: HttpContext,
+  as: AuthorizationServer,
+  endpoint: URL,
+  metadata: RegistrationMetadata,
+): Promise<{ response: Response; body: Record<string, unknown> | undefined }> {
+  let response: Response;
+  try {
+    response = await dynamicClientRegistrationRequest(
+      as,
+      metadata,
+      oauthRequestOptions<'POST', string>(ctx, 'registration', 'registration endpoint'),
+    );
+  } catch (error) {
+    throw networkError(error, ctx, 'registration', endpoint);
+  }
+  // Deployed servers often omit client_secret_expires_at, which RFC 7591 requires alongside a secret, so
+  // oauth4webapi's strict parser would refuse registrations that are usable.
+  return { response, body: await readJsonObject(response) };
+}
+
+/**
+ * Whether a refused registration was refused over its `scope`: RFC 7591 `invalid_client_metadata` whose
+ * description names the scope (oidc-provider: "scope must only contain Authorization Server supported scope
+ * values"), or `invalid_scope`, which some servers answer at registration too. Pure.
+ */
+export function isScopeRefusal(body: Record<string, unknown> | undefined, status: number): boolean {
+  if (status < 400 || status > 499 || !body) return false;
+  const error = body['error'];
+  const description = body['error_description'];
+  if (error === 'invalid_scope') return true;
+  return (
+    error === 'invalid_client_metadata' && typeof description === 'string' && /\bscopes?\b/i.test(description)
+  );
+}
+
+/** The identity scopes of OpenID Connect: they ask for an ID token or user claims, which an MCP client never uses. */
+const OPENID_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone']);
+
+/**
+ * The `scope` to register with: everything the client may ask (so servers that hold a client to its registered
+ * scope accept a later step-up), except OpenID Connect's identity scopes unless an authorization asks for them: an
+ * MCP client needs no ID token, so `openid` is registered only when the MCP server's scopes name it (they are
+ * then in `requested`). Without `requested`, every scope is registered. `undefined` when there is none. Pure.
+ */
+export function registrationScope(
+  scopes: readonly string[] | undefined,
+  requested?: readonly string[] | undefined,
+): string | undefined {
+  const kept = (scopes ?? []).filter(
+    (scope) => requested === undefined || !OPENID_SCOPES.has(scope) || requested.includes(scope),
+  );
+  return kept.length > 0 ? kept.join(' ') : undefined;
 }
 
 /**

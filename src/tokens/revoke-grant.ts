@@ -4,11 +4,25 @@
  * returned for the caller to report after clearing local state.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
+import { McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { failureEvent, redactUrl } from '../events.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
 import { revokeToken } from './token-requests.js';
+
+type TokenHint = 'refresh_token' | 'access_token';
+
+/**
+ * Whether a refusal means "this kind of token cannot be revoked here" (RFC 7009 §2.2.1 `unsupported_token_type`),
+ * for an access token: servers that issue self-contained (JWT) access tokens answer so, correctly. Nothing more can
+ * be done about such a token; the sign-out is still complete once the refresh token (the grant) is revoked. Pure.
+ */
+export function isUnrevocableAccessToken(hint: TokenHint, error: unknown): boolean {
+  return (
+    hint === 'access_token' && error instanceof McpAuthError && error.serverError === 'unsupported_token_type'
+  );
+}
 
 /** Revokes the tokens of a grant; resolves to the first failure, if any. */
 export async function revokeGrantTokens(
@@ -29,7 +43,7 @@ export async function revokeGrantTokens(
     });
     return undefined;
   }
-  const order: Array<['refresh_token' | 'access_token', string | undefined]> = [
+  const order: Array<[TokenHint, string | undefined]> = [
     ['refresh_token', tokens.refreshToken],
     ['access_token', tokens.accessToken],
   ];
@@ -48,6 +62,16 @@ export async function revokeGrantTokens(
       ({ emptySecret } = await revokeToken(ctx, { as, identity, token, hint, emptySecret }));
       events.emit({ step: 'revocation', status: 'succeeded', message: `${what} revoked` });
     } catch (error) {
+      if (isUnrevocableAccessToken(hint, error)) {
+        events.emit({
+          step: 'revocation',
+          status: 'skipped',
+          message:
+            'the authorization server cannot revoke this access token (unsupported_token_type, RFC 7009 §2.2.1): it stays valid until it expires; it is forgotten here',
+          detail: { token: 'access_token', server_error: 'unsupported_token_type' },
+        });
+        continue;
+      }
       failure ??= error;
       events.emit(failureEvent('revocation', error));
     }
