@@ -54,12 +54,14 @@ export type McpAuthErrorCode =
   | 'iss_mismatch'
   | 'authorization_error'
   | 'missing_code'
+  | 'authorization_incomplete'
   | 'token_request_failed'
   | 'invalid_grant'
   | 'refresh_failed'
   | 'revocation_failed'
   | 'unauthorized'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  | 'interaction_required';
 
 /** Everything an error is built from. */
 export interface McpAuthErrorInit {
@@ -172,6 +174,18 @@ export class SessionAuthError extends McpAuthError {
   constructor(init: Omit<McpAuthErrorInit, 'step'> & { step: 'connection' | 'step-up' }) {
     super(init);
     this.name = 'SessionAuthError';
+  }
+}
+
+/**
+ * The client was created with `interactive: false` and only a new authorization could go on: there is no grant, or
+ * the server refused it and it cannot be refreshed. Nothing was sent to the authorization server; show a sign-in
+ * button and connect again interactively.
+ */
+export class InteractionRequiredError extends McpAuthError {
+  constructor(init: Omit<McpAuthErrorInit, 'step' | 'code'> & { step: 'authorization' | 'step-up' }) {
+    super({ ...init, code: 'interaction_required' });
+    this.name = 'InteractionRequiredError';
   }
 }
 

@@ -6,7 +6,17 @@
  */
 export { createAuthedMcpClient } from './session/client.js';
 export type { AuthedMcpClient } from './session/client.js';
-export type { AuthedMcpClientOptions } from './options.js';
+export type { AuthedMcpClientOptions, McpAuthorizationOptions } from './options.js';
+export { createMcpAuthorization } from './session/authorization.js';
+export type { McpAuthorization } from './session/authorization.js';
+export type { GrantInfo } from './session/grant-info.js';
+export type {
+  SessionEvent,
+  SessionEventListener,
+  SessionEventSource,
+  SessionEventStream,
+  SignedOutReason,
+} from './session/session-events.js';
 export { headlessAuthorize } from './authorize/headless.js';
 export type { HeadlessAuthorizeOptions } from './authorize/headless.js';
 export type { AuthorizationContext, AuthorizationHandler } from './authorize/types.js';
@@ -35,6 +45,7 @@ export {
   TokenError,
   SessionAuthError,
   HeadlessAuthorizeError,
+  InteractionRequiredError,
 } from './errors.js';
 export type { FlowStep, McpAuthErrorCode, McpAuthErrorInit } from './errors.js';
 export type { FetchLike } from './http.js';

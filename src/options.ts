@@ -11,11 +11,12 @@ import { isAcceptableRedirectUri } from './identity/application-type.js';
 import { isClientMetadataDocumentUrl } from './identity/client-identity.js';
 import type { PreRegisteredClient } from './identity/client-identity.js';
 import type { AuthedMcpClient } from './session/client.js';
+import type { SessionEventListener } from './session/session-events.js';
 import type { AuthStorage } from './storage/storage.js';
 import type { Locks } from './tokens/single-flight.js';
 
-/** Options of `createAuthedMcpClient`. Everything is optional. */
-export interface AuthedMcpClientOptions {
+/** Options of `createMcpAuthorization`: the authorization alone. Everything is optional. */
+export interface McpAuthorizationOptions {
   /** Client metadata used for registration and the MCP handshake. */
   clientMetadata?:
     | {
@@ -37,11 +38,19 @@ export interface AuthedMcpClientOptions {
   storage?: AuthStorage | undefined;
   /**
    * Cross-context locks (e.g. `webLocks(navigator.locks)`), so clients sharing `storage` (tabs) refresh, sign in and
-   * sign out one at a time; default: in-process only.
+   * sign out one at a time; default: in-process locks, shared by the clients of this realm given the same `storage`
+   * object.
    */
   locks?: Locks | undefined;
   /** Opens the authorization URL and resolves to the callback URL (`headlessAuthorize()` in tests). */
   authorize?: AuthorizationHandler | undefined;
+  /**
+   * False: never start an authorization, which needs the user; whatever would start one fails with
+   * `InteractionRequiredError` (code `interaction_required`) instead, before any request to the authorization
+   * server. Stored grants are still used and refreshed. For a page that connects silently on load and shows a
+   * sign-in button when that fails (default true).
+   */
+  interactive?: boolean | undefined;
   /** The fetch used for every request (default: global fetch). */
   fetch?: FetchLike | undefined;
   /**
@@ -54,11 +63,6 @@ export interface AuthedMcpClientOptions {
    * (default 1 MiB). A larger body is not read: the error code is `response_too_large`.
    */
   maxResponseBytes?: number | undefined;
-  /**
-   * Bytes one MCP response may hold: a JSON body, or one event of an event stream, which as a whole may run for as
-   * long as the session (default 16 MiB). A larger one fails its request with `response_too_large`.
-   */
-  maxMcpMessageBytes?: number | undefined;
   /** Milliseconds the authorization handler may take (default 300 000). */
   authorizationTimeoutMs?: number | undefined;
   /** Refresh this many milliseconds before the access token expires (default 60 000). */
@@ -67,8 +71,19 @@ export interface AuthedMcpClientOptions {
   signal?: AbortSignal | undefined;
   /** Receives every flow event, including those before the client is returned. */
   onEvent?: FlowEventListener | undefined;
+  /** Receives every session event (authorized, refreshed, expiring, signed out), including those while connecting. */
+  onSessionEvent?: SessionEventListener | undefined;
   /** Accept plain http to non-loopback hosts (tests only). */
   allowInsecureHttp?: boolean | undefined;
+}
+
+/** Options of `createAuthedMcpClient`: the authorization's, and the MCP connection's. Everything is optional. */
+export interface AuthedMcpClientOptions extends McpAuthorizationOptions {
+  /**
+   * Bytes one MCP response may hold: a JSON body, or one event of an event stream, which as a whole may run for as
+   * long as the session (default 16 MiB). A larger one fails its request with `response_too_large`.
+   */
+  maxMcpMessageBytes?: number | undefined;
   /**
    * MCP revision to speak. `2026-07-28` uses the stateless lifecycle (`server/discover`, per-request `_meta`);
    * anything else (default) uses the SDK's initialize handshake (2025-11-25 and earlier).
@@ -107,6 +122,7 @@ export interface ResolvedOptions {
   authorizationTimeoutMs: number;
   refreshSkewMs: number;
   allowInsecureHttp: boolean;
+  interactive: boolean;
 }
 
 function invalid(message: string): McpAuthError {
@@ -131,6 +147,9 @@ export function positive(value: number | undefined, fallback: number, name: stri
 
 /** Validates options; throws `invalid_option` with what to change. */
 export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions {
+  if (options.interactive !== undefined && typeof options.interactive !== 'boolean') {
+    throw invalid('interactive must be true or false');
+  }
   const redirectUri = options.clientMetadata?.redirectUri ?? 'http://127.0.0.1/callback';
   let parsedRedirect: URL;
   try {
@@ -171,5 +190,6 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
     authorizationTimeoutMs: positive(options.authorizationTimeoutMs, 300_000, 'authorizationTimeoutMs'),
     refreshSkewMs: options.refreshSkewMs === undefined ? 60_000 : Math.max(0, options.refreshSkewMs),
     allowInsecureHttp: options.allowInsecureHttp === true,
+    interactive: options.interactive !== false,
   };
 }

@@ -23,8 +23,22 @@ export interface AuthedFetchOptions {
   maxAuthorizations?: number;
   /** Tells a CORS refusal from a network failure after a request got no answer (see `isCorsRefusal`). */
   isCorsRefusal?: (url: string) => Promise<boolean>;
-  /** Bytes one MCP response may hold (a JSON body, or one event of an event stream). */
-  maxMessageBytes: number;
+  /**
+   * Bytes one MCP response may hold (a JSON body, or one event of an event stream); undefined for the application's
+   * own requests, whose bodies it reads as it sees fit.
+   */
+  maxMessageBytes?: number | undefined;
+  /**
+   * Requests to other origins than the MCP server's: sent without the token (`pass-through`, for the MCP transport,
+   * which only ever targets the server), or refused with `invalid_option` (`refuse`, for the application's fetch,
+   * whose caller expects the request to be authorized).
+   */
+  otherOrigins?: 'pass-through' | 'refuse' | undefined;
+  /**
+   * Replace error answers' bodies with their text scrubbed of secrets (for the MCP transport: the SDK quotes them in
+   * its errors). Off for the application's own requests, which get the server's answer as it is.
+   */
+  scrubErrorBodies?: boolean | undefined;
   /** The secrets the client holds: a challenge is quoted scrubbed of them (and of the access token it answers). */
   secrets?: Iterable<string>;
 }
@@ -57,7 +71,9 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       const next = sameOriginRehop(response, target);
       if (next === undefined || !replayable || hop === MAX_SAME_ORIGIN_HOPS) {
         refuseRedirect(response, 'connection', 'MCP server', target);
-        return limitMessageSize(response, options.maxMessageBytes, init.body);
+        return options.maxMessageBytes === undefined
+          ? response
+          : limitMessageSize(response, options.maxMessageBytes, init.body);
       }
       discardBody(response);
       target = next;
@@ -81,7 +97,14 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
   return async (input, init) => {
     // Tokens go only to the server they were issued for.
     const target = new URL(input instanceof Request ? input.url : String(input));
-    if (target.origin !== mcpUrl.origin) return options.fetch(input, init);
+    if (target.origin !== mcpUrl.origin) {
+      if (options.otherOrigins !== 'refuse') return options.fetch(input, init);
+      throw new McpAuthError({
+        code: 'invalid_option',
+        step: 'connection',
+        message: `the MCP server's token is sent only to its origin ${mcpUrl.origin}, not to ${redactUrl(target)}: use the global fetch for other servers`,
+      });
+    }
     const request = await toReplayable(input, init);
 
     // Each await below may outlive the caller (the SDK aborts a closed client's requests): a request whose signal
@@ -101,7 +124,7 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       const known = [token, ...(options.secrets ?? [])];
       // The SDK quotes an error answer's body in the error it throws: it goes back scrubbed.
       if (!request.replayable || (response.status !== 401 && response.status !== 403))
-        return scrubbedErrorResponse(response, known);
+        return options.scrubErrorBodies ? scrubbedErrorResponse(response, known) : response;
 
       const header = response.headers.get('www-authenticate');
       const challenge = bearerChallenge(header, known);
@@ -141,7 +164,8 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       }
 
       // 403: only insufficient_scope is ours to fix; anything else goes back to the caller as is.
-      if (challenge?.error !== 'insufficient_scope') return scrubbedErrorResponse(response, known);
+      if (challenge?.error !== 'insufficient_scope')
+        return options.scrubErrorBodies ? scrubbedErrorResponse(response, known) : response;
       discardBody(response);
       signal?.throwIfAborted();
       if (authorizations >= maxAuthorizations) {

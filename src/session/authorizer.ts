@@ -10,7 +10,7 @@ import { defaultEndpoints } from '../discovery/authorization-server-metadata.js'
 import { assertUsableEndpoints, discover, fetchAuthorizationServerMetadata } from '../discovery/discover.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { BearerChallenge } from '../discovery/www-authenticate.js';
-import { AuthorizationError, maskSecrets, McpAuthError } from '../errors.js';
+import { AuthorizationError, InteractionRequiredError, maskSecrets, McpAuthError } from '../errors.js';
 import type { FlowEventEmitter } from '../events.js';
 import { failureEvent } from '../events.js';
 import { assertPkceS256 } from '../flow/authorization-request.js';
@@ -20,7 +20,7 @@ import {
   redeemAuthorizationCode,
 } from '../flow/authorization-code-flow.js';
 import type { FlowEnvironment } from '../flow/authorization-code-flow.js';
-import { selectScopes, union } from '../flow/scope.js';
+import { selectScopes, splitScope, union } from '../flow/scope.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
 import { findGrantIdentity, forgetRefusedRegistration, resolveClientIdentity } from '../identity/resolve.js';
@@ -31,7 +31,7 @@ import { refreshGrant } from '../tokens/refresh-grant.js';
 import { SingleFlight } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
 import { revokeGrantTokens } from '../tokens/revoke-grant.js';
-import { isExpiring } from '../tokens/token-set.js';
+import { isExpired, isExpiring } from '../tokens/token-set.js';
 
 /** Configuration of an authorizer (already validated by the public entry point). */
 export interface AuthorizerConfig {
@@ -45,6 +45,8 @@ export interface AuthorizerConfig {
   extraScopes: readonly string[];
   authorizationTimeoutMs: number;
   refreshSkewMs: number;
+  /** False: never start an authorization (it would need the user); fail with `interaction_required` instead. */
+  interactive: boolean;
 }
 
 /** Why an authorization runs. */
@@ -93,6 +95,79 @@ export class Authorizer {
   }
 
   /**
+   * An access token for the application's own requests: the stored one while it is alive, refreshed when it is
+   * expiring, and otherwise a new authorization (which needs the user: `interaction_required` when the client is
+   * not interactive). A refresh that fails for a transient reason keeps an access token that is still alive, and
+   * is thrown otherwise.
+   */
+  async accessTokenForApplication(): Promise<string> {
+    const { store } = this.#config;
+    for (let attempt = 0; ; attempt++) {
+      const grant = await store.loadGrant(this.#key);
+      if (grant) {
+        const now = Date.now();
+        const { tokens } = grant;
+        if (!isExpiring(tokens, now, this.#config.refreshSkewMs)) return tokens.accessToken;
+        if (tokens.refreshToken) {
+          try {
+            const refreshed = await this.#refreshGrant(tokens.accessToken);
+            if (refreshed) return refreshed.tokens.accessToken;
+          } catch (error) {
+            if (isTransientFailure(error) && !isExpired(tokens, now)) return tokens.accessToken;
+            if (isTransientFailure(error)) throw error;
+            // Refused: the grant is dropped, a new authorization follows.
+          }
+        } else if (!isExpired(tokens, now)) {
+          return tokens.accessToken;
+        }
+      }
+      if (attempt > 0) {
+        throw new McpAuthError({
+          code: 'unauthorized',
+          step: 'authorization',
+          message: 'the authorization completed but left no usable access token',
+        });
+      }
+      // The token found unusable, not a fresh read: if someone else replaced it meanwhile, that is the new token.
+      await this.authorize({
+        challenge: undefined,
+        presentedAccessToken: grant?.tokens.accessToken,
+        stepUp: false,
+      });
+    }
+  }
+
+  /**
+   * After the server refused the current access token outside this package's fetch (the MCP SDK's own transport
+   * through the `OAuthClientProvider` adapter): a step-up when `demandedScope` names scopes the grant lacks, else a
+   * refresh, else a new authorization.
+   */
+  async reauthorize(demandedScope: string | undefined): Promise<void> {
+    const grant = await this.#config.store.loadGrant(this.#key);
+    // Against what was granted: a scope requested but not granted is still missing.
+    const granted = grant?.tokens.scopes ?? [];
+    const demanded = demandedScope === undefined ? [] : splitScope(demandedScope);
+    const stepUp = grant !== undefined && demanded.some((scope) => !granted.includes(scope));
+    const presented = grant?.tokens.accessToken;
+    if (!stepUp && presented !== undefined && (await this.refreshAfterUnauthorized(presented))) return;
+    await this.authorize({
+      challenge: demandedScope === undefined ? undefined : { scheme: 'bearer', scope: demandedScope },
+      presentedAccessToken: presented,
+      stepUp,
+    });
+  }
+
+  /** The stored access token, as it is (no refresh), or undefined without a grant. */
+  async currentAccessToken(): Promise<string | undefined> {
+    return (await this.#config.store.loadGrant(this.#key))?.tokens.accessToken;
+  }
+
+  /** The client id the stored grant was issued to (read from storage only), or undefined without a grant. */
+  async grantClientId(): Promise<string | undefined> {
+    return (await this.#config.store.loadGrant(this.#key))?.clientId;
+  }
+
+  /**
    * After a 401: refresh if the refused token is still the current one and can be refreshed. True when a
    * different access token is now available. Transient failures are thrown (tokens kept).
    */
@@ -115,6 +190,8 @@ export class Authorizer {
    * named lock extends this to other clients sharing the storage and locks (tabs opened together sign in once).
    */
   authorize(request: AuthorizeRequest): Promise<void> {
+    // Not behind the lock: a page connecting silently must not wait for another tab's sign-in to finish.
+    if (!this.#config.interactive) return this.#authorizeOnce(request);
     return this.#authorizations.run('authorize', () =>
       this.#config.locks.withLock(
         `authorize:${this.#key}`,
@@ -233,6 +310,16 @@ export class Authorizer {
     const { ctx, events, store, mcpUrl } = this.#config;
     const env: FlowEnvironment = { ctx, events, store };
     const step = request.stepUp ? 'step-up' : 'authorization';
+    if (!this.#config.interactive) {
+      const error = new InteractionRequiredError({
+        step,
+        message: request.stepUp
+          ? 'the MCP server demands more scope, which only a new authorization with the user can grant, and this client is not interactive (interactive: false)'
+          : `${grant ? 'the grant expired or was refused and cannot be refreshed' : 'not signed in'}: only a new authorization with the user can go on, and this client is not interactive (interactive: false)`,
+      });
+      events.emit(failureEvent(step, error));
+      throw error;
+    }
     events.emit({
       step,
       status: 'started',
@@ -336,6 +423,8 @@ export class Authorizer {
       preRegisteredBoundIssuer: this.#preRegisteredBoundIssuer,
       // Register for everything the server could grant, so a later step-up is not refused as out of scope.
       scopes: union(as.scopes_supported ?? discovery.resourceMetadata?.scopes_supported ?? [], scopes),
+      // What this authorization asks for: OpenID identity scopes are registered only when it does.
+      requestedScopes: scopes,
     });
     if (identity.source === 'pre-registered') this.#preRegisteredBoundIssuer ??= discovery.issuer;
     this.#identity = identity;

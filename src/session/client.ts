@@ -1,6 +1,7 @@
 /**
  * `createAuthedMcpClient`: an SDK `Client` over Streamable HTTP whose fetch does MCP authorization.
  */
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import {
@@ -8,26 +9,21 @@ import {
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpAuthError } from '../errors.js';
-import { createEventStream, redactText, redactUrl } from '../events.js';
-import type { FlowEventEmitter, FlowEventStream } from '../events.js';
-import { assertAcceptableUrl, isCorsRefusal } from '../http.js';
-import { eitherSignal } from '../signals.js';
-import type { FetchLike, HttpContext } from '../http.js';
-import { KnownSecrets } from '../known-secrets.js';
-import { resolveOptions } from '../options.js';
+import { redactText, redactUrl } from '../events.js';
+import type { FlowEventStream } from '../events.js';
 import type { AuthedMcpClientOptions } from '../options.js';
 import { SERVER_TEXT_LIMIT, quoteServerText } from '../server-text.js';
-import { AuthStateStore } from '../storage/auth-state.js';
-import { memoryStorage } from '../storage/storage.js';
-import { inProcessLocks } from '../tokens/single-flight.js';
-import { createAuthedFetch } from './authed-fetch.js';
-import { Authorizer } from './authorizer.js';
+import { createAuthorizationSession } from './authorization.js';
+import type { AuthorizationSession, McpAuthorization } from './authorization.js';
+import type { GrantInfo } from './grant-info.js';
+import type { SessionEventStream } from './session-events.js';
 import { STATELESS_PROTOCOL_VERSIONS, StatelessTransport, withMethodHeaders } from './stateless-transport.js';
 
-/** A connected MCP client: the SDK `Client` API, plus sign-out and the flow event stream. */
-export interface AuthedMcpClient extends Client {
-  /** Flow events (discovery, registration, authorization, token, refresh, step-up, revocation, connection). */
-  readonly events: FlowEventStream;
+/**
+ * A connected MCP client: the SDK `Client` API, plus the session of its authorization (state, events, tokens for
+ * the application's own requests, sign-out).
+ */
+export interface AuthedMcpClient extends Client, Omit<McpAuthorization, 'close' | 'signOut'> {
   /**
    * Revokes the refresh token, then the access token (RFC 7009), forgets them, and closes the connection.
    * Throws the first revocation failure after local state is cleared.
@@ -38,49 +34,50 @@ export interface AuthedMcpClient extends Client {
 /** The implementation behind `AuthedMcpClient`: built only by `createAuthedMcpClient`, so its constructor stays private to the package. */
 class AuthorizedClient extends Client implements AuthedMcpClient {
   readonly events: FlowEventStream;
-  readonly #authorizer: Authorizer;
-  #stopFollowing: () => void = () => undefined;
+  readonly sessionEvents: SessionEventStream;
+  readonly #session: AuthorizationSession;
 
   constructor(
     info: { name: string; version: string },
-    events: FlowEventStream,
-    authorizer: Authorizer,
+    session: AuthorizationSession,
     options?: ClientOptions,
   ) {
     super(info, options);
-    this.events = events;
-    this.#authorizer = authorizer;
+    this.#session = session;
+    this.events = session.events;
+    this.sessionEvents = session.sessionEvents;
+    // Another tab's sign-out closes this client too.
+    session.onSignedOutElsewhere = () => void this.close().catch(() => undefined);
   }
 
-  /** Follows the grant in shared storage: another tab's sign-out closes this client too. */
-  followOtherContexts(store: AuthStateStore, key: string, events: FlowEventEmitter): void {
-    this.#stopFollowing = store.watchGrant(key, (change) => {
-      if (change === 'updated') {
-        void store.loadGrant(key).then((grant) =>
-          events.emit({
-            step: 'refresh',
-            status: grant ? 'succeeded' : 'skipped',
-            message: grant ? 'tokens updated by another tab' : 'the grant was removed by another tab',
-          }),
-        );
-        return;
-      }
-      events.emit({ step: 'revocation', status: 'succeeded', message: 'signed out in another tab' });
-      void this.#authorizer
-        .revokeHeldRefreshToken()
-        .finally(() => this.close())
-        .catch(() => undefined);
-    });
+  isSignedIn(): Promise<boolean> {
+    return this.#session.isSignedIn();
+  }
+
+  grant(): Promise<GrantInfo | undefined> {
+    return this.#session.grant();
+  }
+
+  getAccessToken(): Promise<string> {
+    return this.#session.getAccessToken();
+  }
+
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    return this.#session.fetch(input, init);
+  }
+
+  asOAuthClientProvider(): OAuthClientProvider {
+    return this.#session.asOAuthClientProvider();
   }
 
   override async close(): Promise<void> {
-    this.#stopFollowing();
+    this.#session.close();
     await super.close();
   }
 
   async signOut(): Promise<void> {
     try {
-      await this.#authorizer.signOut();
+      await this.#session.signOut();
     } finally {
       await this.close();
     }
@@ -107,72 +104,24 @@ async function connectAuthedMcpClient(
   url: string | URL,
   options: AuthedMcpClientOptions,
 ): Promise<AuthedMcpClient> {
-  // Everything secret this client sends or receives is remembered here, so no server text it quotes can carry it.
-  const secrets = new KnownSecrets();
-  const events: FlowEventEmitter = createEventStream(options.onEvent, secrets);
-  const resolved = resolveOptions(options);
-  const { credentials } = resolved;
-  if (credentials) secrets.addClient(credentials.clientId, credentials.clientSecret);
-  let mcpUrl: URL;
-  try {
-    mcpUrl = new URL(url);
-  } catch {
-    throw new McpAuthError({
-      code: 'invalid_option',
-      step: 'connection',
-      message: `"${redactText(String(url))}" is not an absolute MCP server URL`,
-    });
-  }
-  mcpUrl.hash = '';
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const ctx: HttpContext = {
-    fetch: baseFetch,
-    timeoutMs: resolved.timeoutMs,
-    signal: options.signal,
-    allowInsecureHttp: resolved.allowInsecureHttp,
-    maxResponseBytes: resolved.maxResponseBytes,
-    secrets,
-  };
-  assertAcceptableUrl(mcpUrl, ctx, 'connection', 'MCP server');
-
-  const store = new AuthStateStore(options.storage ?? memoryStorage(), secrets);
-  const authorizer = new Authorizer({
-    mcpUrl,
-    ctx,
-    events,
-    store,
-    locks: options.locks ?? inProcessLocks(),
-    handler: options.authorize,
-    identity: {
-      redirectUri: resolved.redirectUri,
-      clientName: resolved.clientName,
-      preRegistered: resolved.credentials,
-      clientMetadataUrl: resolved.clientMetadataUrl,
-    },
-    extraScopes: resolved.scopes,
-    authorizationTimeoutMs: resolved.authorizationTimeoutMs,
-    refreshSkewMs: resolved.refreshSkewMs,
-  });
-  const authedFetch = createAuthedFetch({
-    authorizer,
-    fetch: withSignal(baseFetch, options.signal),
-    mcpUrl,
-    isCorsRefusal: (target) => isCorsRefusal(ctx, target),
-    maxMessageBytes: resolved.maxMcpMessageBytes,
-    secrets,
-  });
+  const session = createAuthorizationSession(url, options);
+  const { flowEvents: events, secrets, url: mcpUrl, transportFetch } = session;
   const client = new AuthorizedClient(
-    { name: resolved.clientName, version: resolved.clientVersion },
-    events,
-    authorizer,
+    { name: session.resolved.clientName, version: session.resolved.clientVersion },
+    session,
     options.mcpClientOptions,
   );
-  // The application's handlers for server requests must be in place before the first message can arrive.
-  await options.beforeConnect?.(client);
+  try {
+    // The application's handlers for server requests must be in place before the first message can arrive.
+    await options.beforeConnect?.(client);
+  } catch (error) {
+    session.close();
+    throw error;
+  }
   const stateless =
     options.protocolVersion !== undefined && STATELESS_PROTOCOL_VERSIONS.includes(options.protocolVersion);
   const http = new StreamableHTTPClientTransport(mcpUrl, {
-    fetch: stateless ? withMethodHeaders(authedFetch) : authedFetch,
+    fetch: stateless ? withMethodHeaders(transportFetch) : transportFetch,
   });
   const transport =
     stateless && options.protocolVersion ? new StatelessTransport(http, options.protocolVersion) : http;
@@ -206,7 +155,6 @@ async function connectAuthedMcpClient(
     });
     throw failure;
   }
-  client.followOtherContexts(store, mcpUrl.href, events);
   events.emit({ step: 'connection', status: 'succeeded', message: 'connected' });
   return client;
 }
@@ -239,11 +187,4 @@ function connectionFailure(error: unknown, secrets: Iterable<string>): McpAuthEr
         status,
         message: `the MCP server refused the connection with HTTP ${status}: ${detail}`,
       });
-}
-
-/** Adds the application's AbortSignal to every MCP request. */
-function withSignal(base: FetchLike, signal: AbortSignal | undefined): FetchLike {
-  if (!signal) return base;
-  return (input, init) =>
-    base(input, { ...init, signal: eitherSignal(init?.signal ?? undefined, signal) ?? signal });
 }

@@ -20,7 +20,16 @@ export interface StoredGrant {
   tokens: TokenSet;
   /** Every scope requested so far for this grant (for the step-up union). */
   requestedScopes: string[];
+  /** True when these tokens came from a refresh rather than an authorization (absent in earlier versions' grants). */
+  renewed?: boolean | undefined;
 }
+
+/** How the tokens of a grant were obtained: a new authorization (sign-in, step-up) or a refresh. */
+export type GrantSource = 'authorization' | 'refresh';
+
+/** A change this client made to the grant of an MCP server. */
+export type LocalGrantChange =
+  { kind: 'saved'; grant: StoredGrant } | { kind: 'deleted'; reason: 'signed-out' | 'refused' };
 
 /** How the client of a pending request authenticates, without its secret (never stored with the request). */
 export interface PendingClient {
@@ -70,6 +79,7 @@ export class AuthStateStore {
   readonly #held: AuthStorage;
   /** Told every secret read or written, so server text quoted later can be scrubbed of it. */
   readonly #secrets: KnownSecrets | undefined;
+  readonly #localListeners = new Set<(mcpUrl: string, change: LocalGrantChange) => void>();
 
   constructor(storage: AuthStorage, secrets?: KnownSecrets) {
     this.#storage = storage;
@@ -90,6 +100,25 @@ export class AuthStateStore {
         else if (key === grantKey) listener('updated');
       }) ?? (() => undefined)
     );
+  }
+
+  /**
+   * Calls `listener` after this store saved or deleted the grant of an MCP server (the changes other contexts make
+   * arrive through `watchGrant`). A throwing listener never breaks the write. Returns the unsubscribe function.
+   */
+  onLocalGrantChange(listener: (mcpUrl: string, change: LocalGrantChange) => void): () => void {
+    this.#localListeners.add(listener);
+    return () => this.#localListeners.delete(listener);
+  }
+
+  #tellLocal(mcpUrl: string, change: LocalGrantChange): void {
+    for (const listener of this.#localListeners) {
+      try {
+        listener(mcpUrl, change);
+      } catch {
+        // An application's listener must not undo a grant that is already written.
+      }
+    }
   }
 
   /**
@@ -138,7 +167,14 @@ export class AuthStateStore {
       : grant;
   }
 
-  async saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
+  /** Stores the grant of `mcpUrl`, obtained `by` a new authorization or a refresh. */
+  async saveGrant(mcpUrl: string, grant: StoredGrant, by: GrantSource = 'authorization'): Promise<void> {
+    const saved: StoredGrant = { ...grant, renewed: by === 'refresh' };
+    await this.#saveGrant(mcpUrl, saved);
+    this.#tellLocal(mcpUrl, { kind: 'saved', grant: saved });
+  }
+
+  async #saveGrant(mcpUrl: string, grant: StoredGrant): Promise<void> {
     this.#secrets?.add(grant.tokens.accessToken, grant.tokens.refreshToken);
     const { refreshToken, ...withoutRefresh } = grant.tokens;
     if (this.#storage.refreshTokens !== false || refreshToken === undefined) {
@@ -186,12 +222,18 @@ export class AuthStateStore {
 
   /** Forgets the grant of `mcpUrl`; after a sign-out, other contexts watching the storage are told. */
   async deleteGrant(mcpUrl: string, reason: 'signed-out' | 'refused' = 'refused'): Promise<void> {
-    await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
-    await this.#storage.delete(`${PREFIX}grant/${mcpUrl}`);
-    if (reason === 'signed-out' && this.#storage.watch) {
-      // Only the change is the message: the marker is removed at once.
-      await this.#storage.set(`${PREFIX}signed-out/${mcpUrl}`, String(Date.now()));
-      await this.#storage.delete(`${PREFIX}signed-out/${mcpUrl}`);
+    try {
+      await this.#held.delete(`${PREFIX}held-refresh/${mcpUrl}`);
+      if (reason === 'signed-out' && this.#storage.watch) {
+        // Only the change is the message: the marker is removed at once. It goes before the grant's removal, so
+        // other contexts learn why the grant goes before they see it gone.
+        await this.#storage.set(`${PREFIX}signed-out/${mcpUrl}`, String(Date.now()));
+        await this.#storage.delete(`${PREFIX}signed-out/${mcpUrl}`);
+      }
+    } finally {
+      // A marker the storage refused (quota, an aborted transaction) must not leave a revoked grant behind.
+      await this.#storage.delete(`${PREFIX}grant/${mcpUrl}`);
+      this.#tellLocal(mcpUrl, { kind: 'deleted', reason });
     }
   }
 

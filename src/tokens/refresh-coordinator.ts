@@ -57,7 +57,7 @@ export class RefreshCoordinator {
         try {
           const tokens = await request(grant);
           const next: StoredGrant = { ...grant, tokens };
-          await this.#store.saveGrant(key, next);
+          await this.#store.saveGrant(key, next, 'refresh');
           return next;
         } catch (error) {
           if (error instanceof McpAuthError && error.code === 'invalid_grant') {

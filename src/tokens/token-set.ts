@@ -61,12 +61,23 @@ export function withUsableTimes<T extends { expiresAt?: unknown; issuedAt?: unkn
 }
 
 /**
- * True when the access token expires within the skew margin (tokens without an expiry never count as expiring).
- * The margin is at most half the token's lifetime, so short-lived tokens are not refreshed on every request.
+ * When the access token starts to count as expiring: the skew margin before its expiry, at most half its lifetime
+ * so short-lived tokens are not refreshed on every request. Undefined for tokens without an expiry. Pure.
  */
-export function isExpiring(tokens: TokenSet, now: number, skewMs: number): boolean {
-  if (tokens.expiresAt === undefined) return false;
+export function expiringFrom(tokens: TokenSet, skewMs: number): number | undefined {
+  if (tokens.expiresAt === undefined) return undefined;
   const lifetime = tokens.issuedAt === undefined ? undefined : tokens.expiresAt - tokens.issuedAt;
   const margin = lifetime === undefined ? skewMs : Math.min(skewMs, lifetime / 2);
-  return tokens.expiresAt - margin <= now;
+  return tokens.expiresAt - margin;
+}
+
+/** True when the access token expires within the skew margin (tokens without an expiry never count as expiring). */
+export function isExpiring(tokens: TokenSet, now: number, skewMs: number): boolean {
+  const from = expiringFrom(tokens, skewMs);
+  return from !== undefined && from <= now;
+}
+
+/** True when the access token's stated lifetime is over (tokens without an expiry never are). */
+export function isExpired(tokens: TokenSet, now: number): boolean {
+  return tokens.expiresAt !== undefined && tokens.expiresAt <= now;
 }

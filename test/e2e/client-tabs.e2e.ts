@@ -78,6 +78,10 @@ for (const setup of MOCK_SETUPS) {
           // Whichever tab did not refresh heard about the new tokens from the storage.
           const heard = [...(await events(page, a)), ...(await events(tabB, b))];
           expect(heard).toContain('refresh:succeeded:tokens updated by another tab');
+          // As session events: one tab refreshed, the other was told by the storage.
+          expect(heard.filter((event) => event.startsWith('session:refreshed'))).toEqual(
+            expect.arrayContaining(['session:refreshed:this-client', 'session:refreshed:other-context']),
+          );
         });
 
         test('a sign-out in one tab signs the other out, without a request of its own', async ({ page }) => {
@@ -92,6 +96,15 @@ for (const setup of MOCK_SETUPS) {
             .poll(() => events(tabB, b))
             .toContain('revocation:succeeded:signed out in another tab');
           expect((await requests()).map((entry) => entry.endpoint)).toEqual(['revoke', 'revoke']);
+          // Told once in each tab, with who did it and why.
+          expect((await events(page, a)).filter((event) => event.startsWith('session:signed-out'))).toEqual([
+            'session:signed-out:this-client:signed-out',
+          ]);
+          await expect
+            .poll(async () =>
+              (await events(tabB, b)).filter((event) => event.startsWith('session:signed-out')),
+            )
+            .toEqual(['session:signed-out:other-context:signed-out']);
 
           await site.clearRequests();
           const after = await tabB.evaluate((id) => (window.harness as Harness).whoami(id), b);

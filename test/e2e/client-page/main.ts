@@ -12,7 +12,7 @@ import {
   redirectAuthorize,
   webLocks,
 } from '../../../src/index.js';
-import type { AuthedMcpClient, AuthorizationHandler, FlowEvent } from '../../../src/index.js';
+import type { AuthedMcpClient, AuthorizationHandler, FlowEvent, SessionEvent } from '../../../src/index.js';
 import { adapter, report, type ErrorReport, type StorageSpec } from './shared.js';
 
 export type { ErrorReport, StorageSpec } from './shared.js';
@@ -129,6 +129,10 @@ function connect(spec: ClientSpec): Promise<Outcome<string>> {
       timeoutMs: 10_000,
       authorizationTimeoutMs: spec.authorizationTimeoutMs ?? 20_000,
       onEvent: (event: FlowEvent) => entry.events.push(`${event.step}:${event.status}:${event.message}`),
+      onSessionEvent: (event: SessionEvent) =>
+        entry.events.push(
+          `session:${event.type}:${event.source}${event.type === 'signed-out' ? `:${event.reason}` : ''}`,
+        ),
     });
     return id;
   });

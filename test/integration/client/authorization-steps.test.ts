@@ -62,7 +62,7 @@ describe('the authorization-code steps', () => {
       maxAgeMs: 60_000,
     });
     expect(grant.clientId).toBe(identity.clientId);
-    expect(await env.store.loadGrant(MCP_URL)).toEqual(grant);
+    expect(await env.store.loadGrant(MCP_URL)).toEqual({ ...grant, renewed: false });
     const provider = world.mock.provider;
     expect((await provider.loadAccessToken(grant.tokens.accessToken))?.clientId).toBe(identity.clientId);
   });
@@ -127,7 +127,7 @@ describe('redeeming from storage alone (the callback page of a full-page redirec
       (e: unknown) => e,
     );
     expect(codeOf(replay)).toBe('state_mismatch');
-    expect(await env.store.loadGrant(MCP_URL)).toEqual(grant);
+    expect(await env.store.loadGrant(MCP_URL)).toEqual({ ...grant, renewed: false });
   });
 
   it('refuses a callback whose state no sign-in of this storage started, storing nothing', async () => {

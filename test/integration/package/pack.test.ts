@@ -50,11 +50,13 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     'ClientRegistrationError',
     'DiscoveryError',
     'HeadlessAuthorizeError',
+    'InteractionRequiredError',
     'McpAuthError',
     'SessionAuthError',
     'TokenError',
     'completeAuthorization',
     'createAuthedMcpClient',
+    'createMcpAuthorization',
     'headlessAuthorize',
     'inProcessLocks',
     'indexedDbStorage',
@@ -296,6 +298,22 @@ describe("the README's examples, run from the installed package", () => {
   );
 
   it(
+    'session.ts: silent connect refused, sign-in, the grant, own requests, an own transport, session events',
+    async () => {
+      const output = await runNode(nodeDir, 'out/session.js');
+      expect(output.trim().split('\n')).toEqual([
+        'true',
+        'authorized this-client',
+        'true',
+        'true 200',
+        '3',
+        'signed-out this-client',
+      ]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
     `${CLI_EXAMPLE}: signs in against the installed CLI started as the example's comment says, then signs out`,
     async () => {
       const bin = join(nodeDir, 'node_modules/.bin/mcp-mock-auth-server');
@@ -431,9 +449,13 @@ describe('the installed package in use', () => {
     }
   });
 
-  it('installs a working mcp-mock-auth-server bin: --help, and it serves', async () => {
+  it('installs a working mcp-mock-auth-server bin: --help, --version, and it serves', async () => {
     const bin = join(nodeDir, 'node_modules/.bin/mcp-mock-auth-server');
     expect(await sh(bin, ['--help'], nodeDir)).toContain('--port');
+    const { version } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect((await sh(bin, ['--version'], nodeDir)).trim()).toBe(version);
     const cli = await startCli([], { command: { command: bin, args: ['--port', '0'], cwd: nodeDir } });
     const response = await fetch(`${cli.url}/.well-known/oauth-authorization-server`);
     expect(((await response.json()) as { issuer: string }).issuer).toBe(cli.issuer);

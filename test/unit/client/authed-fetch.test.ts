@@ -33,6 +33,7 @@ async function setup() {
     handler: undefined,
     identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
     extraScopes: [],
+    interactive: true,
     authorizationTimeoutMs: 1_000,
     refreshSkewMs: 0,
   });

@@ -191,13 +191,33 @@ describe('refresh tokens and storage the application shares between tabs', () =>
     await store.saveGrant('https://m/mcp', grant('at-1'));
     writes.length = 0;
     await store.deleteGrant('https://m/mcp', 'signed-out');
+    // The marker first: other tabs learn why the grant goes before they see it gone.
     expect(writes).toEqual([
-      'delete mcp-authed-client/v1/grant/https://m/mcp',
       'set mcp-authed-client/v1/signed-out/https://m/mcp',
       'delete mcp-authed-client/v1/signed-out/https://m/mcp',
+      'delete mcp-authed-client/v1/grant/https://m/mcp',
     ]);
     writes.length = 0;
     await store.deleteGrant('https://m/mcp');
     expect(writes).toEqual(['delete mcp-authed-client/v1/grant/https://m/mcp']);
+  });
+
+  it('forgets the grant even when the storage refuses the sign-out marker (quota), and says so', async () => {
+    const base = memoryStorage();
+    const full: AuthStorage = {
+      ...base,
+      set: async (key, value) => {
+        if (key.includes('/signed-out/')) throw new Error('QuotaExceededError');
+        await base.set(key, value);
+      },
+      watch: () => () => undefined,
+    };
+    const store = new AuthStateStore(full);
+    const changes: string[] = [];
+    store.onLocalGrantChange((_url, change) => changes.push(change.kind));
+    await store.saveGrant('https://m/mcp', grant('at-1'));
+    await expect(store.deleteGrant('https://m/mcp', 'signed-out')).rejects.toThrow('QuotaExceededError');
+    expect(await store.loadGrant('https://m/mcp')).toBeUndefined();
+    expect(changes).toEqual(['saved', 'deleted']);
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * What an application may know about the grant without sending a request: who issued it, for which scopes, until
+ * when — never the tokens themselves. Pure.
+ */
+import type { StoredGrant } from '../storage/auth-state.js';
+import { isExpired } from '../tokens/token-set.js';
+
+/** The grant of the MCP server as stored, without its tokens. */
+export interface GrantInfo {
+  /** The authorization server that issued the tokens. */
+  readonly issuer: string;
+  /** The client id the tokens were issued to. */
+  readonly clientId: string;
+  /** The resource (RFC 8707) the tokens are for: the MCP server. */
+  readonly resource: string;
+  /** The scopes granted (the token response's `scope`, else what was requested). */
+  readonly scopes: readonly string[];
+  /** When the access token expires, in milliseconds since the epoch; undefined when the server did not say. */
+  readonly expiresAt: number | undefined;
+  /** Whether the access token's stated lifetime is over (at the time this object was made). */
+  readonly expired: boolean;
+  /** Whether a refresh token is held, so an expired access token is replaced without the user. */
+  readonly refreshable: boolean;
+}
+
+/** The public view of a stored grant at `now`. */
+export function grantInfo(grant: StoredGrant, now: number): GrantInfo {
+  return Object.freeze({
+    issuer: grant.issuer,
+    clientId: grant.clientId,
+    resource: grant.resource,
+    scopes: Object.freeze(grant.tokens.scopes.filter((scope) => typeof scope === 'string')),
+    expiresAt: grant.tokens.expiresAt,
+    expired: isExpired(grant.tokens, now),
+    refreshable: grant.tokens.refreshToken !== undefined,
+  });
+}
+
+/** Whether a grant can authorize a request without the user: its access token is alive or can be refreshed. */
+export function isUsable(grant: GrantInfo | undefined): boolean {
+  return grant !== undefined && (!grant.expired || grant.refreshable);
+}
