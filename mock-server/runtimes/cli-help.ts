@@ -31,6 +31,8 @@ stops on SIGINT or SIGTERM.
 Server:
   --host <host>                         interface to bind (default 127.0.0.1; env FASTMCP_HOST)
   --port <port>                         port to bind, 0 picks a free one (default 8000; env FASTMCP_PORT)
+  -v, --verbose                         one line per request on stderr: time, method, path, status, duration,
+                                        client_id (codes, tokens, secrets and the query never shown)
 
 Settings (FastMCP AuthSettings):
   --issuer-url <url>                    default: http://<host>:<bound port>/
@@ -42,6 +44,12 @@ Settings (FastMCP AuthSettings):
   --default-scopes <a,b>                scope of a client that registers without one
   --client-secret-expiry-seconds <n>    lifetime of registered client secrets
   --revocation / --no-revocation        serve /revoke
+  --dns-rebinding-protection / --no-dns-rebinding-protection
+                                        check Host (421) and Origin (403) at the MCP endpoint (default: on when the
+                                        resource URL's host is 127.0.0.1, localhost or [::1], as FastMCP bound there)
+  --allowed-hosts <a,b>                 Host values accepted, e.g. mcp.example:443 or 127.0.0.1:* (any port)
+  --allowed-origins <a,b>               Origin values accepted, e.g. http://localhost:* (any of these three flags
+                                        replaces the loopback defaults: unlisted hosts and origins are refused)
 
 Mock settings:
   --consent / --no-consent              show an Approve / Deny page instead of approving at once
@@ -82,7 +90,8 @@ ${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
                                         clock {"advanceSeconds":…}, fault {"target":…}, tokens {"action":…},
                                         approval {"mode":…}; POSTs need Content-Type: application/json
   --config <file.json>                  settings as JSON, in the MockAuthServerSettings shape
-  --help                                show this help
+  -V, --version                         print the version and exit
+  -h, --help                            show this help
 
 Precedence: flags > --config file > FASTMCP_AUTH__* environment > defaults.
 Environment: FASTMCP_AUTH__ISSUER_URL, FASTMCP_AUTH__RESOURCE_SERVER_URL, FASTMCP_AUTH__REQUIRED_SCOPES,

@@ -9,6 +9,7 @@ import { isRecord } from '../objects.js';
 import type { BeyondFastMcpFlag } from '../settings-beyond.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
 import type { StateLimits } from '../settings-limits.js';
+import type { TransportSecuritySettings } from '../mcp/transport-security.js';
 
 /** The command line cannot be used as given; the CLI prints the message and exits with code 2. */
 export class CliUsageError extends Error {
@@ -18,6 +19,10 @@ export class CliUsageError extends Error {
 /** What the command line asks for, before the config file and the environment are consulted. */
 export interface CliInvocation {
   help: boolean;
+  /** `--version`: print the package version and exit. */
+  version: boolean;
+  /** `--verbose`: one stderr line per request, secrets left out. */
+  verbose: boolean;
   host?: string;
   port?: number;
   /** Path of a JSON file in `MockAuthServerSettings` shape. */
@@ -46,12 +51,14 @@ const BEYOND_SWITCHES = {
 } as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /** On/off flags, each given as `--<name>` or `--no-<name>`. */
-type Switch = 'registration' | 'revocation' | 'consent' | keyof typeof BEYOND_SWITCHES;
+type Switch =
+  'registration' | 'revocation' | 'consent' | 'dns-rebinding-protection' | keyof typeof BEYOND_SWITCHES;
 
 const SWITCHES: readonly Switch[] = [
   'registration',
   'revocation',
   'consent',
+  'dns-rebinding-protection',
   ...(Object.keys(BEYOND_SWITCHES) as Array<keyof typeof BEYOND_SWITCHES>),
 ];
 
@@ -67,6 +74,8 @@ function switchOptions<S extends string>(names: readonly S[]): Record<S | `no-${
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  verbose: { type: 'boolean', short: 'v' },
   host: { type: 'string' },
   port: { type: 'string' },
   config: { type: 'string' },
@@ -88,6 +97,8 @@ const OPTIONS = {
   spec: { type: 'string' },
   preset: { type: 'string' },
   'control-path': { type: 'string' },
+  'allowed-hosts': { type: 'string' },
+  'allowed-origins': { type: 'string' },
   ...switchOptions(SWITCHES),
 } as const;
 
@@ -98,7 +109,12 @@ const OPTIONS = {
  */
 export function parseCliArgs(argv: readonly string[]): CliInvocation {
   const values = parseStrict(argv);
-  const invocation: CliInvocation = { help: values.help === true, settings: {} };
+  const invocation: CliInvocation = {
+    help: values.help === true,
+    version: values.version === true,
+    verbose: values.verbose === true,
+    settings: {},
+  };
   if (values.host !== undefined) invocation.host = nonEmpty('--host', values.host);
   if (values.port !== undefined) invocation.port = parsePort('--port', values.port);
   if (values.config !== undefined) invocation.configFile = nonEmpty('--config', values.config);
@@ -159,6 +175,8 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
   const consent = switchValue(values, 'consent');
   if (consent !== undefined) settings.approval = consent ? 'consent' : 'auto';
   if (values.client !== undefined) settings.clients = values.client.map(parseClientJson);
+  const transportSecurity = parseTransportSecurity(values);
+  if (transportSecurity !== undefined) settings.transportSecurity = transportSecurity;
 
   if (values.spec !== undefined) {
     if (values.spec !== 'fastmcp' && values.spec !== 'latest') {
@@ -195,6 +213,19 @@ function switchValue(values: ParsedValues, flag: Switch): boolean | undefined {
   const off = values[`no-${flag}`] === true;
   if (on && off) throw new CliUsageError(`--${flag} and --no-${flag} contradict each other`);
   return on ? true : off ? false : undefined;
+}
+
+/** FastMCP's `transport_security`: any of the three flags replaces the loopback default as a whole. */
+function parseTransportSecurity(values: ParsedValues): TransportSecuritySettings | undefined {
+  const enabled = switchValue(values, 'dns-rebinding-protection');
+  const hosts = values['allowed-hosts'];
+  const origins = values['allowed-origins'];
+  if (enabled === undefined && hosts === undefined && origins === undefined) return undefined;
+  const security: TransportSecuritySettings = {};
+  if (enabled !== undefined) security.enableDnsRebindingProtection = enabled;
+  if (hosts !== undefined) security.allowedHosts = parseScopeList(hosts);
+  if (origins !== undefined) security.allowedOrigins = parseScopeList(origins);
+  return security;
 }
 
 function parseLifetimes(values: ParsedValues): TokenLifetimes {

@@ -1,28 +1,25 @@
 /**
- * The CLI's I/O: read the config file, bind, print the ready line, wait for a signal, stop. The decisions are in
- * cli-options.ts, cli-settings.ts and env-settings.ts.
+ * The CLI's I/O: read the config file, serve the mock (on `startMockAuthServer`'s bind path), print the ready line,
+ * wait for a signal, stop. The decisions are in cli-options.ts, cli-settings.ts and env-settings.ts.
  */
 import { readFile } from 'node:fs/promises';
-import { createControlApiHandler } from '../controls/http-controls.js';
-import {
-  createMockAuthServer,
-  SettingsError,
-  validateSettings,
-  type MockAuthServerSettings,
-} from '../index.js';
+import { SettingsError, type MockAuthServerSettings } from '../index.js';
 import { CLI_HELP, CLI_NAME } from './cli-help.js';
 import { CliUsageError, parseCliArgs } from './cli-options.js';
+import { withRequestLog } from './cli-request-log.js';
 import {
-  completeSettings,
+  bindFailureLine,
   internalErrorLine,
+  isBindError,
   listeningLine,
   mergeSettingsLayers,
   parseConfigFile,
   resolveAddress,
 } from './cli-settings.js';
+import { readPackageVersion } from './cli-version.js';
 import { createNodeDocumentFetch } from './cimd-fetch-node.js';
 import { settingsFromEnv } from './env-settings.js';
-import { listen } from './node.js';
+import { serveMockAuthServer, type RunningMockAuthServer } from './node-mock-server.js';
 import type { FetchHandler } from './node.js';
 
 export interface CliIo {
@@ -34,61 +31,55 @@ export interface CliIo {
   stopRequested: Promise<unknown>;
 }
 
-/** Exit codes: 0 stopped cleanly or help, 1 could not bind, 2 bad usage or settings. */
+/** What to serve, once the command line, the config file and the environment are read. */
+interface ServePlan {
+  address: { host: string; port: number };
+  settings: Partial<MockAuthServerSettings>;
+  preset: string | undefined;
+  controlPath: string | undefined;
+  verbose: boolean;
+}
+
+/** Exit codes: 0 stopped cleanly, help or version; 1 could not bind; 2 bad usage or settings. */
 export async function runCli(io: CliIo): Promise<number> {
-  let plan: {
-    address: { host: string; port: number };
-    settings: Partial<MockAuthServerSettings>;
-    preset: string | undefined;
-    controlPath: string | undefined;
-  };
+  let plan: ServePlan;
   try {
     const invocation = parseCliArgs(io.argv);
     if (invocation.help) {
       io.stdout(CLI_HELP);
       return 0;
     }
-    const fromConfig = invocation.configFile === undefined ? {} : await readConfig(invocation.configFile);
-    const settings = mergeSettingsLayers(settingsFromEnv(io.env), fromConfig, invocation.settings);
-    const address = resolveAddress(invocation, io.env);
-    // Validate before binding (with the port asked for), so bad settings never open a socket.
-    validateSettings(completeSettings(settings, address));
-    plan = { address, settings, preset: invocation.preset, controlPath: invocation.controlPath };
-  } catch (error) {
-    if (error instanceof CliUsageError || error instanceof SettingsError) {
-      io.stderr(`${CLI_NAME}: ${error.message}\nRun ${CLI_NAME} --help for the options.\n`);
-      return 2;
+    if (invocation.version) {
+      io.stdout(`${(await readPackageVersion()) ?? 'unknown'}\n`);
+      return 0;
     }
+    const fromConfig = invocation.configFile === undefined ? {} : await readConfig(invocation.configFile);
+    plan = {
+      address: resolveAddress(invocation, io.env),
+      settings: mergeSettingsLayers(settingsFromEnv(io.env), fromConfig, invocation.settings),
+      preset: invocation.preset,
+      controlPath: invocation.controlPath,
+      verbose: invocation.verbose,
+    };
+  } catch (error) {
+    if (error instanceof CliUsageError || error instanceof SettingsError) return usageFailure(io, error);
     throw error;
   }
 
-  let handler: FetchHandler = async () => new Response('Starting', { status: 503 });
-  let server;
+  let server: RunningMockAuthServer;
   try {
-    // Handler failures are reported on stderr by the node runtime (method and path only).
-    server = await listen((request) => handler(request), plan.address);
+    // Settings are validated before binding (with the port asked for), so bad settings never open a socket.
+    server = await serve(plan, io);
   } catch (error) {
-    io.stderr(
-      `${CLI_NAME}: cannot listen on ${plan.address.host}:${plan.address.port}: ${describe(error)}\n`,
-    );
-    return 1;
+    if (error instanceof SettingsError) return usageFailure(io, error);
+    if (isBindError(error)) {
+      io.stderr(`${bindFailureLine(plan.address, error)}\n`);
+      return 1;
+    }
+    throw error;
   }
   try {
-    const settings = completeSettings(plan.settings, { host: plan.address.host, port: server.port });
-    // Node can resolve names, so CIMD fetches refuse names that resolve to private addresses (the in-process
-    // default only checks what the URL says).
-    const mock = createMockAuthServer(settings, {
-      fetchClientIdMetadataDocument: createNodeDocumentFetch(),
-      onError: (error, request) => io.stderr(`${internalErrorLine(error, request)}\n`),
-    });
-    if (plan.preset !== undefined) mock.control.usePreset(plan.preset);
-    if (plan.controlPath === undefined) handler = (request) => mock.fetch(request);
-    else {
-      // In front of the mock: control requests are not the mocked server's traffic, so its log never sees them.
-      const controls = createControlApiHandler(mock, plan.controlPath);
-      handler = async (request) => (await controls(request)) ?? mock.fetch(request);
-    }
-    io.stdout(`${listeningLine(server.url, mock.settings.issuerUrl)}\n`);
+    if (plan.preset !== undefined) server.mock.control.usePreset(plan.preset);
   } catch (error) {
     await server.close();
     if (error instanceof SettingsError) {
@@ -97,9 +88,33 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     throw error;
   }
+  io.stdout(`${listeningLine(server.url, server.mock.settings.issuerUrl)}\n`);
   await io.stopRequested;
   await server.close();
   return 0;
+}
+
+function serve(plan: ServePlan, io: CliIo): Promise<RunningMockAuthServer> {
+  const logRequests = (handler: FetchHandler): FetchHandler =>
+    withRequestLog(handler, { write: (line) => io.stderr(`${line}\n`) });
+  return serveMockAuthServer(
+    plan.settings,
+    {
+      host: plan.address.host,
+      port: plan.address.port,
+      controlPath: plan.controlPath,
+      // Node can resolve names, so CIMD fetches refuse names that resolve to private addresses (the in-process
+      // default only checks what the URL says).
+      fetchClientIdMetadataDocument: createNodeDocumentFetch(),
+      onError: (error, request) => io.stderr(`${internalErrorLine(error, request)}\n`),
+    },
+    plan.verbose ? logRequests : undefined,
+  );
+}
+
+function usageFailure(io: CliIo, error: Error): number {
+  io.stderr(`${CLI_NAME}: ${error.message}\nRun ${CLI_NAME} --help for the options.\n`);
+  return 2;
 }
 
 async function readConfig(path: string): Promise<Partial<MockAuthServerSettings>> {

@@ -6,7 +6,6 @@ import { isRecord } from '../objects.js';
 import type { ClientInformation, MockAuthServerSettings } from '../settings.js';
 import { CLI_NAME } from './cli-help.js';
 import { CliUsageError, parsePort, type CliInvocation } from './cli-options.js';
-import { urlHost } from './node.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 /** FastMCP's default port. */
@@ -32,6 +31,7 @@ const SETTINGS_KEYS = {
   clientIdMetadataDocumentLimits: true,
   mcp: true,
   quirks: true,
+  transportSecurity: true,
 } as const satisfies Record<keyof MockAuthServerSettings, true>;
 
 /** The settings that are objects of options: layers merge them key by key. */
@@ -44,6 +44,7 @@ const NESTED_KEYS: ReadonlySet<keyof MockAuthServerSettings> = new Set([
   'clientIdMetadataDocumentLimits',
   'mcp',
   'quirks',
+  'transportSecurity',
 ] as const);
 
 /**
@@ -132,14 +133,6 @@ export function resolveAddress(
   };
 }
 
-/** Fills in the issuer from the address actually bound, unless one was configured. */
-export function completeSettings(
-  merged: Partial<MockAuthServerSettings>,
-  bound: { host: string; port: number },
-): MockAuthServerSettings {
-  return { ...merged, issuerUrl: merged.issuerUrl ?? `http://${urlHost(bound.host)}:${bound.port}` };
-}
-
 /** The single stdout line other tools wait for and parse (see {@link parseListeningLine}). */
 export function listeningLine(url: string, issuer: string): string {
   return `${CLI_NAME} listening on ${url} (issuer ${issuer})`;
@@ -159,4 +152,38 @@ export function internalErrorLine(error: unknown, request: Pick<Request, 'method
   const path = URL.canParse(request.url) ? new URL(request.url).pathname : '?';
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `${CLI_NAME}: internal error answering ${request.method} ${path}: ${message}`;
+}
+
+/**
+ * The stderr line when the address cannot be bound: the port and what to do about it, not Node's error object. The
+ * common causes get advice; anything else keeps the system's message.
+ */
+export function bindFailureLine(address: { host: string; port: number }, error: unknown): string {
+  const where = `${address.host}:${address.port}`;
+  const code = errorCode(error);
+  if (code === 'EADDRINUSE') {
+    return `${CLI_NAME}: port ${address.port} is already in use on ${address.host}; pass --port 0 for a free port, or --port <n> for another one`;
+  }
+  if (code === 'EACCES') {
+    return `${CLI_NAME}: not allowed to listen on ${where} (ports below 1024 usually need privileges); pass --port 0 for a free port, or --port <n> for another one`;
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `${CLI_NAME}: cannot listen on ${where}: ${address.host} is not an address of this machine; pass --host 127.0.0.1 or another local interface`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `${CLI_NAME}: cannot listen on ${where}: ${message}`;
+}
+
+/** Whether `error` is the system's refusal to bind (as `net.Server#listen` rejects), rather than a bug. */
+export function isBindError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    typeof errorCode(error) === 'string' &&
+    ['listen', 'bind', 'getaddrinfo'].includes(String((error as { syscall?: unknown }).syscall))
+  );
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -58,15 +58,27 @@ export interface RunningMockAuthServer extends RunningServer {
  * server.mock.control.clock.advance(3600);
  * await server.close();
  */
-export async function startMockAuthServer(
+export function startMockAuthServer(
   settings: NodeMockAuthServerSettings = {},
   options: StartMockAuthServerOptions = {},
+): Promise<RunningMockAuthServer> {
+  return serveMockAuthServer(settings, options);
+}
+
+/**
+ * {@link startMockAuthServer} with a wrapper around the handler that answers every request (control API included):
+ * the CLI's `--verbose` log, on the same bind path as the public function. Not part of the `./node` API.
+ */
+export async function serveMockAuthServer(
+  settings: NodeMockAuthServerSettings,
+  options: StartMockAuthServerOptions,
+  wrapHandler: (handler: FetchHandler) => FetchHandler = (handler) => handler,
 ): Promise<RunningMockAuthServer> {
   const { host = '127.0.0.1', port = 0, closeTimeoutMs, controlPath, ...mockOptions } = options;
   const controlBase = controlPath === undefined ? undefined : normalizeControlPath(controlPath);
   const withIssuer = (boundPort: number): MockAuthServerSettings => ({
     ...settings,
-    issuerUrl: settings.issuerUrl ?? `http://${urlHost(host)}:${boundPort}`,
+    issuerUrl: settings.issuerUrl ?? defaultIssuerUrl(host, boundPort),
   });
   // Checked with the port asked for, so bad settings never open a socket.
   validateSettings(withIssuer(port));
@@ -88,13 +100,18 @@ export async function startMockAuthServer(
     await server.close();
     throw error;
   }
-  if (controlBase === undefined) handler = (request) => mock.fetch(request);
+  if (controlBase === undefined) handler = wrapHandler((request) => mock.fetch(request));
   else {
     // In front of the mock: control requests are not traffic of the server being mocked.
     const controls = createControlApiHandler(mock, controlBase);
-    handler = async (request) => (await controls(request)) ?? mock.fetch(request);
+    handler = wrapHandler(async (request) => (await controls(request)) ?? mock.fetch(request));
   }
   return { url: server.url, port: server.port, close: () => server.close(), mock };
+}
+
+/** The issuer when none is configured: the URL the server is bound to (a wildcard bind is reached via localhost). */
+export function defaultIssuerUrl(host: string, port: number): string {
+  return `http://${urlHost(host)}:${port}`;
 }
 
 /** An option given as `undefined` means the default, as if it were left out. */

@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../../mock-server/runtimes/node.js';
 import { runCliToExit, startCli, stopAllClis } from './cli-process.js';
 
 const CALLBACK = 'http://localhost:3000/callback';
@@ -227,17 +226,7 @@ describe('mcp-mock-auth-server CLI failures', () => {
     expectNoStack(exit.stderr);
   });
 
-  it('exits 1 when the port is taken', async () => {
-    const occupant = await listen(async () => new Response('busy'));
-    try {
-      const exit = await runCliToExit(['--port', String(occupant.port)]);
-      expect(exit.code).toBe(1);
-      expect(exit.stderr).toContain(`cannot listen on 127.0.0.1:${occupant.port}`);
-      expectNoStack(exit.stderr);
-    } finally {
-      await occupant.close();
-    }
-  });
+  // The port-in-use exit (code 1, the message suggesting --port 0) is in cli-version-verbose.test.ts.
 });
 
 /** A minimal authorization request for CLIENT, answered without following the redirect. */

@@ -4,7 +4,16 @@ import { CliUsageError, parseCliArgs, parseScopeList } from '../../../mock-serve
 
 describe('parseCliArgs', () => {
   it('gives an empty invocation for no arguments', () => {
-    expect(parseCliArgs([])).toEqual({ help: false, settings: {} });
+    expect(parseCliArgs([])).toEqual({ help: false, version: false, verbose: false, settings: {} });
+  });
+
+  it.each([
+    [['--version'], { version: true, verbose: false }],
+    [['-V'], { version: true, verbose: false }],
+    [['--verbose'], { version: false, verbose: true }],
+    [['-v'], { version: false, verbose: true }],
+  ])('reads %j', (argv, expected) => {
+    expect(parseCliArgs(argv)).toMatchObject(expected);
   });
 
   it('maps every settings flag onto MockAuthServerSettings', () => {
@@ -47,6 +56,8 @@ describe('parseCliArgs', () => {
     ]);
     expect(invocation).toEqual({
       help: false,
+      version: false,
+      verbose: false,
       host: 'localhost',
       port: 0,
       configFile: 'settings.json',
@@ -134,5 +145,29 @@ describe('parseScopeList', () => {
 
   it('reads an empty value as an explicitly empty list', () => {
     expect(parseScopeList('')).toEqual([]);
+  });
+});
+
+describe('DNS-rebinding flags', () => {
+  it('leave transportSecurity to its default unless one is given', () => {
+    expect(parseCliArgs([]).settings.transportSecurity).toBeUndefined();
+  });
+
+  it('map --no-dns-rebinding-protection, --allowed-hosts and --allowed-origins onto transportSecurity', () => {
+    expect(parseCliArgs(['--no-dns-rebinding-protection']).settings.transportSecurity).toStrictEqual({
+      enableDnsRebindingProtection: false,
+    });
+    expect(
+      parseCliArgs([
+        '--allowed-hosts',
+        'mcp.example:443, 127.0.0.1:*',
+        '--allowed-origins',
+        'https://app.example',
+      ]).settings.transportSecurity,
+    ).toStrictEqual({
+      allowedHosts: ['mcp.example:443', '127.0.0.1:*'],
+      allowedOrigins: ['https://app.example'],
+    });
+    expect(CLI_HELP).toContain('--allowed-origins <a,b>');
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { settingsFromEnv } from '../../../mock-server/runtimes/env-settings.js';
 import { CliUsageError, parseCliArgs } from '../../../mock-server/runtimes/cli-options.js';
+import { defaultIssuerUrl } from '../../../mock-server/runtimes/node-mock-server.js';
 import {
-  completeSettings,
+  bindFailureLine,
   internalErrorLine,
+  isBindError,
   listeningLine,
   mergeSettingsLayers,
   parseConfigFile,
@@ -150,19 +152,11 @@ describe('resolveAddress', () => {
   });
 });
 
-describe('completeSettings', () => {
+describe('defaultIssuerUrl', () => {
   it('derives the issuer from the address actually bound', () => {
-    expect(completeSettings({}, { host: '127.0.0.1', port: 41234 })).toEqual({
-      issuerUrl: 'http://127.0.0.1:41234',
-    });
-    expect(completeSettings({}, { host: '0.0.0.0', port: 1 }).issuerUrl).toBe('http://localhost:1');
-    expect(completeSettings({}, { host: '::1', port: 1 }).issuerUrl).toBe('http://[::1]:1');
-  });
-
-  it('keeps a configured issuer', () => {
-    expect(
-      completeSettings({ issuerUrl: 'https://auth.example' }, { host: '127.0.0.1', port: 1 }).issuerUrl,
-    ).toBe('https://auth.example');
+    expect(defaultIssuerUrl('127.0.0.1', 41234)).toBe('http://127.0.0.1:41234');
+    expect(defaultIssuerUrl('0.0.0.0', 1)).toBe('http://localhost:1');
+    expect(defaultIssuerUrl('::1', 1)).toBe('http://[::1]:1');
   });
 });
 
@@ -191,5 +185,47 @@ describe('internalErrorLine', () => {
     expect(internalErrorLine('odd', { method: 'GET', url: 'http://x/y' })).toBe(
       'mcp-mock-auth-server: internal error answering GET /y: odd',
     );
+  });
+});
+
+describe('bind failure line', () => {
+  /** An error shaped as `net.Server#listen` emits it. */
+  function systemError(code: string, syscall: string, message: string): Error {
+    return Object.assign(new Error(message), { code, syscall });
+  }
+  const address = { host: '127.0.0.1', port: 8000 };
+
+  it('names the port in use and suggests --port 0', () => {
+    const error = systemError(
+      'EADDRINUSE',
+      'listen',
+      'listen EADDRINUSE: address already in use 127.0.0.1:8000',
+    );
+    expect(isBindError(error)).toBe(true);
+    expect(bindFailureLine(address, error)).toBe(
+      'mcp-mock-auth-server: port 8000 is already in use on 127.0.0.1; pass --port 0 for a free port, or --port <n> for another one',
+    );
+  });
+
+  it('explains a refused privileged port and an address that is not local', () => {
+    expect(bindFailureLine({ host: '127.0.0.1', port: 80 }, systemError('EACCES', 'listen', 'x'))).toMatch(
+      /not allowed to listen on 127\.0\.0\.1:80 .*--port 0/,
+    );
+    const elsewhere = { host: 'nonexistent.invalid', port: 1 };
+    expect(bindFailureLine(elsewhere, systemError('ENOTFOUND', 'getaddrinfo', 'x'))).toMatch(
+      /nonexistent\.invalid is not an address of this machine; pass --host 127\.0\.0\.1/,
+    );
+  });
+
+  it('keeps the system message for other failures', () => {
+    expect(bindFailureLine(address, systemError('EMFILE', 'listen', 'too many open files'))).toBe(
+      'mcp-mock-auth-server: cannot listen on 127.0.0.1:8000: too many open files',
+    );
+  });
+
+  it('tells bind errors from bugs', () => {
+    expect(isBindError(new TypeError('boom'))).toBe(false);
+    expect(isBindError(systemError('ENOENT', 'open', 'no file'))).toBe(false);
+    expect(isBindError('EADDRINUSE')).toBe(false);
   });
 });
