@@ -46,7 +46,12 @@ export default defineConfig(({ mode }) => ({
   },
   test: {
     root: ROOT,
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/fuzz/**/*.test.ts',
+      'test/fidelity/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -98,5 +98,7 @@ export type { MockAuthServerLike } from './mock-routes.js';
 // The protected MCP endpoint.
 export type { McpEndpoint, McpEndpointInit, McpServerConfigurer } from './mcp/endpoint.js';
 export type { McpSessionStore, McpSession } from './mcp/sessions.js';
+export type { SessionChannel } from './mcp/session-channel.js';
+export type { TransportSecuritySettings, ResolvedTransportSecurity } from './mcp/transport-security.js';
 export type { TokenVerifier } from './mcp/bearer.js';
 export type { WhoAmI } from './mcp/tools.js';

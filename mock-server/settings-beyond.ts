@@ -7,6 +7,7 @@ import {
   isScope,
   optionalBoolean,
   optionalObject,
+  optionalString,
   optionalWholeNumber,
   SCOPE_REQUIREMENT,
   SettingsError,
@@ -108,6 +109,8 @@ export interface McpEndpointOptions {
   elevatedScope?: string | undefined;
   /** Most MCP sessions kept at once; the least recently used one is closed beyond it. Default 100. */
   maxSessions?: number | undefined;
+  /** `serverInfo.name` in the initialize result (FastMCP's `FastMCP(name)`). Default `mcp-authed-client-mock`. */
+  serverName?: string | undefined;
 }
 
 /** Deliberate deviations, to test how clients cope with servers that get things wrong (see presets.ts). */
@@ -147,7 +150,7 @@ export interface ResolvedBeyondSettings {
     readonly cacheSeconds: number;
   };
   /** {@link McpEndpointOptions} with the defaults filled in. */
-  readonly mcp: { readonly elevatedScope: string; readonly maxSessions: number };
+  readonly mcp: { readonly elevatedScope: string; readonly maxSessions: number; readonly serverName: string };
   /** The quirks in force; `{}` (none) unless set. */
   readonly quirks: Readonly<ServerQuirks>;
 }
@@ -200,7 +203,11 @@ export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyon
       cacheSeconds:
         optionalWholeNumber('clientIdMetadataDocumentLimits.cacheSeconds', limits['cacheSeconds'], 0) ?? 300,
     },
-    mcp: { elevatedScope, maxSessions: optionalWholeNumber('mcp.maxSessions', mcp.maxSessions) ?? 100 },
+    mcp: {
+      elevatedScope,
+      maxSessions: optionalWholeNumber('mcp.maxSessions', mcp.maxSessions) ?? 100,
+      serverName: optionalString('mcp.serverName', mcp.serverName) ?? 'mcp-authed-client-mock',
+    },
     quirks: resolveQuirks(input.quirks),
   };
 }

@@ -19,6 +19,12 @@ import {
   SettingsError,
 } from './settings-checks.js';
 import { resolveStateLimits, type ResolvedStateLimits, type StateLimits } from './settings-limits.js';
+import {
+  LOOPBACK_TRANSPORT_SECURITY,
+  NO_TRANSPORT_SECURITY,
+  type ResolvedTransportSecurity,
+  type TransportSecuritySettings,
+} from './mcp/transport-security.js';
 
 /** Client metadata as stored by the server (RFC 7591 §2 plus the fields FastMCP keeps). */
 export interface ClientInformation {
@@ -177,6 +183,12 @@ export interface MockAuthServerSettings extends BeyondSettingsInput {
   tokenLifetimes?: TokenLifetimes | undefined;
   /** Caps on the clients, codes, consent requests and tokens the default provider keeps (settings-limits.ts). */
   stateLimits?: StateLimits | undefined;
+  /**
+   * DNS-rebinding protection of the MCP endpoint (FastMCP's `transport_security`): `Host` and `Origin` checked
+   * against allow-lists (421 / 403). Default, as FastMCP bound to a loopback name: on, allowing the loopback names
+   * on any port, when the resource URL's host is 127.0.0.1, localhost or [::1]; off otherwise.
+   */
+  transportSecurity?: TransportSecuritySettings | undefined;
 }
 
 /** Settings after validation: every default filled in, every URL normalised. */
@@ -208,6 +220,8 @@ export interface ResolvedMockAuthServerSettings extends ResolvedBeyondSettings {
   readonly stateLimits: ResolvedStateLimits;
   /** Largest request body the OAuth endpoints accept (4 MiB, as FastMCP). */
   readonly maxBodyBytes: number;
+  /** DNS-rebinding protection of the MCP endpoint, defaults filled in. */
+  readonly transportSecurity: ResolvedTransportSecurity;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -263,7 +277,28 @@ export function validateSettings(settings: MockAuthServerSettings): ResolvedMock
     }),
     stateLimits: resolveStateLimits(settings.stateLimits),
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    transportSecurity: resolveTransportSecurity(
+      settings.transportSecurity,
+      new URL(resourceServerUrl).hostname,
+    ),
     ...resolveBeyondSettings(settings),
+  };
+}
+
+/** FastMCP's default for a server on a loopback name, or the given settings (lists default to empty, as FastMCP's). */
+function resolveTransportSecurity(value: unknown, resourceHost: string): ResolvedTransportSecurity {
+  if (value === undefined) {
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(resourceHost);
+    return loopback ? LOOPBACK_TRANSPORT_SECURITY : NO_TRANSPORT_SECURITY;
+  }
+  if (!isRecord(value)) throw new SettingsError('transportSecurity', 'must be an object');
+  const given = value as TransportSecuritySettings;
+  return {
+    enableDnsRebindingProtection:
+      optionalBoolean('transportSecurity.enableDnsRebindingProtection', given.enableDnsRebindingProtection) ??
+      true,
+    allowedHosts: optionalStringList('transportSecurity.allowedHosts', given.allowedHosts) ?? [],
+    allowedOrigins: optionalStringList('transportSecurity.allowedOrigins', given.allowedOrigins) ?? [],
   };
 }
 

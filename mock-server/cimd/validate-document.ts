@@ -19,6 +19,8 @@ export function validateClientIdMetadataDocument(url: string, document: unknown)
   const validated = validateClientMetadata(document);
   if (!validated.ok) return { ok: false, reason: `is invalid: ${stringifyErrors(validated.errors)}` };
   const metadata = validated.value;
+  // Registration accepts `redirect_uris: null` (as FastMCP); a document the client is identified by needs them.
+  if (metadata.redirect_uris === undefined) return { ok: false, reason: 'has no redirect_uris' };
   const method = metadata.token_endpoint_auth_method ?? 'none';
   if (method === 'client_secret_post' || method === 'client_secret_basic') {
     return { ok: false, reason: `must not use ${method} (a document cannot hold a shared secret)` };

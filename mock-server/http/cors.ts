@@ -12,6 +12,9 @@ const CORS_ALLOWED_HEADERS = [
 ] as const;
 const ALLOWED_LOWER = new Set(CORS_ALLOWED_HEADERS.map((header) => header.toLowerCase()));
 const CORS_MAX_AGE_SECONDS = 600;
+/** Starlette names every request header a preflight answer depends on. */
+const PREFLIGHT_VARY =
+  'Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network';
 
 /** True when the request is a CORS preflight (Starlette: OPTIONS with Origin and Access-Control-Request-Method). */
 export function isPreflight(request: Request): boolean {
@@ -30,6 +33,7 @@ export function preflightResponse(request: Request, methods: readonly string[]):
     'Access-Control-Max-Age': String(CORS_MAX_AGE_SECONDS),
     'Access-Control-Allow-Headers': CORS_ALLOWED_HEADERS.join(', '),
     'content-type': 'text/plain; charset=utf-8',
+    Vary: PREFLIGHT_VARY,
   };
   const failures: string[] = [];
   if (!methods.includes(request.headers.get('access-control-request-method') ?? '')) failures.push('method');
@@ -43,18 +47,25 @@ export function preflightResponse(request: Request, methods: readonly string[]):
 }
 
 /**
- * Adds the headers of a simple (non-preflight) CORS response. Nothing is added without `Origin`; with a cookie the
- * origin is echoed instead of `*`, as Starlette does.
+ * Adds the headers of a simple (non-preflight) CORS response, as Starlette 1.x does for a middleware that allows any
+ * origin without credentials: `Vary: Origin` on every answer (the answer depends on `Origin`), and
+ * `Access-Control-Allow-Origin: *` when the request has an `Origin` — with a cookie too (older Starlette echoed the
+ * origin then).
  */
 export function withSimpleCors(request: Request, response: Response): Response {
-  const origin = request.headers.get('origin');
-  if (origin === null) return response;
-  const headers = new Headers(response.headers);
-  if (request.headers.has('cookie')) {
-    headers.set('Access-Control-Allow-Origin', origin);
-    headers.append('Vary', 'Origin');
-  } else {
-    headers.set('Access-Control-Allow-Origin', '*');
+  try {
+    // The routes' own responses have mutable headers: adding to them spares a second Response on every answer.
+    addSimpleCors(request, response.headers);
+    return response;
+  } catch {
+    // Immutable headers (a response that came from fetch): copy them.
+    const headers = new Headers(response.headers);
+    addSimpleCors(request, headers);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function addSimpleCors(request: Request, headers: Headers): void {
+  headers.append('Vary', 'Origin');
+  if (request.headers.has('origin')) headers.set('Access-Control-Allow-Origin', '*');
 }

@@ -19,11 +19,14 @@ export interface TokenVerifier {
 
 export type BearerResult = { ok: true; token: AccessToken } | { ok: false; response: Response };
 
-/** The token after `Bearer ` (any case), or `undefined`. */
+/**
+ * Everything after `Bearer ` (scheme in any case), or `undefined`. Not trimmed, as FastMCP's `BearerAuthBackend`:
+ * `Bearer  <token>` (two spaces) names the token ` <token>`, which no server issued.
+ */
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
-  const token = header.slice(7).trim();
+  const token = header.slice(7);
   return token === '' ? undefined : token;
 }
 

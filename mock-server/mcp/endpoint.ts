@@ -1,23 +1,46 @@
 /**
- * The protected MCP endpoint: bearer check, then `@modelcontextprotocol/sdk`'s Streamable HTTP server transport
- * (web-standard flavour, so it runs wherever the mock's fetch handler runs). Stateful: `initialize` opens a session
- * bound to the token's principal (client id and subject); every later request must come from the same principal
- * (else 404, as if unknown) — another user of the same client cannot use it.
+ * The protected MCP endpoint: bearer check, then a Streamable HTTP transport that answers as the Python SDK's
+ * (v1.x, what FastMCP runs) does — same checks in the same order, same status codes, JSON-RPC errors, headers and
+ * session handling — with the TypeScript SDK's `McpServer` behind it for the tools. Stateful: `initialize` opens a
+ * session bound to the token's principal (client id and subject); every later request must come from the same
+ * principal (else 404, as if unknown) — another user of the same client cannot use it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { readJsonBody } from '../http/json-body.js';
+import {
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  type JSONRPCMessage,
+} from '@modelcontextprotocol/sdk/types.js';
+import { BodyTooLargeError, readBody } from '../http/body.js';
 import type { AccessToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
 import { authenticateBearer, type TokenVerifier } from './bearer.js';
 import { bearerChallenge } from './challenge.js';
 import { mcpPreflightResponse, withMcpCors } from './cors.js';
-import { missingSessionId, parseError, sessionNotFound } from './json-rpc.js';
+import {
+  acceptedTypes,
+  classifyJsonRpc,
+  isJsonContentType,
+  isKnownClientRequest,
+  passesSecurityContentType,
+  protocolVersionProblem,
+} from './http-checks.js';
+import {
+  bareText,
+  emptyJson,
+  INVALID_PARAMS,
+  PARSE_ERROR,
+  sessionNotFound,
+  transportError,
+} from './json-rpc.js';
+import { parseJsonRpcBody } from './python-json.js';
+import { SessionChannel } from './session-channel.js';
 import { McpSessionStore } from './sessions.js';
 import { callsElevatedTool } from './step-up.js';
 import { registerBuiltInTools } from './tools.js';
+import { transportSecurityRefusal } from './transport-security.js';
 
 /** Adds your tools, resources and prompts to the `McpServer` of each new session. */
 export type McpServerConfigurer = (server: McpServer) => void;
@@ -30,7 +53,27 @@ export interface McpEndpointInit {
   peers?: readonly TokenVerifier[] | undefined;
 }
 
-const MOCK_MCP_SERVER_INFO = { name: 'mcp-authed-client-mock', version: '0.1.0' } as const;
+/** The mock's own version in `serverInfo` (FastMCP reports the Python SDK's). */
+const MOCK_MCP_SERVER_VERSION = '0.1.0';
+
+/** The headers sse-starlette sends with every event stream. */
+const SSE_HEADERS = {
+  'cache-control': 'no-cache, no-transform',
+  'content-type': 'text/event-stream',
+  'x-accel-buffering': 'no',
+} as const;
+
+/** A new session id, as the Python session manager makes them (`uuid4().hex`). */
+function newSessionId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
+}
+
+/** What one request is routed to: a live session, or a session the request would open (no `Mcp-Session-Id`). */
+type Target = { session: McpSessionTarget; isNew: false } | { sessionId: string; isNew: true };
+interface McpSessionTarget {
+  readonly id: string;
+  readonly channel: SessionChannel;
+}
 
 /**
  * The protected MCP endpoint (`mock.mcp`): checks the bearer token, then serves MCP over Streamable HTTP with the
@@ -59,12 +102,12 @@ export class McpEndpoint {
   }
 
   /**
-   * Answers one request to the MCP endpoint (its route calls this): the bearer check (401 / 403 challenges), then the
-   * session's MCP transport, with CORS when `beyondFastMcp.mcpCors` is on.
+   * Answers one request to the MCP endpoint (its route calls this, whatever the method): the bearer check first
+   * (401 / 403 challenges), then the transport, with CORS when `beyondFastMcp.mcpCors` is on.
    */
   async handle(request: Request, context: RouteContext): Promise<Response> {
     const cors = context.settings.beyondFastMcp.mcpCors;
-    if (request.method === 'OPTIONS') return mcpPreflightResponse();
+    if (cors && request.method === 'OPTIONS') return mcpPreflightResponse();
     const response = await this.#handle(request, context);
     return cors ? withMcpCors(request, response) : response;
   }
@@ -75,65 +118,203 @@ export class McpEndpoint {
     const auth = await authenticateBearer(request, context, this.#peers);
     if (!auth.ok) return auth.response;
     const principal = principalOf(auth.token);
-    const authInfo = toAuthInfo(auth.token);
-    const sessionId = request.headers.get('mcp-session-id') ?? undefined;
-
-    if (request.method !== 'POST') {
-      if (sessionId === undefined) return missingSessionId();
-      const session = this.sessions.get(sessionId, principal);
-      if (session === undefined) return sessionNotFound();
-      return session.transport.handleRequest(request, { authInfo });
+    // FastMCP's body limit sits between the bearer check and the session manager: 413 before anything else.
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(request, settings.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return bareText('Request body too large', 413);
+      throw error;
     }
 
-    const parsed = await readJsonBody(request, settings.maxBodyBytes);
-    if (!parsed.ok) return parseError();
+    // The session manager: route by Mcp-Session-Id before any check of the transport's.
+    const requestedId = request.headers.get('mcp-session-id');
+    let target: Target;
+    if (requestedId === null) {
+      target = { sessionId: newSessionId(), isNew: true };
+    } else {
+      const session = this.sessions.get(requestedId, principal);
+      if (session === undefined) {
+        if (!this.sessions.wasTerminatedBy(requestedId, principal)) return sessionNotFound();
+        return (
+          securityRefusal(request, context) ??
+          transportError(404, 'Not Found: Session has been terminated', { sessionId: requestedId })
+        );
+      }
+      target = { session: { id: session.id, channel: session.transport }, isNew: false };
+    }
+
+    const refusal = securityRefusal(request, context);
+    if (refusal !== undefined) return refusal;
+    const sessionId = target.isNew ? target.sessionId : target.session.id;
+    switch (request.method) {
+      case 'POST':
+        return this.#post(request, bytes, context, auth.token, principal, target);
+      case 'GET':
+        return this.#get(request, target);
+      case 'DELETE':
+        return this.#delete(request, target);
+      default:
+        return transportError(405, 'Method Not Allowed', {
+          sessionId,
+          headers: { allow: 'GET, POST, DELETE' },
+        });
+    }
+  }
+
+  async #post(
+    request: Request,
+    bytes: Uint8Array,
+    context: RouteContext,
+    token: AccessToken,
+    principal: string,
+    target: Target,
+  ): Promise<Response> {
+    const { settings } = context;
+    const sessionId = target.isNew ? target.sessionId : target.session.id;
+    const accepted = acceptedTypes(request.headers.get('accept'));
+    if (!accepted.json || !accepted.sse) {
+      return transportError(
+        406,
+        'Not Acceptable: Client must accept both application/json and text/event-stream',
+        {
+          sessionId,
+        },
+      );
+    }
+    if (!isJsonContentType(request.headers.get('content-type'))) {
+      return transportError(415, 'Unsupported Media Type: Content-Type must be application/json', {
+        sessionId,
+      });
+    }
+    const parsed = parseJsonRpcBody(bytes);
+    if (!parsed.ok)
+      return transportError(400, `Parse error: ${parsed.message}`, { code: PARSE_ERROR, sessionId });
     const body = parsed.value;
+    const kind = classifyJsonRpc(body);
+    if (kind === undefined) {
+      return transportError(
+        400,
+        'Validation error: not a JSON-RPC 2.0 request, notification, response or error',
+        {
+          code: INVALID_PARAMS,
+          sessionId,
+        },
+      );
+    }
+    const isInitialize = kind.kind === 'request' && kind.method === 'initialize';
+    if (!isInitialize) {
+      if (target.isNew) return transportError(400, 'Bad Request: Missing session ID', { sessionId });
+      const problem = protocolVersionProblem(request.headers.get('mcp-protocol-version'));
+      if (problem !== undefined) return transportError(400, problem, { sessionId });
+    }
     const elevated = settings.mcp.elevatedScope;
     if (
       settings.beyondFastMcp.stepUpChallenge &&
       callsElevatedTool(body) &&
-      !auth.token.scopes.includes(elevated)
+      !token.scopes.includes(elevated)
     ) {
-      const needed = [...new Set([...(settings.requiredScopes ?? []), ...auth.token.scopes, elevated])];
+      const needed = [...new Set([...(settings.requiredScopes ?? []), ...token.scopes, elevated])];
       return bearerChallenge(settings, 'insufficient_scope', `Required scope: ${elevated}`, needed, true);
     }
-    // The transport reads the body itself unless handed the parsed one; ours is already consumed.
-    const forward = new Request(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      signal: request.signal,
-    });
-    if (sessionId !== undefined) {
-      const session = this.sessions.get(sessionId, principal);
-      if (session === undefined) return sessionNotFound();
-      return session.transport.handleRequest(forward, { parsedBody: body, authInfo });
+    const channel = target.isNew
+      ? await this.#open(target.sessionId, principal, settings.mcp)
+      : target.session.channel;
+    const message = body as JSONRPCMessage;
+    const extra = { authInfo: toAuthInfo(token) };
+    if (kind.kind !== 'request') {
+      channel.deliver(message, extra);
+      return emptyJson(202, sessionId);
     }
-    if (!isInitializeRequest(body)) return missingSessionId();
-    return this.#open(forward, body, principal, authInfo, settings.mcp.maxSessions);
+    const stream = channel.requestStream(kind.id, isInitialize);
+    const params = (body as { params?: unknown }).params;
+    if (isKnownClientRequest(kind.method, params)) channel.deliver(message, extra);
+    else {
+      // The Python server validates every request against its ClientRequest union first.
+      void channel.send({
+        jsonrpc: '2.0',
+        id: kind.id,
+        error: { code: INVALID_PARAMS, message: 'Invalid request parameters', data: '' },
+      });
+    }
+    return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, 'mcp-session-id': sessionId } });
   }
 
+  #get(request: Request, target: Target): Response {
+    const sessionId = target.isNew ? target.sessionId : target.session.id;
+    if (!acceptedTypes(request.headers.get('accept')).sse) {
+      return transportError(406, 'Not Acceptable: Client must accept text/event-stream', { sessionId });
+    }
+    if (target.isNew) return transportError(400, 'Bad Request: Missing session ID', { sessionId });
+    const problem = protocolVersionProblem(request.headers.get('mcp-protocol-version'));
+    if (problem !== undefined) return transportError(400, problem, { sessionId });
+    const { channel } = target.session;
+    if (channel.hasStandaloneStream) {
+      return transportError(409, 'Conflict: Only one SSE stream is allowed per session', { sessionId });
+    }
+    return new Response(channel.standaloneStream(), {
+      status: 200,
+      headers: { ...SSE_HEADERS, 'mcp-session-id': sessionId },
+    });
+  }
+
+  async #delete(request: Request, target: Target): Promise<Response> {
+    if (target.isNew)
+      return transportError(400, 'Bad Request: Missing session ID', { sessionId: target.sessionId });
+    const problem = protocolVersionProblem(request.headers.get('mcp-protocol-version'));
+    if (problem !== undefined) return transportError(400, problem, { sessionId: target.session.id });
+    await this.sessions.terminate(target.session.id);
+    return emptyJson(200, target.session.id);
+  }
+
+  /** A new session for an `initialize`: its own `McpServer` with the built-in tools and yours. */
   async #open(
-    request: Request,
-    body: unknown,
+    id: string,
     principal: string,
-    authInfo: AuthInfo,
-    maxSessions: number,
-  ): Promise<Response> {
-    const server = new McpServer(MOCK_MCP_SERVER_INFO);
+    options: { readonly maxSessions: number; readonly serverName: string },
+  ): Promise<SessionChannel> {
+    const server = new McpServer({ name: options.serverName, version: MOCK_MCP_SERVER_VERSION });
     registerBuiltInTools(server, () => this.#elevatedScope);
     for (const configure of this.#configurers) configure(server);
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
-      onsessioninitialized: (id) => this.sessions.add({ id, principal, transport, server }, maxSessions),
-      onsessionclosed: (id) => this.sessions.close(id),
-      // No keep-alive timers: nothing sits between a mock and its client, and timers would outlive tests.
-      keepAliveMs: 0,
-    });
-    await server.connect(transport);
-    const response = await transport.handleRequest(request, { parsedBody: body, authInfo });
-    // A failed initialize leaves no session behind.
-    if (transport.sessionId === undefined) await server.close().catch(() => undefined);
-    return response;
+    answerEmptyListsLikeFastMcp(server);
+    const channel = new SessionChannel(id);
+    await server.connect(channel);
+    this.sessions.add({ id, principal, transport: channel, server }, options.maxSessions);
+    return channel;
+  }
+}
+
+/** Content type (on POST), then Host and Origin: the Python transport's security middleware. */
+function securityRefusal(request: Request, context: RouteContext): Response | undefined {
+  if (request.method === 'POST' && !passesSecurityContentType(request.headers.get('content-type'))) {
+    return bareText('Invalid Content-Type header', 400);
+  }
+  const host = request.headers.get('host') ?? new URL(request.url).host;
+  return transportSecurityRefusal(context.settings.transportSecurity, host, request.headers.get('origin'));
+}
+
+/**
+ * FastMCP answers prompts/list, resources/list and resources/templates/list with empty lists even when it serves
+ * none; the SDK's `McpServer` only once one is registered. Fill in what your configurers left unhandled.
+ */
+function answerEmptyListsLikeFastMcp(server: McpServer): void {
+  const lowLevel = server.server;
+  const unhandled = (method: string): boolean => {
+    try {
+      lowLevel.assertCanSetRequestHandler(method);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (unhandled('prompts/list')) {
+    lowLevel.registerCapabilities({ prompts: {} });
+    lowLevel.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: [] }));
+  }
+  if (unhandled('resources/list') && unhandled('resources/templates/list')) {
+    lowLevel.registerCapabilities({ resources: {} });
+    lowLevel.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));
+    lowLevel.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
   }
 }
 

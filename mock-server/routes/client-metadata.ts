@@ -8,7 +8,8 @@ import { CLIENT_AUTH_METHODS, GRANT_TYPES, type ClientAuthMethod } from '../sett
 import { FIELD_REQUIRED, INVALID_STRING, literalMessage, type FieldError } from './validation.js';
 
 export interface ClientMetadata {
-  redirect_uris: string[];
+  /** `undefined` for `redirect_uris: null`, which FastMCP's model accepts (such a client can never authorize). */
+  redirect_uris: string[] | undefined;
   token_endpoint_auth_method: ClientAuthMethod | undefined;
   grant_types: string[];
   response_types: string[];
@@ -26,6 +27,14 @@ export interface ClientMetadata {
 }
 
 export type ValidatedMetadata = { ok: true; value: ClientMetadata } | { ok: false; errors: FieldError[] };
+
+/** The grant types FastMCP's model names, and how pydantic labels that member of the union. */
+const GRANT_TYPE_NAMES = [
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+];
+const GRANT_TYPE_LITERAL = `literal[${GRANT_TYPE_NAMES.map((name) => `'${name}'`).join(',')}]`;
 
 type HttpUrlField = 'client_uri' | 'logo_uri' | 'tos_uri' | 'policy_uri' | 'jwks_uri';
 
@@ -61,7 +70,11 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
     if (!Array.isArray(value)) return fail(key, 'Input should be a valid list');
     const before = errors.length;
     value.forEach((item: unknown, index) => {
-      if (typeof item !== 'string') fail(`${key}.${index}`, INVALID_STRING);
+      if (typeof item === 'string') return;
+      // pydantic reports each member of grant_types' union `Literal[…] | str`.
+      if (key === 'grant_types')
+        fail(`${key}.${index}.${GRANT_TYPE_LITERAL}`, literalMessage(GRANT_TYPE_NAMES));
+      fail(`${key}.${index}${key === 'grant_types' ? '.str' : ''}`, INVALID_STRING);
     });
     return errors.length === before ? (value as string[]) : undefined;
   };
@@ -76,8 +89,9 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
     return parsed.href;
   };
 
-  let redirectUris: string[] = [];
+  let redirectUris: string[] | undefined = [];
   if (!has('redirect_uris')) fail('redirect_uris', FIELD_REQUIRED);
+  else if (body['redirect_uris'] === null) redirectUris = undefined;
   else if (!Array.isArray(body['redirect_uris'])) fail('redirect_uris', 'Input should be a valid list');
   else {
     const items = body['redirect_uris'] as unknown[];
@@ -98,7 +112,8 @@ export function validateClientMetadata(input: unknown): ValidatedMetadata {
   const clientName = optionalString('client_name');
   const urls: Partial<Record<HttpUrlField, string>> = {};
   const checkHttpUrl = (key: HttpUrlField): void => {
-    if (!has(key) || body[key] === null) return;
+    // "" counts as absent: some servers echo omitted metadata back as "" (FastMCP's model does the same).
+    if (!has(key) || body[key] === null || body[key] === '') return;
     const value = url(key, body[key], true);
     if (value !== undefined) urls[key] = value;
   };

@@ -6,13 +6,17 @@ import type { Route, RouteHandler } from './router.js';
 const mcpHandler: RouteHandler = async (request, context) =>
   context.mcp === undefined ? notFound() : context.mcp.handle(request, context);
 
+/**
+ * FastMCP mounts its transport for every method: the bearer check answers first (401 / 403), then the transport
+ * (405 with `Allow: GET, POST, DELETE` for the methods it does not serve). So the route takes them all.
+ */
+const EVERY_METHOD = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+
 export function mcpRoute(settings: ResolvedMockAuthServerSettings): Route {
-  const methods = ['GET', 'POST', 'DELETE'];
-  if (settings.beyondFastMcp.mcpCors) methods.push('OPTIONS');
   return {
     path: new URL(settings.resourceServerUrl).pathname,
     endpoint: 'mcp',
-    methods,
+    methods: EVERY_METHOD,
     handler: mcpHandler,
   };
 }

@@ -22,7 +22,7 @@ export async function registerHandler(request: Request, context: RouteContext): 
   if (!validated.ok) return registrationError(stringifyErrors(validated.errors));
   const metadata = validated.value;
   if (context.settings.beyondFastMcp.restrictRedirectUriSchemes) {
-    const refused = firstRefusedRedirectUri(metadata.redirect_uris);
+    const refused = firstRefusedRedirectUri(metadata.redirect_uris ?? []);
     if (refused !== undefined) return registrationError(refused, 'invalid_redirect_uri');
   }
 
@@ -58,9 +58,10 @@ export async function registerHandler(request: Request, context: RouteContext): 
     scope,
   });
   // The answer is serialised before anything is stored: a client the response cannot describe is never kept.
+  // A client registered with `redirect_uris: null` is answered without them and stored with none.
   let answer: string;
   try {
-    answer = JSON.stringify(client);
+    answer = JSON.stringify(metadata.redirect_uris === undefined ? withoutRedirectUris(client) : client);
   } catch {
     return registrationError('Client metadata cannot be stored');
   }
@@ -96,7 +97,7 @@ interface IssuedFields {
 /** The stored client, in FastMCP's field order (metadata first, then identity), absent fields left out. */
 function buildClient(metadata: ClientMetadata, issued: IssuedFields): ClientInformation {
   const ordered: Record<string, unknown> = {
-    redirect_uris: metadata.redirect_uris,
+    redirect_uris: metadata.redirect_uris ?? [],
     token_endpoint_auth_method: issued.token_endpoint_auth_method,
     grant_types: metadata.grant_types,
     response_types: metadata.response_types,
@@ -119,4 +120,9 @@ function buildClient(metadata: ClientMetadata, issued: IssuedFields): ClientInfo
   return Object.fromEntries(
     Object.entries(ordered).filter(([, value]) => value !== undefined),
   ) as unknown as ClientInformation;
+}
+
+function withoutRedirectUris(client: ClientInformation): Omit<ClientInformation, 'redirect_uris'> {
+  const { redirect_uris: _none, ...rest } = client;
+  return rest;
 }

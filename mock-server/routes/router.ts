@@ -4,7 +4,7 @@
  */
 import { BodyParseError, BodyTooLargeError } from '../http/body.js';
 import { isPreflight, preflightResponse, withSimpleCors } from '../http/cors.js';
-import { methodNotAllowed, notFound, payloadTooLarge, textResponse, withoutBody } from '../http/responses.js';
+import { methodNotAllowed, notFound, textResponse, withoutBody } from '../http/responses.js';
 import type { ClientIdMetadataResolver } from '../cimd/resolver.js';
 import type { McpEndpoint } from '../mcp/endpoint.js';
 import type { Clock } from '../provider/clock.js';
@@ -96,10 +96,18 @@ async function run(route: Route, request: Request, context: RouteContext): Promi
   try {
     return await route.handler(request, context);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return payloadTooLarge();
+    if (error instanceof BodyTooLargeError) return bodyTooLarge();
     if (error instanceof BodyParseError) return textResponse(error.message, 400);
     throw error;
   }
+}
+
+/**
+ * FastMCP's body limit answers Starlette's `Response("Request body too large", 413)`: no content type (a string body
+ * would get one here).
+ */
+function bodyTooLarge(): Response {
+  return new Response(new TextEncoder().encode('Request body too large'), { status: 413 });
 }
 
 /** The route at exactly `path`. */

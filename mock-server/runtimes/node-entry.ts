@@ -92,5 +92,8 @@ export type {
   McpServerConfigurer,
   McpSessionStore,
   McpSession,
+  SessionChannel,
+  TransportSecuritySettings,
+  ResolvedTransportSecurity,
   TokenVerifier,
 } from '../index.js';

@@ -86,6 +86,9 @@ export type {
   McpServerConfigurer,
   McpSessionStore,
   McpSession,
+  SessionChannel,
+  TransportSecuritySettings,
+  ResolvedTransportSecurity,
   TokenVerifier,
 } from '../index.js';
 

@@ -21,9 +21,17 @@ const DOCUMENTED_STATUSES: Readonly<Record<EndpointName | 'unknown', readonly nu
   token: [200, 400, 401, 405, 413],
   register: [200, 201, 400, 405, 413],
   revoke: [200, 400, 401, 405, 413],
-  mcp: [200, 202, 204, 400, 401, 403, 404, 405, 406, 409, 413, 415],
+  mcp: [200, 202, 204, 400, 401, 403, 404, 405, 406, 409, 413, 415, 421],
   unknown: [307, 404],
 };
+
+/** What the MCP endpoint answers as FastMCP's transport does before JSON-RPC: bare text, no content type. */
+const TRANSPORT_REFUSALS: ReadonlyMap<number, readonly string[]> = new Map([
+  [400, ['Invalid Content-Type header']],
+  [403, ['Invalid Origin header']],
+  [413, ['Request body too large']],
+  [421, ['Invalid Host header']],
+]);
 
 /** Every OAuth `error` the mock's authorization server may send (RFC 6749, 7591, 8707, 7009); never `server_error`. */
 const OAUTH_ERRORS = new Set([
@@ -187,7 +195,10 @@ export async function judgeResponse(
     problems.push(`413 body ${JSON.stringify(text)}`);
 
   const json = type === 'application/json' ? parseJson(text) : undefined;
-  if (type === 'application/json' && json === undefined) problems.push('application/json body is not JSON');
+  // FastMCP's 202 (notification accepted) and DELETE 200 carry the JSON content type and no body.
+  const emptyMcpAnswer = endpoint === 'mcp' && text === '' && (status === 202 || status === 200);
+  if (type === 'application/json' && json === undefined && !emptyMcpAnswer)
+    problems.push('application/json body is not JSON');
   if (type === 'text/html' && endpoint === 'consent') problems.push(...consentPageProblems(text));
   if (type === 'text/plain' && text === '') problems.push('empty text answer');
 
@@ -223,6 +234,8 @@ export async function judgeResponse(
         problems.push('metadata is not a JSON object');
       break;
     case 'mcp':
+      // FastMCP's transport-security refusals: Starlette's bare Response, plain text without a content type.
+      if (type === '' && TRANSPORT_REFUSALS.get(status)?.includes(text)) break;
       if (status === 401 || status === 403) {
         const challenge = response.headers.get('www-authenticate') ?? '';
         const error = status === 401 ? 'invalid_token' : 'insufficient_scope';

@@ -90,7 +90,10 @@ function refresh(transport: Transport, refreshToken: string): Promise<Response> 
 
 /** Status of an MCP request with this access token: 401 once it is revoked, 400 (no session) while it is live. */
 async function mcpStatus(transport: Transport, accessToken: string): Promise<number> {
-  const response = await transport.send('/mcp', { headers: { authorization: `Bearer ${accessToken}` } });
+  const response = await transport.send('/mcp', {
+    // Accepting SSE, an authenticated GET without a session is FastMCP's 400 Missing session ID.
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'text/event-stream' },
+  });
   await response.body?.cancel();
   return response.status;
 }

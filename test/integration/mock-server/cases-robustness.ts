@@ -83,7 +83,7 @@ async function holdState(t: CaseContext): Promise<HeldState> {
 async function expectStateSurvived(t: CaseContext, held: HeldState): Promise<void> {
   if (t.provider !== undefined) expect(clientCount(t)).toBe(held.clientCount);
   const mcp = await t.fetch(`${t.baseUrl}/mcp`, {
-    headers: { authorization: `Bearer ${held.tokens.access_token}` },
+    headers: { authorization: `Bearer ${held.tokens.access_token}`, accept: 'text/event-stream' },
   });
   // Authenticated (not 401): only the missing session is wrong.
   expect(mcp.status).toBe(400);

@@ -90,14 +90,26 @@ describe('bearer protection of /mcp (FastMCP exact)', () => {
     ).toBe(401);
   });
 
-  it('redirects /mcp/ to /mcp (307) and refuses other methods (405)', async () => {
+  it('redirects /mcp/ to /mcp (307); other methods get the bearer check first, then 405 (as FastMCP)', async () => {
     const mock = mockWith();
     const slash = await mock.fetch(new Request(`${MCP_URL}/`, { method: 'POST' }));
     expect(slash.status).toBe(307);
     expect(slash.headers.get('location')).toBe(MCP_URL);
-    const put = await mock.fetch(new Request(MCP_URL, { method: 'PUT' }));
+    const anonymous = await mock.fetch(new Request(MCP_URL, { method: 'PUT' }));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const { access_token } = await tokensFor(mock);
+    const put = await mock.fetch(
+      new Request(MCP_URL, { method: 'PUT', headers: { authorization: `Bearer ${access_token}` } }),
+    );
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET, POST, DELETE');
+    expect(put.headers.get('mcp-session-id')).toMatch(/^[0-9a-f]{32}$/);
+    expect(await put.json()).toStrictEqual({
+      jsonrpc: '2.0',
+      id: 'server-error',
+      error: { code: -32600, message: 'Method Not Allowed' },
+    });
   });
 });
 
@@ -151,8 +163,8 @@ describe('MCP sessions', () => {
     expect(stolen.status).toBe(404);
     expect(await stolen.json()).toStrictEqual({
       jsonrpc: '2.0',
-      error: { code: -32001, message: 'Session not found' },
-      id: null,
+      id: 'server-error',
+      error: { code: -32600, message: 'Session not found' },
     });
     const own = await mcpPost(mock, list, { ...headers, authorization: `Bearer ${alice.access_token}` });
     expect(own.status).toBe(200);
@@ -170,8 +182,8 @@ describe('MCP sessions', () => {
     expect(stolen.status).toBe(404);
     expect(await stolen.json()).toStrictEqual({
       jsonrpc: '2.0',
-      error: { code: -32001, message: 'Session not found' },
-      id: null,
+      id: 'server-error',
+      error: { code: -32600, message: 'Session not found' },
     });
     const unknown = await mcpPost(mock, list, {
       ...headers,
@@ -212,8 +224,15 @@ describe('MCP sessions', () => {
     expect(after.status).toBe(404);
     const missing = await mcpPost(mock, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { authorization });
     expect(missing.status).toBe(400);
-    const get = await mock.fetch(new Request(MCP_URL, { headers: { authorization } }));
+    const get = await mock.fetch(
+      new Request(MCP_URL, { headers: { authorization, accept: 'text/event-stream' } }),
+    );
     expect(get.status).toBe(400);
+    expect(await get.json()).toStrictEqual({
+      jsonrpc: '2.0',
+      id: 'server-error',
+      error: { code: -32600, message: 'Bad Request: Missing session ID' },
+    });
     const garbage = await mock.fetch(
       new Request(MCP_URL, {
         method: 'POST',
@@ -267,7 +286,7 @@ describe('MCP sessions', () => {
 });
 
 describe('CORS on /mcp (beyondFastMcp.mcpCors)', () => {
-  it('is absent in FastMCP mode: OPTIONS is 405 and nothing is exposed', async () => {
+  it('is absent in FastMCP mode: a preflight gets the bearer challenge (401) and nothing is exposed', async () => {
     const mock = mockWith();
     const preflight = await mock.fetch(
       new Request(MCP_URL, {
@@ -275,7 +294,8 @@ describe('CORS on /mcp (beyondFastMcp.mcpCors)', () => {
         headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' },
       }),
     );
-    expect(preflight.status).toBe(405);
+    expect(preflight.status).toBe(401);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const denied = await mcpPost(mock, INITIALIZE, { origin: 'http://app.example' });
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });

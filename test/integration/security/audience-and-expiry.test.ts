@@ -84,7 +84,8 @@ async function tokensFor(
 /** Status of an MCP request with the token: 400 (no session yet) when it is accepted, 401 when it is not. */
 async function mcpStatus(mock: MockAuthServer, accessToken: string): Promise<number> {
   const response = await send(mock, mock.settings.resourceServerUrl, {
-    headers: { authorization: `Bearer ${accessToken}` },
+    // Accepting SSE, an authenticated GET without a session is FastMCP's 400 Missing session ID.
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'text/event-stream' },
   });
   await response.body?.cancel();
   return response.status;

@@ -138,7 +138,10 @@ async function expectRefused(response: Response, errors: readonly string[]): Pro
 
 /** Status of an MCP request with the token: 400 (no session) while it is live, 401 once it is not. */
 async function mcpStatus(mock: MockAuthServer, accessToken: string): Promise<number> {
-  const response = await send(mock, '/mcp', { headers: { authorization: `Bearer ${accessToken}` } });
+  const response = await send(mock, '/mcp', {
+    // Accepting SSE, an authenticated GET without a session is FastMCP's 400 Missing session ID.
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'text/event-stream' },
+  });
   await response.body?.cancel();
   return response.status;
 }

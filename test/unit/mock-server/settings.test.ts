@@ -18,6 +18,40 @@ function settingsError(run: () => unknown): SettingsError {
 }
 
 describe('validateSettings', () => {
+  it('turns DNS-rebinding protection on as FastMCP does: for a loopback resource, unless told otherwise', () => {
+    const off = { enableDnsRebindingProtection: false, allowedHosts: [], allowedOrigins: [] };
+    expect(
+      validateSettings({ issuerUrl: 'http://127.0.0.1:8000' }).transportSecurity.enableDnsRebindingProtection,
+    ).toBe(true);
+    const ipv6 = { issuerUrl: 'http://127.0.0.1:8000', resourceServerUrl: 'http://[::1]:8000/mcp' };
+    expect(validateSettings(ipv6).transportSecurity.enableDnsRebindingProtection).toBe(true);
+    expect(validateSettings({ issuerUrl: 'https://auth.example' }).transportSecurity).toStrictEqual(off);
+    expect(
+      validateSettings({
+        issuerUrl: 'http://localhost:8000',
+        transportSecurity: { enableDnsRebindingProtection: false },
+      }).transportSecurity,
+    ).toStrictEqual(off);
+    expect(
+      validateSettings({
+        issuerUrl: 'https://auth.example',
+        transportSecurity: { allowedHosts: ['mcp.example:*'] },
+      }).transportSecurity,
+    ).toStrictEqual({
+      enableDnsRebindingProtection: true,
+      allowedHosts: ['mcp.example:*'],
+      allowedOrigins: [],
+    });
+    expect(
+      settingsError(() =>
+        validateSettings({
+          issuerUrl: 'http://localhost',
+          transportSecurity: { allowedHosts: 'x' } as never,
+        }),
+      ).message,
+    ).toMatch(/transportSecurity\.allowedHosts/);
+  });
+
   it('fills in FastMCP defaults and normalises URLs', () => {
     const resolved = validateSettings({ issuerUrl: 'http://LOCALHOST:8000' });
     expect(resolved).toStrictEqual({
@@ -42,6 +76,11 @@ describe('validateSettings', () => {
       },
       stateLimits: { maxClients: 10_000, maxTokens: 100_000, maxPendingAuthorizations: 10_000 },
       maxBodyBytes: 4 * 1024 * 1024,
+      transportSecurity: {
+        enableDnsRebindingProtection: true,
+        allowedHosts: ['127.0.0.1:*', 'localhost:*', '[::1]:*'],
+        allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'],
+      },
       spec: 'fastmcp',
       beyondFastMcp: {
         authorizationResponseIss: false,
@@ -57,7 +96,7 @@ describe('validateSettings', () => {
         restrictRedirectUriSchemes: false,
       },
       clientIdMetadataDocumentLimits: { maxBytes: 5120, timeoutMs: 5000, cacheSeconds: 300 },
-      mcp: { elevatedScope: 'admin', maxSessions: 100 },
+      mcp: { elevatedScope: 'admin', maxSessions: 100, serverName: 'mcp-authed-client-mock' },
       quirks: {},
     });
   });
