@@ -21,7 +21,13 @@ import {
   type PendingFault,
 } from './faults.js';
 import { injectedErrorRedirect } from './error-redirect.js';
-import { RequestLog, describeRequest, type RequestDescription, type RequestLogEntry } from './request-log.js';
+import {
+  RequestLog,
+  describeArrival,
+  loggedForm,
+  type RequestArrival,
+  type RequestLogEntry,
+} from './request-log.js';
 import { applySettingsPatch, type SettingsPatch } from './settings-patch.js';
 
 /** Everything that changes together when the mock is reconfigured. Immutable: a new one replaces it. */
@@ -217,21 +223,27 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
       request.signal.throwIfAborted();
       const configuration = current;
       const time = clock.now();
-      const description = await describeRequest(request);
+      const description = describeArrival(request);
       const endpoint = configuration.endpointOf(description.path);
       const action = faults.take(description.method, description.path, endpoint);
       let status: number | null = null;
+      let form: Readonly<Record<string, string>> | undefined;
       try {
         if (action !== undefined && action.delayMs > 0) await abortableDelay(action.delayMs, request.signal);
-        const response =
-          action?.error === undefined
-            ? await configuration.handle(request)
-            : await injectedAnswer(request, description, action.error, configuration, provider);
+        let response: Response;
+        if (action?.error === undefined) response = await configuration.handle(request);
+        else {
+          form = await loggedForm(request);
+          response = await injectedAnswer(request, description, form, action.error, configuration, provider);
+        }
         status = response.status;
         return response;
       } finally {
+        // Read after the route, from the body it read: logging must not cost a second copy of every body.
+        form ??= await loggedForm(request);
         const fault = action === undefined ? undefined : action.error === undefined ? 'delay' : 'error';
-        log.add({ time, ...description, endpoint, status, fault });
+        const { method, path, query, authorization } = description;
+        log.add({ time, method, path, query, form, authorization, endpoint, status, fault });
       }
     },
   };
@@ -240,13 +252,14 @@ export function createControlLayer(options: ControlLayerOptions): ControlLayer {
 /** The answer of an injected error: an error redirect when asked for and possible, else the JSON error. */
 async function injectedAnswer(
   request: Request,
-  description: RequestDescription,
+  description: RequestArrival,
+  form: Readonly<Record<string, string>>,
   error: Readonly<InjectedError>,
   configuration: ServerConfiguration,
   provider: OAuthAuthorizationServerProvider,
 ): Promise<Response> {
   if (error.redirect === true) {
-    const params = description.method === 'POST' ? description.form : description.query;
+    const params = description.method === 'POST' ? form : description.query;
     const redirect = await injectedErrorRedirect(params, error, provider, configuration.settings);
     if (redirect !== undefined) return redirect;
   }

@@ -2,7 +2,8 @@
  * The request log tests assert on: what arrived (method, path, query and form parameters) and what was answered,
  * with every secret replaced by `[redacted]`, bounded to the most recent entries.
  */
-import { hasFormBody, readForm } from '../http/body.js';
+import { bodyReadEarlier, hasFormBody, parseForm, readBody } from '../http/body.js';
+import { declaredLengthExceeds } from '../http/bounded.js';
 import type { EndpointName } from './endpoints.js';
 
 /** One answered (or abandoned) request. */
@@ -85,37 +86,62 @@ export class RequestLog {
   }
 }
 
-/** What the log records of a request before it is answered. */
-export interface RequestDescription {
+/** What the log records of a request on arrival (its form is read once it is answered: {@link loggedForm}). */
+export interface RequestArrival {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
-  readonly form: Readonly<Record<string, string>>;
   readonly authorization: string | undefined;
 }
 
-/**
- * Reads what the log needs without disturbing the request: the form body is read from a clone, and only up to
- * {@link LOGGED_BODY_LIMIT}, so the route still sees (and size-checks) the original body.
- */
-export async function describeRequest(request: Request): Promise<RequestDescription> {
+/** Everything the log records of a request before it is answered, its form parameters included. */
+export interface RequestDescription extends RequestArrival {
+  readonly form: Readonly<Record<string, string>>;
+}
+
+/** What the log needs from the request line and headers; the body is left to the route. */
+export function describeArrival(request: Request): RequestArrival {
   const url = new URL(request.url);
-  const query = redact(Object.fromEntries(url.searchParams));
   return {
     method: request.method,
     path: url.pathname,
-    query,
-    form: await loggedForm(request),
+    query: url.search === '' ? {} : redact(Object.fromEntries(url.searchParams)),
     authorization: redactAuthorization(request.headers.get('authorization')),
   };
 }
 
-async function loggedForm(request: Request): Promise<Record<string, string>> {
-  if (request.body === null || request.bodyUsed || !hasFormBody(request)) return {};
+/**
+ * The whole description before anyone reads the body, for a wrapper that passes the request on: the form is read
+ * from a clone (the mock's own log avoids that cost by reading after the route, {@link loggedForm}).
+ */
+export async function describeRequest(request: Request): Promise<RequestDescription> {
+  const arrival = describeArrival(request);
+  if (request.body === null || !hasFormBody(request)) return { ...arrival, form: {} };
+  const clone = request.clone();
+  const form = await loggedForm(clone);
+  // An unread branch of the tee would buffer the whole body for nobody. Not awaited: cancelling one branch settles
+  // only once the other is read.
+  if (!clone.bodyUsed) clone.body?.cancel().catch(() => undefined);
+  return { ...arrival, form };
+}
+
+/**
+ * The form parameters to log, redacted, once the route is done with the request: parsed from the body the route read
+ * (so the log shows exactly what the route saw, with the route's parser), or read now when the route left the body
+ * alone (a 404, an injected fault). Nothing when the body is not a form, is larger than {@link LOGGED_BODY_LIMIT},
+ * is malformed or broke off.
+ */
+export async function loggedForm(request: Request): Promise<Record<string, string>> {
+  if (request.body === null || !hasFormBody(request)) return {};
+  if (declaredLengthExceeds(request.headers, LOGGED_BODY_LIMIT)) return {};
   try {
-    // The route's own form reading, on a clone (the route reads and size-checks the original), so the log shows
-    // exactly the parameters the route saw.
-    const form = await readForm(request.clone(), LOGGED_BODY_LIMIT);
+    let body = bodyReadEarlier(request);
+    if (body === undefined) {
+      if (request.bodyUsed) return {};
+      body = await readBody(request, LOGGED_BODY_LIMIT);
+    }
+    if (body.byteLength > LOGGED_BODY_LIMIT) return {};
+    const form = await parseForm(body, request.headers);
     const fields: Record<string, string> = {};
     for (const [key, value] of form) fields[key] = typeof value === 'string' ? value : '[file]';
     return redact(fields);

@@ -16,6 +16,12 @@ export class BodyParseError extends Error {
 }
 
 /**
+ * Bodies read so far, by request: the request log shows what the route read without cloning the request (a clone
+ * tees the stream, which cost more than the rest of a token request).
+ */
+const bodiesRead = new WeakMap<Request, Uint8Array>();
+
+/**
  * Reads the whole body, but never more than `limit` bytes: a larger `Content-Length` is refused before reading, and
  * a stream that grows past the limit is cancelled at once.
  */
@@ -27,7 +33,13 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   }
   const body = await readBounded(request.body, limit);
   if (body === undefined) throw new BodyTooLargeError(limit);
+  bodiesRead.set(request, body);
   return body;
+}
+
+/** The body {@link readBody} read from this request, if it read it whole. */
+export function bodyReadEarlier(request: Request): Uint8Array | undefined {
+  return bodiesRead.get(request);
 }
 
 /** A multipart file part: FastMCP hands pydantic an `UploadFile`, which no string field accepts. */
@@ -57,8 +69,12 @@ export function hasFormBody(request: Request): boolean {
  * empty form (so JSON sent to a form endpoint reads as "nothing sent").
  */
 export async function readForm(request: Request, limit: number): Promise<Form> {
-  const type = mediaType(request.headers);
-  const body = await readBody(request, limit);
+  return parseForm(await readBody(request, limit), request.headers);
+}
+
+/** {@link readForm}'s parsing of a body already read, by the request's `Content-Type`. */
+export async function parseForm(body: Uint8Array, headers: Headers): Promise<Form> {
+  const type = mediaType(headers);
   if (type === 'application/x-www-form-urlencoded') {
     const text = new TextDecoder('utf-8').decode(body);
     return lastWins(new URLSearchParams(text));
@@ -67,7 +83,7 @@ export async function readForm(request: Request, limit: number): Promise<Form> {
     let data: FormData;
     try {
       data = await new Response(body as BodyInit, {
-        headers: { 'content-type': request.headers.get('content-type') ?? '' },
+        headers: { 'content-type': headers.get('content-type') ?? '' },
       }).formData();
     } catch {
       throw new BodyParseError('There was an error parsing the body');

@@ -39,10 +39,8 @@ export async function writeWebResponse(
 ): Promise<void> {
   res.statusCode = response.status;
   if (response.statusText !== '') res.statusMessage = response.statusText;
-  for (const [name, value] of Object.entries({
-    ...toNodeHeaders(response.headers),
-    ...options.overrideHeaders,
-  })) {
+  const headers = { ...toNodeHeaders(response.headers), ...options.overrideHeaders };
+  for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) res.setHeader(name, value);
   }
 
@@ -53,24 +51,95 @@ export async function writeWebResponse(
     return;
   }
 
-  // Send the status line and headers now: a stream (SSE) may not produce its first chunk for a long time.
-  res.flushHeaders();
   const reader = body.getReader();
   const stopReading = (): void => {
     reader.cancel().catch(() => undefined);
   };
   res.once('close', stopReading);
   try {
+    // A body that is complete at once (every JSON, form and page answer) goes out in one write with its length:
+    // headers and body in one packet, no chunked framing. One whose next chunk is not ready yet (an event stream)
+    // has its head sent at once and is streamed chunk by chunk.
+    const start = await readWhileReady(reader).catch((error: unknown) => {
+      // As when streaming: a body that fails has a status line out already, so the caller drops the connection
+      // rather than answering a second time.
+      res.flushHeaders();
+      throw error;
+    });
+    if (start.complete) {
+      if (!res.destroyed) {
+        if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+          res.setHeader('content-length', start.byteLength);
+        }
+        res.end(start.chunks.length === 1 ? start.chunks[0] : Buffer.concat(start.chunks));
+      }
+      return;
+    }
+    res.flushHeaders();
+    for (const chunk of start.chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await drainedOrClosed(res);
+    }
+    let read = start.pending ?? reader.read();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await read;
       if (done || res.destroyed) break;
       if (!res.write(value)) await drainedOrClosed(res);
+      read = reader.read();
     }
     if (!res.destroyed) res.end();
   } finally {
     res.off('close', stopReading);
     reader.releaseLock();
   }
+}
+
+/** Most bytes gathered before streaming starts anyway: a large body is not held in memory whole. */
+const GATHER_LIMIT_BYTES = 64 * 1024;
+
+interface BodyStart {
+  readonly chunks: Uint8Array[];
+  readonly byteLength: number;
+  /** The stream ended: `chunks` is the whole body. */
+  readonly complete: boolean;
+  /** The read still pending when gathering stopped; its chunk comes next. */
+  readonly pending?: Promise<ReadableStreamReadResult<Uint8Array>>;
+}
+
+/**
+ * The chunks the stream has ready now: reading stops at the end of the stream, at {@link GATHER_LIMIT_BYTES}, or at
+ * the first read that is still pending after the current turn of the event loop (a producer that is waiting for
+ * something, which must not hold back what is already there).
+ */
+async function readWhileReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<BodyStart> {
+  const chunks: Uint8Array[] = [];
+  let byteLength = 0;
+  while (byteLength <= GATHER_LIMIT_BYTES) {
+    const read = reader.read();
+    const result = await readyOrUndefined(read);
+    if (result === undefined) return { chunks, byteLength, complete: false, pending: read };
+    if (result.done) return { chunks, byteLength, complete: true };
+    chunks.push(result.value);
+    byteLength += result.value.byteLength;
+  }
+  return { chunks, byteLength, complete: false };
+}
+
+/** The read's result if it settles within this turn of the event loop, else `undefined`. */
+function readyOrUndefined<T>(read: Promise<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setImmediate(() => resolve(undefined));
+    read.then(
+      (value) => {
+        clearImmediate(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearImmediate(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

@@ -27,6 +27,10 @@ echo "publint and are-the-types-wrong: no problems"
 step "unit and integration tests"
 npx vitest run
 
+step "benchmarks, quick (checks that every row still produces numbers, not how fast)"
+npm run --silent bench -- --quick >/dev/null
+echo "every benchmark row produced numbers"
+
 step "browser tests (Playwright, real Chromium)"
 npx playwright test -c test/e2e/playwright.config.ts
 
