@@ -5,6 +5,7 @@
  * such as a client id or a scope are the server's choice.
  */
 import { McpAuthError } from './errors.js';
+import { createListeners } from './listeners.js';
 import type { FlowStep, McpAuthErrorCode } from './errors.js';
 import {
   bound,
@@ -63,23 +64,10 @@ export function createEventStream(
   initial?: FlowEventListener,
   secrets: Iterable<string> = [],
 ): FlowEventEmitter {
-  const listeners = new Set<FlowEventListener>();
-  if (initial) listeners.add(initial);
+  const listeners = createListeners(initial);
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    emit(event) {
-      const full: FlowEvent = { ...safeEvent(event, secrets), at: Date.now() };
-      for (const listener of listeners) {
-        try {
-          listener(full);
-        } catch {
-          // A UI bug must not break authorization.
-        }
-      }
-    },
+    subscribe: listeners.subscribe,
+    emit: (event) => listeners.tell({ ...safeEvent(event, secrets), at: Date.now() }),
   };
 }
 

@@ -2,6 +2,8 @@
  * `startMockAuthServer`: the mock as a real HTTP server in the test's own process — what the CLI does, without a
  * child process. It binds first and creates the mock second, so a free port (0) can still be the issuer's port.
  */
+import { LOOPBACK_TRANSPORT_SECURITY } from '../mcp/transport-security.js';
+import type { TransportSecuritySettings } from '../mcp/transport-security.js';
 import { createControlApiHandler, normalizeControlPath } from '../controls/http-controls.js';
 import {
   createMockAuthServer,
@@ -79,6 +81,7 @@ export async function serveMockAuthServer(
   const withIssuer = (boundPort: number): MockAuthServerSettings => ({
     ...settings,
     issuerUrl: settings.issuerUrl ?? defaultIssuerUrl(host, boundPort),
+    transportSecurity: settings.transportSecurity ?? transportSecurityForBind(host),
   });
   // Checked with the port asked for, so bad settings never open a socket.
   validateSettings(withIssuer(port));
@@ -107,6 +110,20 @@ export async function serveMockAuthServer(
     handler = wrapHandler(async (request) => (await controls(request)) ?? mock.fetch(request));
   }
   return { url: server.url, port: server.port, close: () => server.close(), mock };
+}
+
+/**
+ * FastMCP's default DNS-rebinding protection, which follows the host it is bound to: on, for the loopback names, when
+ * bound to one of them; off otherwise (a wildcard bind). The in-process mock, bound to nothing, judges by its resource
+ * URL's host instead.
+ */
+export function transportSecurityForBind(host: string): TransportSecuritySettings {
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) return { enableDnsRebindingProtection: false };
+  return {
+    enableDnsRebindingProtection: true,
+    allowedHosts: [...LOOPBACK_TRANSPORT_SECURITY.allowedHosts],
+    allowedOrigins: [...LOOPBACK_TRANSPORT_SECURITY.allowedOrigins],
+  };
 }
 
 /** The issuer when none is configured: the URL the server is bound to (a wildcard bind is reached via localhost). */

@@ -3,6 +3,7 @@
  * warning before the session lapses) — from this client's own flow and from other contexts (tabs) sharing the
  * storage. They carry the grant's public view, never a token.
  */
+import { createListeners } from '../listeners.js';
 import type { GrantInfo } from './grant-info.js';
 
 /** Who changed the grant: this client, or another context (a tab) sharing its storage. */
@@ -68,22 +69,9 @@ export interface SessionEventEmitter extends SessionEventStream {
 
 /** A session event stream; a throwing listener never breaks the flow. */
 export function createSessionEventStream(initial?: SessionEventListener): SessionEventEmitter {
-  const listeners = new Set<SessionEventListener>();
-  if (initial) listeners.add(initial);
+  const listeners = createListeners(initial);
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    emit(event) {
-      const full = Object.freeze({ ...event, at: Date.now() }) as SessionEvent;
-      for (const listener of listeners) {
-        try {
-          listener(full);
-        } catch {
-          // A UI bug must not break authorization.
-        }
-      }
-    },
+    subscribe: listeners.subscribe,
+    emit: (event) => listeners.tell(Object.freeze({ ...event, at: Date.now() }) as SessionEvent),
   };
 }

@@ -55,6 +55,25 @@ describe('startMockAuthServer', () => {
     expect(server.mock.settings.tokenLifetimes.accessTokenSeconds).toBe(3600);
   });
 
+  it("turns DNS-rebinding protection on by FastMCP's rule: by the host it is bound to, not the issuer's", async () => {
+    // Bound to 127.0.0.1 behind a public issuer: FastMCP protects (and refuses Host: mcp.example), so does the mock.
+    const loopback = track(await startMockAuthServer({ issuerUrl: 'https://mcp.example' }));
+    expect(loopback.mock.settings.transportSecurity).toEqual({
+      enableDnsRebindingProtection: true,
+      allowedHosts: ['127.0.0.1:*', 'localhost:*', '[::1]:*'],
+      allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'],
+    });
+    // Bound to every interface and reached as localhost: FastMCP does not protect, nor does the mock.
+    const wildcard = track(await startMockAuthServer({}, { host: '0.0.0.0' }));
+    expect(wildcard.mock.settings.issuerUrl).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(wildcard.mock.settings.transportSecurity.enableDnsRebindingProtection).toBe(false);
+    // Given settings win.
+    const open = track(
+      await startMockAuthServer({ transportSecurity: { enableDnsRebindingProtection: false } }),
+    );
+    expect(open.mock.settings.transportSecurity.enableDnsRebindingProtection).toBe(false);
+  });
+
   it('serves the HTTP control API at controlPath, outside the request log', async () => {
     const server = track(await startMockAuthServer({}, { controlPath: '/__mock' }));
     const response = await fetch(`${server.url}/__mock/preset`, {
