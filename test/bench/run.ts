@@ -12,6 +12,7 @@ import { measureClientFlows } from './rows/client-flows.js';
 import { measureHttpLoad } from './rows/http-load.js';
 import { measureInProcessFlows } from './rows/in-process-flows.js';
 import { measureInProcessRoutes } from './rows/in-process-routes.js';
+import { measureClientMemory } from './rows/client-memory.js';
 import { measureSessionMemory, measureStateMemory, measureSustainedMemory } from './rows/memory.js';
 import { renderReport, unmeasured, type BenchReport } from './support/report.js';
 
@@ -25,6 +26,7 @@ const PLANS = {
     wholeFlows: { seconds: 0.5, rounds: 2 },
     stateOperations: 1000,
     sessions: 100,
+    clientInstances: 20,
     sustained: { seconds: 2, samples: 2 },
   },
   full: {
@@ -34,6 +36,7 @@ const PLANS = {
     wholeFlows: { seconds: 2, rounds: 3 },
     stateOperations: 20_000,
     sessions: 1000,
+    clientInstances: 100,
     sustained: { seconds: 30, samples: 6 },
   },
   soak: {
@@ -43,6 +46,7 @@ const PLANS = {
     wholeFlows: { seconds: 2, rounds: 3 },
     stateOperations: 100_000,
     sessions: 1000,
+    clientInstances: 100,
     sustained: { seconds: 300, samples: 10 },
   },
 } as const;
@@ -98,6 +102,14 @@ async function main(): Promise<void> {
       mockBytesPer1000: await measureSessionMemory('mock', plan.sessions),
       sdkBytesPer1000: await measureSessionMemory('sdk', plan.sessions),
     })),
+    clientMemory: await step('client memory', async () => {
+      console.warn = () => undefined;
+      try {
+        return await measureClientMemory(plan.clientInstances);
+      } finally {
+        console.warn = quiet;
+      }
+    }),
     sustained: await step('sustained load memory', () =>
       measureSustainedMemory(plan.sustained.seconds, plan.sustained.samples),
     ),

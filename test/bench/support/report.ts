@@ -4,6 +4,7 @@ import type { FlowRow } from '../rows/client-flows.js';
 import type { LoadRow } from '../rows/http-load.js';
 import type { WholeFlows } from '../rows/in-process-flows.js';
 import type { InProcessRouteResult } from '../rows/in-process-routes.js';
+import type { ClientMemory } from '../rows/client-memory.js';
 import type { StateMemory, SustainedMemory } from '../rows/memory.js';
 import { spreadPercent, type Summary } from './stats.js';
 
@@ -28,6 +29,7 @@ export interface BenchReport {
     readonly mockBytesPer1000: number;
     readonly sdkBytesPer1000: number;
   };
+  readonly clientMemory: ClientMemory;
   readonly sustained: SustainedMemory;
   seconds: number;
 }
@@ -163,7 +165,8 @@ export function renderReport(report: BenchReport): string {
     ),
     '',
   );
-  const { stateMemory, sessionMemory, sustained } = report;
+  const { stateMemory, sessionMemory, clientMemory, sustained } = report;
+  const perClient = clientMemory.bytesPerClient;
   lines.push(
     table(
       ['8', 'memory (heap after GC)', 'this project', 'SDK router / demo provider', 'ratio'],
@@ -181,6 +184,13 @@ export function renderReport(report: BenchReport): string {
           mib(sessionMemory.mockBytesPer1000),
           mib(sessionMemory.sdkBytesPer1000),
           ratio(sessionMemory.mockBytesPer1000, sessionMemory.sdkBytesPer1000),
+        ],
+        [
+          '',
+          `per connected client (${clientMemory.instances} warm instances; peer: SDK v1 client, SDK v2 ${fixed(perClient['SDK v2'] / 1024)} KiB)`,
+          `${fixed(perClient['this project'] / 1024)} KiB`,
+          `${fixed(perClient['SDK v1'] / 1024)} KiB`,
+          ratio(perClient['this project'], perClient['SDK v1']),
         ],
         [
           '',
@@ -218,6 +228,7 @@ export function unmeasured(report: BenchReport): string[] {
   check('state memory', report.stateMemory.mockBytes, report.stateMemory.sdkBytes);
   check('session memory', report.sessionMemory.mockBytesPer1000, report.sessionMemory.sdkBytesPer1000);
   check('sustained memory', report.sustained.growthPercent);
+  check('client memory', ...Object.values(report.clientMemory.bytesPerClient));
   if (report.clientFlows.length !== 4) missing.push('client flows: not all four');
   if (report.http.length !== 5) missing.push('HTTP: not all five routes');
   if (report.bundles.length !== 3) missing.push('bundles: not all three');
