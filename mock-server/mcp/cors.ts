@@ -12,18 +12,33 @@ const MCP_CORS_ALLOWED_HEADERS = [
   'Mcp-Session-Id',
   'MCP-Protocol-Version',
   'Last-Event-ID',
+  'Mcp-Method',
+  'Mcp-Name',
 ] as const;
 const MCP_CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version'] as const;
 const MAX_AGE_SECONDS = '600';
 
+/**
+ * The `Mcp-Param-{Name}` headers a preflight asks for: their names come from each tool's schema (2026-07-28), so
+ * no fixed list can name them.
+ */
+function requestedParamHeaders(request: Request): string[] {
+  return (request.headers.get('access-control-request-headers') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => /^mcp-param-[!#$%&'*+\-.^_`|~0-9a-z]+$/i.test(name));
+}
+
 /** The preflight answer: 204 with the methods and headers the endpoint accepts. */
-export function mcpPreflightResponse(): Response {
+export function mcpPreflightResponse(request: Request): Response {
   return new Response(null, {
     status: 204,
     headers: {
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Allow-Methods': MCP_CORS_METHODS.join(', '),
-      'Access-Control-Allow-Headers': MCP_CORS_ALLOWED_HEADERS.join(', '),
+      'Access-Control-Allow-Headers': [...MCP_CORS_ALLOWED_HEADERS, ...requestedParamHeaders(request)].join(
+        ', ',
+      ),
       'Access-Control-Max-Age': MAX_AGE_SECONDS,
       Vary: 'Origin',
     },

@@ -3,16 +3,12 @@
  * (v1.x, what FastMCP runs) does — same checks in the same order, same status codes, JSON-RPC errors, headers and
  * session handling — with the TypeScript SDK's `McpServer` behind it for the tools. Stateful: `initialize` opens a
  * session bound to the token's principal (client id and subject); every later request must come from the same
- * principal (else 404, as if unknown) — another user of the same client cannot use it.
+ * principal (else 404, as if unknown) — another user of the same client cannot use it. With `mcp.protocolEras`
+ * naming `2026-07-28`, stateless requests go to the revision's own path (stateless-endpoint.ts) after the same
+ * bearer, body-size and Host/Origin checks.
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import {
-  ListPromptsRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  type JSONRPCMessage,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { BodyTooLargeError, readBody } from '../http/body.js';
 import type { AccessToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
@@ -31,19 +27,21 @@ import {
   bareText,
   emptyJson,
   INVALID_PARAMS,
+  INVALID_REQUEST,
   PARSE_ERROR,
   sessionNotFound,
   transportError,
 } from './json-rpc.js';
 import { parseJsonRpcBody } from './python-json.js';
+import { buildMcpServer, type McpServerConfigurer } from './mcp-server.js';
 import { SessionChannel } from './session-channel.js';
+import { looksStateless } from './stateless-checks.js';
+import { StatelessMcp } from './stateless-endpoint.js';
 import { McpSessionStore } from './sessions.js';
 import { callsElevatedTool } from './step-up.js';
-import { registerBuiltInTools } from './tools.js';
 import { transportSecurityRefusal } from './transport-security.js';
 
-/** Adds your tools, resources and prompts to the `McpServer` of each new session. */
-export type McpServerConfigurer = (server: McpServer) => void;
+export type { McpServerConfigurer } from './mcp-server.js';
 
 /** Options of `new McpEndpoint(…)`; `createMockAuthServer` fills them from its own options. */
 export interface McpEndpointInit {
@@ -52,9 +50,6 @@ export interface McpEndpointInit {
   /** Other mocks whose tokens this resource accepts when its metadata names their issuers (resource migration). */
   peers?: readonly TokenVerifier[] | undefined;
 }
-
-/** The mock's own version in `serverInfo` (FastMCP reports the Python SDK's). */
-const MOCK_MCP_SERVER_VERSION = '0.1.0';
 
 /** The headers sse-starlette sends with every event stream. */
 const SSE_HEADERS = {
@@ -86,6 +81,8 @@ export class McpEndpoint {
   readonly #peers: TokenVerifier[];
   #elevatedScope = 'admin';
 
+  readonly #stateless = new StatelessMcp(this.#configurers, () => this.#elevatedScope);
+
   constructor(init: McpEndpointInit = {}) {
     if (init.configureMcpServer !== undefined) this.#configurers.push(init.configureMcpServer);
     this.#peers = [...(init.peers ?? [])];
@@ -94,6 +91,7 @@ export class McpEndpoint {
   /** Adds a configurer for sessions opened from now on. */
   configure(configurer: McpServerConfigurer): void {
     this.#configurers.push(configurer);
+    this.#stateless.invalidate();
   }
 
   /** Trusts another mock's tokens when this resource's metadata names its issuer. */
@@ -107,7 +105,7 @@ export class McpEndpoint {
    */
   async handle(request: Request, context: RouteContext): Promise<Response> {
     const cors = context.settings.beyondFastMcp.mcpCors;
-    if (cors && request.method === 'OPTIONS') return mcpPreflightResponse();
+    if (cors && request.method === 'OPTIONS') return mcpPreflightResponse(request);
     const response = await this.#handle(request, context);
     return cors ? withMcpCors(request, response) : response;
   }
@@ -125,6 +123,18 @@ export class McpEndpoint {
     } catch (error) {
       if (error instanceof BodyTooLargeError) return bareText('Request body too large', 413);
       throw error;
+    }
+
+    const eras = settings.mcp.protocolEras;
+    if (eras.includes('2026-07-28')) {
+      const stateless = this.#statelessAnswer(
+        request,
+        bytes,
+        context,
+        auth.token,
+        eras.includes('2025-11-25'),
+      );
+      if (stateless !== undefined) return stateless;
     }
 
     // The session manager: route by Mcp-Session-Id before any check of the transport's.
@@ -160,6 +170,45 @@ export class McpEndpoint {
           headers: { allow: 'GET, POST, DELETE' },
         });
     }
+  }
+
+  /**
+   * The answer of the stateless path, or `undefined` when the request is the session path's. Alone, the stateless
+   * era takes every request (GET and DELETE → 405, `Mcp-Session-Id` ignored, as the revision says); next to the
+   * session era, only POSTs without a session that open the modern way (see `looksStateless`).
+   */
+  #statelessAnswer(
+    request: Request,
+    bytes: Uint8Array,
+    context: RouteContext,
+    token: AccessToken,
+    withSessions: boolean,
+  ): Promise<Response> | undefined {
+    const isPost = request.method === 'POST';
+    if (withSessions && (!isPost || request.headers.has('mcp-session-id'))) return undefined;
+    const parsed = isPost ? parseJsonRpcBody(bytes) : undefined;
+    if (
+      withSessions &&
+      !(parsed?.ok === true && looksStateless(parsed.value, request.headers.get('mcp-protocol-version')))
+    ) {
+      return undefined;
+    }
+    const refusal = securityRefusal(request, context);
+    if (refusal !== undefined) return Promise.resolve(refusal);
+    if (parsed === undefined) {
+      return Promise.resolve(
+        Response.json(
+          { jsonrpc: '2.0', id: null, error: { code: INVALID_REQUEST, message: 'Method Not Allowed' } },
+          { status: 405, headers: { allow: 'POST' } },
+        ),
+      );
+    }
+    const { settings } = context;
+    return this.#stateless.handle(request, parsed, {
+      serverName: settings.mcp.serverName,
+      authInfo: toAuthInfo(token),
+      needsStepUp: (body) => stepUpChallenge(settings, token, body),
+    });
   }
 
   async #post(
@@ -208,15 +257,8 @@ export class McpEndpoint {
       const problem = protocolVersionProblem(request.headers.get('mcp-protocol-version'));
       if (problem !== undefined) return transportError(400, problem, { sessionId });
     }
-    const elevated = settings.mcp.elevatedScope;
-    if (
-      settings.beyondFastMcp.stepUpChallenge &&
-      callsElevatedTool(body) &&
-      !token.scopes.includes(elevated)
-    ) {
-      const needed = [...new Set([...(settings.requiredScopes ?? []), ...token.scopes, elevated])];
-      return bearerChallenge(settings, 'insufficient_scope', `Required scope: ${elevated}`, needed, true);
-    }
+    const challenge = stepUpChallenge(settings, token, body);
+    if (challenge !== undefined) return challenge;
     const channel = target.isNew
       ? await this.#open(target.sessionId, principal, settings.mcp)
       : target.session.channel;
@@ -273,15 +315,30 @@ export class McpEndpoint {
     principal: string,
     options: { readonly maxSessions: number; readonly serverName: string },
   ): Promise<SessionChannel> {
-    const server = new McpServer({ name: options.serverName, version: MOCK_MCP_SERVER_VERSION });
-    registerBuiltInTools(server, () => this.#elevatedScope);
-    for (const configure of this.#configurers) configure(server);
-    answerEmptyListsLikeFastMcp(server);
+    const server = buildMcpServer(options.serverName, () => this.#elevatedScope, this.#configurers);
     const channel = new SessionChannel(id);
     await server.connect(channel);
     this.sessions.add({ id, principal, transport: channel, server }, options.maxSessions);
     return channel;
   }
+}
+
+/** With `stepUpChallenge`, the 403 for a call of the elevated tool by a token without its scope. */
+function stepUpChallenge(
+  settings: RouteContext['settings'],
+  token: AccessToken,
+  body: unknown,
+): Response | undefined {
+  const elevated = settings.mcp.elevatedScope;
+  if (
+    !settings.beyondFastMcp.stepUpChallenge ||
+    !callsElevatedTool(body) ||
+    token.scopes.includes(elevated)
+  ) {
+    return undefined;
+  }
+  const needed = [...new Set([...(settings.requiredScopes ?? []), ...token.scopes, elevated])];
+  return bearerChallenge(settings, 'insufficient_scope', `Required scope: ${elevated}`, needed, true);
 }
 
 /** Content type (on POST), then Host and Origin: the Python transport's security middleware. */
@@ -291,31 +348,6 @@ function securityRefusal(request: Request, context: RouteContext): Response | un
   }
   const host = request.headers.get('host') ?? new URL(request.url).host;
   return transportSecurityRefusal(context.settings.transportSecurity, host, request.headers.get('origin'));
-}
-
-/**
- * FastMCP answers prompts/list, resources/list and resources/templates/list with empty lists even when it serves
- * none; the SDK's `McpServer` only once one is registered. Fill in what your configurers left unhandled.
- */
-function answerEmptyListsLikeFastMcp(server: McpServer): void {
-  const lowLevel = server.server;
-  const unhandled = (method: string): boolean => {
-    try {
-      lowLevel.assertCanSetRequestHandler(method);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (unhandled('prompts/list')) {
-    lowLevel.registerCapabilities({ prompts: {} });
-    lowLevel.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: [] }));
-  }
-  if (unhandled('resources/list') && unhandled('resources/templates/list')) {
-    lowLevel.registerCapabilities({ resources: {} });
-    lowLevel.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));
-    lowLevel.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
-  }
 }
 
 /** Who a token speaks for: the client and, when the provider names one, the user (subject). */

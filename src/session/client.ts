@@ -11,13 +11,41 @@ import {
 import { McpAuthError } from '../errors.js';
 import { redactText, redactUrl } from '../events.js';
 import type { FlowEventStream } from '../events.js';
+import type { FetchLike } from '../http.js';
 import type { AuthedMcpClientOptions } from '../options.js';
 import { SERVER_TEXT_LIMIT, quoteServerText } from '../server-text.js';
 import { createAuthorizationSession } from './authorization.js';
 import type { AuthorizationSession, McpAuthorization } from './authorization.js';
 import type { GrantInfo } from './grant-info.js';
 import type { SessionEventStream } from './session-events.js';
+import { forgetEra, ProbeServerError, probeEra, rememberedEra, rememberEra } from './era.js';
+import type { Era, ProbeRequest } from './era.js';
 import { STATELESS_PROTOCOL_VERSIONS, StatelessTransport, withMethodHeaders } from './stateless-transport.js';
+import { ToolHeaderRegistry } from './tool-header-registry.js';
+import { withVersionRetry } from './version-retry.js';
+
+const LATEST_STATELESS = '2026-07-28';
+
+/** `protocolVersion` given by the application: a stateless revision, or the initialize handshake for any other. */
+function eraOfOverride(version: string): Era {
+  return STATELESS_PROTOCOL_VERSIONS.includes(version)
+    ? { lifecycle: 'stateless', version }
+    : { lifecycle: 'initialize' };
+}
+
+/**
+ * Probes the server's era. In a browser, a server of the 2025 era may not allow the probe's `Mcp-Method` header in
+ * its CORS preflight: that refusal says the server is not stateless, and the handshake (whose headers it allows, or
+ * which fails with the same clear error) decides.
+ */
+async function detectEra(fetch: FetchLike, mcpUrl: URL, request: ProbeRequest): Promise<Era> {
+  try {
+    return await probeEra(fetch, mcpUrl, request, STATELESS_PROTOCOL_VERSIONS);
+  } catch (error) {
+    if (error instanceof McpAuthError && error.code === 'cors_refused') return { lifecycle: 'initialize' };
+    throw error;
+  }
+}
 
 /**
  * A connected MCP client: the SDK `Client` API, plus the session of its authorization (state, events, tokens for
@@ -118,24 +146,59 @@ async function connectAuthedMcpClient(
     session.close();
     throw error;
   }
-  const stateless =
-    options.protocolVersion !== undefined && STATELESS_PROTOCOL_VERSIONS.includes(options.protocolVersion);
-  const http = new StreamableHTTPClientTransport(mcpUrl, {
-    fetch: stateless ? withMethodHeaders(transportFetch) : transportFetch,
-  });
-  const transport =
-    stateless && options.protocolVersion ? new StatelessTransport(http, options.protocolVersion) : http;
-
   events.emit({
     step: 'connection',
     status: 'started',
     message: 'connecting to the MCP server',
     request: { method: 'POST', url: redactUrl(mcpUrl) },
   });
+  const toolHeaders = new ToolHeaderRegistry();
+  // Stateless requests carry their revision in headers and `_meta`; a refused revision is retried once (see
+  // version-retry.ts), below the method headers so the retry keeps them.
+  const statelessFetch = withMethodHeaders(
+    withVersionRetry(transportFetch, STATELESS_PROTOCOL_VERSIONS),
+    toolHeaders,
+  );
+  let remembered = false;
   try {
+    const known = options.storage ? await rememberedEra(options.storage, mcpUrl) : undefined;
+    remembered = known !== undefined && options.protocolVersion === undefined;
+    const era =
+      options.protocolVersion !== undefined
+        ? eraOfOverride(options.protocolVersion)
+        : (known ??
+          (await detectEra(statelessFetch, mcpUrl, {
+            version: STATELESS_PROTOCOL_VERSIONS[0] ?? LATEST_STATELESS,
+            clientInfo: { name: session.resolved.clientName, version: session.resolved.clientVersion },
+            capabilities: { ...options.mcpClientOptions?.capabilities },
+          })));
+    if (options.protocolVersion === undefined && !remembered && options.storage) {
+      await rememberEra(options.storage, mcpUrl, era);
+    }
+    const http = new StreamableHTTPClientTransport(mcpUrl, {
+      fetch: era.lifecycle === 'stateless' ? statelessFetch : transportFetch,
+    });
+    const transport =
+      era.lifecycle === 'stateless'
+        ? new StatelessTransport(http, era.version, {
+            toolHeaders,
+            discovered: era.discovered,
+            onToolRejected: (tool) =>
+              events.emit({
+                step: 'connection',
+                status: 'skipped',
+                message: `tool ${JSON.stringify(tool.name)} left out of tools/list: ${tool.reason}`,
+                detail: { tool: tool.name },
+              }),
+          })
+        : http;
     await client.connect(transport, options.signal ? { signal: options.signal } : undefined);
   } catch (error) {
     await client.close().catch(() => undefined);
+    // A remembered era that no longer connects may be outdated (the server moved on): the next connection probes.
+    if (remembered && !(error instanceof McpAuthError) && options.storage) {
+      await forgetEra(options.storage, mcpUrl).catch(() => undefined);
+    }
     const failure =
       error instanceof McpAuthError
         ? error
@@ -173,7 +236,9 @@ function connectionFailure(error: unknown, secrets: Iterable<string>): McpAuthEr
   const status =
     error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code >= 400
       ? error.code
-      : undefined;
+      : error instanceof ProbeServerError
+        ? error.status
+        : undefined;
   return status === undefined
     ? new McpAuthError({
         code: 'network_error',

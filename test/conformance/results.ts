@@ -117,10 +117,13 @@ export function runnerFailure(id: string, description: string, errorMessage: str
 /**
  * Failures for a scenario that did not exercise what it reports on: SKIPPED checks (the suite skips what it could
  * not run and still exits 0), one failure naming them all, or no verdict at all (nothing, or only INFO log lines):
- * a pass nobody earned.
+ * a pass nobody earned. `inapplicable` names skipped checks the wire revision makes impossible to exercise.
  */
-export function unexercisedFailures(checks: readonly ConformanceCheck[]): ConformanceCheck[] {
-  const skipped = checks.filter((check) => check.status === 'SKIPPED');
+export function unexercisedFailures(
+  checks: readonly ConformanceCheck[],
+  inapplicable: (check: ConformanceCheck) => boolean = () => false,
+): ConformanceCheck[] {
+  const skipped = checks.filter((check) => check.status === 'SKIPPED' && !inapplicable(check));
   if (skipped.length > 0) {
     const list = skipped
       .map((check) => (check.errorMessage === undefined ? check.id : `${check.id} (${check.errorMessage})`))
@@ -200,11 +203,12 @@ export function clientRunFailures(
 export function clientScenarioChecks(
   found: readonly ConformanceCheck[] | undefined,
   outcome: ClientRunOutcome,
+  inapplicable?: (check: ConformanceCheck) => boolean,
 ): ConformanceCheck[] {
   const checks = found ?? [
     runnerFailure('no-results', 'The suite wrote checks.json', 'no checks.json for this scenario'),
   ];
-  return [...checks, ...unexercisedFailures(checks), ...clientRunFailures(outcome, checks)];
+  return [...checks, ...unexercisedFailures(checks, inapplicable), ...clientRunFailures(outcome, checks)];
 }
 
 const RESULT_DIR_TIMESTAMP = /-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;

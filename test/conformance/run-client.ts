@@ -1,10 +1,12 @@
 /**
- * Client conformance: runs the suite's client auth scenarios and the client scenarios the 2025-11-25 requirement
- * set names against our conformance client (`test/conformance/client.ts`), one `--scenario` per suite process,
- * with bounded parallelism, and judges the results against `expected-failures.json`.
+ * Client conformance: runs the suite's client auth scenarios and the client scenarios of the 2025-11-25 requirement
+ * set at the 2025-11-25 wire, then the client scenarios of the 2026-07-28 set at its own (stateless) wire, against
+ * our conformance client (`test/conformance/client.ts`), one `--scenario` per suite process, with bounded
+ * parallelism, and judges each wire's results against `expected-failures.json`.
  *
  *   tsx test/conformance/run-client.ts [--client-command "<cmd>"] [--scenario <name>]… [--group auth|requirements]
- *     [--concurrency 2] [--client-timeout 30000] [--expected-failures <file>] [--verbose]
+ *     [--wire 2025-11-25|2026-07-28]… [--concurrency 2] [--client-timeout 30000] [--expected-failures <file>]
+ *     [--verbose]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,12 +23,13 @@ import { addCounts, clientScenarioChecks, countChecks } from './results.js';
 import type { CheckCounts, ScenarioResult } from './results.js';
 import {
   CLIENT_AUTH_SCENARIOS,
-  CLIENT_SPEC_VERSION,
+  CLIENT_WIRES,
+  isInapplicable,
   parseRequirementSet,
   parseScenarioListing,
   planClientScenarios,
 } from './scenarios.js';
-import type { PlannedScenario, RequirementSet, ScenarioGroup } from './scenarios.js';
+import type { ClientWire, PlannedScenario, RequirementSet, ScenarioGroup } from './scenarios.js';
 import { ensureToolchain } from './toolchain.js';
 import type { Toolchain } from './toolchain.js';
 
@@ -44,6 +47,7 @@ export interface ClientRunOptions {
   readonly clientCommand: string;
   readonly scenarios: readonly string[];
   readonly groups: readonly ScenarioGroup[];
+  readonly wires: readonly ClientWire[];
   readonly concurrency: number;
   readonly clientTimeoutMs: number;
   readonly expectedFailuresFile: string;
@@ -57,6 +61,7 @@ export function parseClientArgs(argv: readonly string[]): ClientRunOptions {
       'client-command': { type: 'string', default: DEFAULT_CLIENT_COMMAND },
       scenario: { type: 'string', multiple: true, default: [] },
       group: { type: 'string', multiple: true, default: [] },
+      wire: { type: 'string', multiple: true, default: [] },
       concurrency: { type: 'string', default: '2' },
       'client-timeout': { type: 'string', default: '30000' },
       'expected-failures': { type: 'string', default: EXPECTED_FAILURES_FILE },
@@ -70,6 +75,14 @@ export function parseClientArgs(argv: readonly string[]): ClientRunOptions {
     if (group !== 'auth' && group !== 'requirements')
       throw new Error(`--group must be auth or requirements, not ${group}`);
   }
+  const wires =
+    values.wire.length === 0 ? CLIENT_WIRES : CLIENT_WIRES.filter((w) => values.wire.includes(w.revision));
+  const unknownWires = values.wire.filter((revision) => !CLIENT_WIRES.some((w) => w.revision === revision));
+  if (unknownWires.length > 0) {
+    throw new Error(
+      `--wire must be one of ${CLIENT_WIRES.map((w) => w.revision).join(', ')}, not ${unknownWires.join(', ')}`,
+    );
+  }
   const concurrency = Number(values.concurrency);
   const clientTimeoutMs = Number(values['client-timeout']);
   if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -80,6 +93,7 @@ export function parseClientArgs(argv: readonly string[]): ClientRunOptions {
     clientCommand: values['client-command'],
     scenarios: values.scenario,
     groups: groups as ScenarioGroup[],
+    wires,
     concurrency,
     clientTimeoutMs,
     expectedFailuresFile: values['expected-failures'],
@@ -110,11 +124,12 @@ function loadExpectedFailures(file: string): ExpectedFailure[] {
   return parseExpectedFailures(json);
 }
 
-/** Runs one client scenario in its own suite process and output directory. */
+/** Runs one client scenario at `wire`'s revision in its own suite process and output directory. */
 export async function runClientScenario(
   toolchain: Toolchain,
   scenario: string,
   options: Pick<ClientRunOptions, 'clientCommand' | 'clientTimeoutMs'>,
+  wire: ClientWire,
 ): Promise<ScenarioResult & { readonly log: string }> {
   const started = Date.now();
   const outputDir = await makeOutputDir(scenario);
@@ -122,17 +137,17 @@ export async function runClientScenario(
     // prettier-ignore
     const args = [
       'client', '--command', options.clientCommand, '--scenario', scenario,
-      '--spec-version', CLIENT_SPEC_VERSION, '--force',
+      '--spec-version', wire.revision, '--force',
       '--timeout', String(options.clientTimeoutMs), '-o', outputDir,
     ];
     const run = startSuite(toolchain, args, { timeoutMs: options.clientTimeoutMs + SUITE_OVERHEAD_MS });
     const exit = await run.exited;
     const stderr = run.output('stderr');
-    const checks = clientScenarioChecks((await readResultDir(outputDir)).get(scenario), {
-      exitCode: exit.code,
-      harnessTimedOut: exit.timedOut,
-      stderr,
-    });
+    const checks = clientScenarioChecks(
+      (await readResultDir(outputDir)).get(scenario),
+      { exitCode: exit.code, harnessTimedOut: exit.timedOut, stderr },
+      (check) => isInapplicable(wire, scenario, check),
+    );
     return {
       scenario,
       checks,
@@ -144,17 +159,21 @@ export async function runClientScenario(
   }
 }
 
-function describePlan(plan: readonly PlannedScenario[], requirements: RequirementSet | undefined): string {
+function describePlan(
+  plan: readonly PlannedScenario[],
+  requirements: RequirementSet | undefined,
+  wire: string,
+): string {
   const auth = plan.filter((p) => p.groups.includes('auth')).length;
   const required = plan.filter((p) => p.groups.includes('requirements')).length;
   const informational = plan.filter((p) => p.informational).length;
-  const parts = [`${auth} auth`];
+  const parts = auth > 0 ? [`${auth} auth`] : [];
   if (requirements)
     parts.push(`${required} from requirements ${requirements.revision} (${informational} not scored)`);
-  return `${plan.length} client scenarios (${parts.join(', ')}), wire ${CLIENT_SPEC_VERSION} with --force`;
+  return `${plan.length} client scenarios (${parts.join(', ')}), wire ${wire} with --force`;
 }
 
-/** The client part of the harness; prints as it goes and returns the totals and verdict. */
+/** The client part of the harness: every wire in turn; prints as it goes and returns the totals and verdict. */
 export async function runClientConformance(options: ClientRunOptions): Promise<PartOutcome> {
   if (
     options.clientCommand === DEFAULT_CLIENT_COMMAND &&
@@ -170,69 +189,106 @@ export async function runClientConformance(options: ClientRunOptions): Promise<P
   if (missing.length > 0) {
     throw new Error(`conformance ${toolchain.conformanceVersion} lacks scenarios: ${missing.join(', ')}`);
   }
+  const unknown = options.scenarios.filter((scenario) => !known.has(scenario));
+  if (unknown.length > 0) throw new Error(`unknown client scenarios: ${unknown.join(', ')}`);
+
+  const outcomes: PartOutcome[] = [];
+  for (const wire of options.wires) {
+    outcomes.push(await runWire(toolchain, wire, known, entries, options));
+  }
+  const sum = (pick: (outcome: PartOutcome) => CheckCounts): CheckCounts =>
+    outcomes.reduce<CheckCounts>((total, outcome) => addCounts(total, pick(outcome)), NO_COUNTS);
+  const total: PartOutcome = {
+    counts: sum((outcome) => outcome.counts),
+    unscored: sum((outcome) => outcome.unscored),
+    ok: outcomes.every((outcome) => outcome.ok),
+  };
+  console.log(`\n${totalsLines(total.counts, 'conformance', total.unscored).join('\n')}`);
+  console.log(`conformance client: ${total.ok ? 'OK' : 'FAILED'}`);
+  return total;
+}
+
+const NO_COUNTS: CheckCounts = { passed: 0, failed: 0, warnings: 0 };
+
+/** The scenarios of one wire revision: planned, run, judged, reported (`conformance <revision>: …` lines). */
+async function runWire(
+  toolchain: Toolchain,
+  wire: ClientWire,
+  known: ReadonlySet<string>,
+  entries: readonly ExpectedFailure[],
+  options: ClientRunOptions,
+): Promise<PartOutcome> {
   const requirements = options.groups.includes('requirements')
-    ? parseRequirementSet(await listOutput(toolchain, ['--requirements', CLIENT_SPEC_VERSION]))
+    ? parseRequirementSet(await listOutput(toolchain, ['--requirements', wire.revision]))
     : undefined;
-  let plan = planClientScenarios(options.groups.includes('auth') ? CLIENT_AUTH_SCENARIOS : [], requirements);
+  let plan = planClientScenarios(
+    options.groups.includes('auth') && wire.auth ? CLIENT_AUTH_SCENARIOS : [],
+    requirements,
+    { extensions: wire.extensions, required: wire.required },
+  );
+  if (requirements) {
+    // A scenario required here that the set no longer lists would silently stop being run.
+    const absent = wire.required.filter((scenario) => !plan.some((p) => p.scenario === scenario));
+    if (absent.length > 0) {
+      throw new Error(
+        `requirements ${wire.revision} no longer list required scenarios: ${absent.join(', ')}`,
+      );
+    }
+  }
   if (options.scenarios.length > 0) {
-    const unknown = options.scenarios.filter((scenario) => !known.has(scenario));
-    if (unknown.length > 0) throw new Error(`unknown client scenarios: ${unknown.join(', ')}`);
     plan = options.scenarios.map(
       (scenario) =>
         plan.find((p) => p.scenario === scenario) ?? { scenario, groups: [], informational: false },
     );
   }
+  if (plan.length === 0) return { counts: NO_COUNTS, unscored: NO_COUNTS, ok: true };
 
+  const label = `conformance ${wire.revision}`;
   console.log(
-    `conformance client: ${describePlan(plan, requirements)}; ${options.concurrency} at a time; ` +
+    `conformance client: ${describePlan(plan, requirements, wire.revision)}; ${options.concurrency} at a time; ` +
       `command: ${options.clientCommand}`,
   );
   const started = Date.now();
   const results = await mapWithConcurrency(plan, options.concurrency, async (planned) => {
-    const result = await runClientScenario(toolchain, planned.scenario, options);
+    const result = await runClientScenario(toolchain, planned.scenario, options, wire);
     console.log(scenarioLine(result, planned.informational ? '[not scored]' : ''));
     return result;
   });
 
-  const verdict = judge(results, entries, {
-    knownScenarios: known,
-    informational: new Set(plan.filter((p) => p.informational).map((p) => p.scenario)),
-  });
+  const informational = new Set(plan.filter((p) => p.informational).map((p) => p.scenario));
+  const verdict = judge(results, entries, { knownScenarios: known, informational });
   const failingScenarios = new Set(verdict.unexpected.map((finding) => finding.scenario));
   for (const result of results) {
     if (options.verbose && failingScenarios.has(result.scenario)) {
       console.log(
-        `\n--- suite output for ${result.scenario} ---\n${result.log}--- end of ${result.scenario} ---`,
+        `\n--- suite output for ${result.scenario} (${wire.revision}) ---\n${result.log}--- end of ${result.scenario} ---`,
       );
     }
   }
   const lines = verdictLines(verdict, options.expectedFailuresFile);
   if (lines.length > 0) console.log(`\n${lines.join('\n')}`);
   if (failingScenarios.size > 0 && !options.verbose) {
-    console.log('(rerun one scenario with --scenario <name> --verbose to see the suite and client output)');
+    console.log(
+      `(rerun one scenario with --wire ${wire.revision} --scenario <name> --verbose to see the suite and client output)`,
+    );
   }
 
   // Scenarios the requirement set does not score are reported apart, so the totals speak of what is judged.
-  const informational = new Set(plan.filter((p) => p.informational).map((p) => p.scenario));
   const sum = (scored: boolean): CheckCounts =>
     results
       .filter((r) => informational.has(r.scenario) !== scored)
-      .reduce<CheckCounts>((total, r) => addCounts(total, countChecks(r.checks)), {
-        passed: 0,
-        failed: 0,
-        warnings: 0,
-      });
+      .reduce<CheckCounts>((total, r) => addCounts(total, countChecks(r.checks)), NO_COUNTS);
   const counts = sum(true);
   const unscored = sum(false);
   const ok = !verdictFails(verdict);
-  console.log(`\n${totalsLines(counts, 'conformance', unscored).join('\n')}`);
+  console.log(`\n${totalsLines(counts, label, unscored).join('\n')}`);
   if (informational.size > 0) {
     console.log(
       `(not scored, ${informational.size} scenarios: ${unscored.passed} checks passed, ${unscored.failed} failed, ${unscored.warnings} warnings)`,
     );
   }
   console.log(
-    `conformance client: ${ok ? 'OK' : 'FAILED'} (${results.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+    `${label} client: ${ok ? 'OK' : 'FAILED'} (${results.length} scenarios in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );
   return { counts, unscored, ok };
 }

@@ -2,8 +2,73 @@
  * Which client scenarios the harness runs, and parsers for the suite's `list` output. Pure functions only.
  */
 
-/** The wire revision every client scenario runs at (with `--force` for scenarios tagged for other revisions). */
+/** The wire revision of the auth scenarios and the first requirement set (with `--force` for scenarios tagged for other revisions). */
 export const CLIENT_SPEC_VERSION = '2025-11-25';
+
+/** The stateless revision, whose requirement set runs at its own wire. */
+export const STATELESS_SPEC_VERSION = '2026-07-28';
+
+/**
+ * The client runs, one per wire revision: the auth scenarios and requirement set at 2025-11-25, and the requirement
+ * set of 2026-07-28 at its wire. `extensions`: what becomes of the set's not-scored extension scenarios (`skip`, or
+ * run and report them without scoring); `required`: not-scored scenarios this project requires anyway.
+ */
+export interface ClientWire {
+  readonly revision: string;
+  readonly auth: boolean;
+  readonly extensions: 'skip' | 'informational';
+  readonly required: readonly string[];
+  /** SKIPPED checks this revision makes impossible to exercise: not held against the client. */
+  readonly inapplicable: readonly InapplicableCheck[];
+}
+
+/** A skipped check, by scenario and check name (ids repeat within a scenario; names do not). */
+export interface InapplicableCheck {
+  readonly scenario: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** Whether a SKIPPED check of `scenario` is one `wire` makes impossible. */
+export function isInapplicable(
+  wire: Pick<ClientWire, 'inapplicable'>,
+  scenario: string,
+  check: { readonly name?: string | undefined; readonly status: string },
+): boolean {
+  return (
+    check.status === 'SKIPPED' &&
+    wire.inapplicable.some((entry) => entry.scenario === scenario && entry.name === check.name)
+  );
+}
+
+const NO_HANDSHAKE = 'the stateless revision has no initialize handshake';
+
+export const CLIENT_WIRES: readonly ClientWire[] = [
+  // The schema scenario was added after both sets froze, so the suite does not score it; keeping a tool's schema as
+  // the server wrote it is this client's promise, so it must pass here.
+  {
+    revision: CLIENT_SPEC_VERSION,
+    auth: true,
+    extensions: 'skip',
+    required: ['json-schema-2020-12-preservation'],
+    inapplicable: [],
+  },
+  {
+    revision: STATELESS_SPEC_VERSION,
+    auth: false,
+    extensions: 'informational',
+    required: ['json-schema-2020-12-preservation'],
+    // The scenario serves both revisions and lists the handshake's methods among those whose Mcp-Method it checks.
+    inapplicable: [
+      { scenario: 'http-standard-headers', name: 'ClientMcpMethodHeader_initialize', reason: NO_HANDSHAKE },
+      {
+        scenario: 'http-standard-headers',
+        name: 'ClientMcpMethodHeader_notifications_initialized',
+        reason: NO_HANDSHAKE,
+      },
+    ],
+  },
+];
 
 /** The client auth scenarios this project must pass: the whole auth suite, backcompat included, extensions excluded. */
 export const CLIENT_AUTH_SCENARIOS: readonly string[] = [
@@ -131,15 +196,23 @@ export interface PlannedScenario {
   readonly informational: boolean;
 }
 
+export interface PlanOptions {
+  /** Not-scored extension scenarios: left out (default) or run for information. */
+  readonly extensions?: 'skip' | 'informational';
+  /** Not-scored scenarios that are scored here all the same. */
+  readonly required?: readonly string[];
+}
+
 /**
- * The client scenarios to run. The auth run (`--spec-version 2025-11-25 --force`) and the requirement set's
- * run (`--requirements 2025-11-25`, which pins the same wire and forces) are the same invocation per scenario,
- * so a scenario in both groups runs once. Extensions are left out; other not-scored scenarios of the
- * requirement set run for information.
+ * The client scenarios of one wire revision. The auth run (`--spec-version 2025-11-25 --force`) and the requirement
+ * set's run (`--requirements 2025-11-25`, which pins the same wire and forces) are the same invocation per scenario,
+ * so a scenario in both groups runs once. Extensions are left out unless `options.extensions` says otherwise; other
+ * not-scored scenarios of the requirement set run for information, except those `options.required` names.
  */
 export function planClientScenarios(
   auth: readonly string[],
   requirements: RequirementSet | undefined,
+  options: PlanOptions = {},
 ): PlannedScenario[] {
   const planned = new Map<string, { groups: ScenarioGroup[]; informational: boolean }>();
   const add = (scenario: string, group: ScenarioGroup, informational: boolean): void => {
@@ -155,7 +228,9 @@ export function planClientScenarios(
   if (requirements) {
     for (const scenario of requirements.client) add(scenario, 'requirements', false);
     for (const entry of requirements.notScored) {
-      if (entry.leg === 'client' && entry.reason !== 'extension') add(entry.scenario, 'requirements', true);
+      if (entry.leg !== 'client') continue;
+      if (entry.reason === 'extension' && options.extensions !== 'informational') continue;
+      add(entry.scenario, 'requirements', !(options.required ?? []).includes(entry.scenario));
     }
   }
   return [...planned].map(([scenario, { groups, informational }]) => ({ scenario, groups, informational }));
