@@ -181,6 +181,13 @@ describe('unexercisedFailures', () => {
       ['runner:skipped', 'FAILURE', 'skipped: b (requires --client-id); c'],
     ]);
   });
+
+  it('leaves out only the skipped checks the caller calls inapplicable', () => {
+    const inapplicable = (c: ConformanceCheck) => c.id === 'b';
+    expect(unexercisedFailures([check('a', 'SUCCESS'), check('b', 'SKIPPED')], inapplicable)).toEqual([]);
+    const failures = unexercisedFailures([check('b', 'SKIPPED'), check('c', 'SKIPPED')], inapplicable);
+    expect(failures.map((f) => f.errorMessage)).toEqual(['skipped: c']);
+  });
 });
 
 describe('clientScenarioChecks', () => {

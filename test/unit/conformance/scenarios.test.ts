@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT_AUTH_SCENARIOS,
+  CLIENT_WIRES,
+  isInapplicable,
   parseRequirementSet,
   parseScenarioListing,
   planClientScenarios,
@@ -104,6 +106,33 @@ describe('planClientScenarios', () => {
       { scenario: 'sse-retry', groups: ['requirements'], informational: false },
       { scenario: 'json-schema-2020-12-preservation', groups: ['requirements'], informational: true },
     ]);
+  });
+
+  it('runs extensions for information when asked, and scores a not-scored scenario the wire requires', () => {
+    const plan = planClientScenarios([], parseRequirementSet(REQUIREMENTS), {
+      extensions: 'informational',
+      required: ['json-schema-2020-12-preservation'],
+    });
+    expect(plan.filter((p) => p.informational).map((p) => p.scenario)).toEqual([
+      'auth/client-credentials-jwt',
+      'auth/dpop',
+    ]);
+    expect(plan.find((p) => p.scenario === 'json-schema-2020-12-preservation')?.informational).toBe(false);
+  });
+
+  it('runs the 2026-07-28 requirement set at its own wire, requiring the schema scenario the suite does not score', () => {
+    const stateless = CLIENT_WIRES.find((wire) => wire.revision === '2026-07-28');
+    expect(stateless).toMatchObject({ auth: false, extensions: 'informational' });
+    expect(stateless?.required).toEqual(['json-schema-2020-12-preservation']);
+    expect(CLIENT_WIRES.map((wire) => wire.revision)).toEqual(['2025-11-25', '2026-07-28']);
+  });
+
+  it('excuses only the skipped checks a wire lists, by scenario and check name', () => {
+    const wire = { inapplicable: [{ scenario: 's', name: 'N', reason: 'r' }] };
+    expect(isInapplicable(wire, 's', { name: 'N', status: 'SKIPPED' })).toBe(true);
+    expect(isInapplicable(wire, 's', { name: 'N', status: 'FAILURE' })).toBe(false);
+    expect(isInapplicable(wire, 'other', { name: 'N', status: 'SKIPPED' })).toBe(false);
+    expect(isInapplicable(wire, 's', { name: 'M', status: 'SKIPPED' })).toBe(false);
   });
 
   it('plans only the auth scenarios without a requirement set', () => {
