@@ -56,8 +56,8 @@ export interface BeyondFastMcpOptions {
   advertisePublicClients?: boolean | undefined;
   /**
    * CORS on the MCP endpoint for browsers: any origin, preflights allowing `Authorization`, `Mcp-Session-Id`,
-   * `MCP-Protocol-Version`, `Last-Event-ID`, `Content-Type`, `Accept`, and `WWW-Authenticate`, `Mcp-Session-Id`
-   * exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
+   * `MCP-Protocol-Version`, `Last-Event-ID`, `Content-Type`, `Accept`, `Mcp-Method`, `Mcp-Name` and the
+   * `Mcp-Param-*` headers asked for, and `WWW-Authenticate`, `Mcp-Session-Id` exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
    */
   mcpCors?: boolean | undefined;
   /**
@@ -74,6 +74,15 @@ export interface BeyondFastMcpOptions {
    * redirect URIs as pydantic `AnyUrl`, which takes any absolute URL whatever its scheme, and redirects to it.
    */
   restrictRedirectUriSchemes?: boolean | undefined;
+  /**
+   * The `client_credentials` grant (RFC 6749 §4.4) at `/token`, for confidential clients whose `grant_types` name
+   * it: authenticated with their secret (`client_secret_basic` / `client_secret_post`) or with `private_key_jwt`
+   * (RFC 7523 §2.2: an ES256 or RS256 assertion signed by a key of the client's registered `jwks`, `iss` = `sub` =
+   * client id, `aud` the issuer or the token endpoint, unexpired, its `jti` used once). Advertised in the metadata
+   * (`grant_types_supported`, `private_key_jwt`, `token_endpoint_auth_signing_alg_values_supported`). An access
+   * token alone is issued, no refresh token (RFC 6749 §4.4.3).
+   */
+  clientCredentialsGrant?: boolean | undefined;
 }
 
 /** The name of one {@link BeyondFastMcpOptions} switch, e.g. `'audienceBinding'`. */
@@ -91,6 +100,7 @@ export const BEYOND_FASTMCP_FLAGS = [
   'mcpCors',
   'stepUpChallenge',
   'restrictRedirectUriSchemes',
+  'clientCredentialsGrant',
 ] as const satisfies readonly BeyondFastMcpFlag[];
 
 /** Limits for fetching Client ID Metadata Documents. */
@@ -111,7 +121,20 @@ export interface McpEndpointOptions {
   maxSessions?: number | undefined;
   /** `serverInfo.name` in the initialize result (FastMCP's `FastMCP(name)`). Default `mcp-authed-client-mock`. */
   serverName?: string | undefined;
+  /**
+   * What the endpoint speaks: `2025-11-25` (sessions opened by `initialize`, as FastMCP v1), `2026-07-28` (stateless
+   * requests with per-request `_meta`, `server/discover`), or both (a dual-era server: a request carrying modern
+   * `_meta` or version header is served statelessly, `initialize` opens a session). Default `['2025-11-25']`, and
+   * both with `spec: 'latest'`.
+   */
+  protocolEras?: McpProtocolEra[] | undefined;
 }
+
+/** A protocol era of the MCP endpoint, named after its newest revision. */
+export type McpProtocolEra = '2025-11-25' | '2026-07-28';
+
+/** Every {@link McpProtocolEra}, legacy first. */
+export const MCP_PROTOCOL_ERAS = ['2025-11-25', '2026-07-28'] as const satisfies readonly McpProtocolEra[];
 
 /** Deliberate deviations, to test how clients cope with servers that get things wrong (see presets.ts). */
 export interface ServerQuirks {
@@ -150,7 +173,12 @@ export interface ResolvedBeyondSettings {
     readonly cacheSeconds: number;
   };
   /** {@link McpEndpointOptions} with the defaults filled in. */
-  readonly mcp: { readonly elevatedScope: string; readonly maxSessions: number; readonly serverName: string };
+  readonly mcp: {
+    readonly elevatedScope: string;
+    readonly maxSessions: number;
+    readonly serverName: string;
+    readonly protocolEras: readonly McpProtocolEra[];
+  };
   /** The quirks in force; `{}` (none) unless set. */
   readonly quirks: Readonly<ServerQuirks>;
 }
@@ -207,9 +235,23 @@ export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyon
       elevatedScope,
       maxSessions: optionalWholeNumber('mcp.maxSessions', mcp.maxSessions) ?? 100,
       serverName: optionalString('mcp.serverName', mcp.serverName) ?? 'mcp-authed-client-mock',
+      protocolEras: resolveProtocolEras(mcp.protocolEras, spec),
     },
     quirks: resolveQuirks(input.quirks),
   };
+}
+
+/** The eras given (each once, in {@link MCP_PROTOCOL_ERAS} order), else FastMCP's one or, with `latest`, both. */
+function resolveProtocolEras(value: unknown, spec: SpecMode): McpProtocolEra[] {
+  if (value === undefined) return spec === 'latest' ? [...MCP_PROTOCOL_ERAS] : ['2025-11-25'];
+  const known: readonly unknown[] = MCP_PROTOCOL_ERAS;
+  if (!Array.isArray(value) || value.length === 0 || value.some((era) => !known.includes(era))) {
+    throw new SettingsError(
+      'mcp.protocolEras',
+      `must be a non-empty list of ${MCP_PROTOCOL_ERAS.map((era) => `'${era}'`).join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return MCP_PROTOCOL_ERAS.filter((era) => value.includes(era));
 }
 
 function resolveQuirks(value: unknown): ServerQuirks {

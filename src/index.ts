@@ -36,6 +36,12 @@ export type { DomIdbFactory, DomWindow } from './dom-types.js';
 export { inProcessLocks, webLocks } from './tokens/single-flight.js';
 export type { Locks, WebLockManager } from './tokens/single-flight.js';
 export type { PreRegisteredClient, TokenEndpointAuthMethod } from './identity/client-identity.js';
+export type {
+  ClientCredentials,
+  ClientSecretCredentials,
+  PrivateKeyJwtCredentials,
+  WebCryptoKey,
+} from './identity/client-credentials.js';
 export type { FlowEvent, FlowEventListener, FlowEventStatus, FlowEventStream } from './events.js';
 export {
   McpAuthError,

@@ -8,6 +8,8 @@ import type { FlowEventListener } from './events.js';
 import { DEFAULT_MAX_MCP_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './http.js';
 import type { FetchLike } from './http.js';
 import { isAcceptableRedirectUri } from './identity/application-type.js';
+import { clientCredentialsProblem } from './identity/client-credentials.js';
+import type { ClientCredentials } from './identity/client-credentials.js';
 import { isClientMetadataDocumentUrl } from './identity/client-identity.js';
 import type { PreRegisteredClient } from './identity/client-identity.js';
 import type { AuthedMcpClient } from './session/client.js';
@@ -32,6 +34,12 @@ export interface McpAuthorizationOptions {
   clientMetadataUrl?: string | undefined;
   /** Credentials registered with the authorization server out of band (bind them with `issuer`). */
   credentials?: PreRegisteredClient | undefined;
+  /**
+   * Machine-to-machine: the client acts for itself with the `client_credentials` grant (RFC 6749 §4.4), with no user
+   * and no redirect. A secret (`client_secret_basic` or `_post`) or a private key (`private_key_jwt`, ES256 or
+   * RS256). When the token expires, a new one is requested. Not combined with `credentials` or `clientMetadataUrl`.
+   */
+  clientCredentials?: ClientCredentials | undefined;
   /** Scopes to request in addition to the ones the server asks for. */
   scopes?: readonly string[] | undefined;
   /** Where registrations, tokens and pending requests are kept (default: in memory). */
@@ -85,8 +93,11 @@ export interface AuthedMcpClientOptions extends McpAuthorizationOptions {
    */
   maxMcpMessageBytes?: number | undefined;
   /**
-   * MCP revision to speak. `2026-07-28` uses the stateless lifecycle (`server/discover`, per-request `_meta`);
-   * anything else (default) uses the SDK's initialize handshake (2025-11-25 and earlier).
+   * MCP revision to speak, overriding detection. `2026-07-28` uses the stateless lifecycle (`server/discover`,
+   * per-request `_meta`); any other value uses the SDK's initialize handshake (2025-11-25 and earlier). Default: the
+   * client asks the server with a `server/discover` request (authorized like any MCP request), speaks the stateless
+   * revision if the server answers it and the initialize handshake otherwise, and remembers the verdict per server
+   * URL in `storage` (a remembered verdict that no longer connects is forgotten).
    */
   protocolVersion?: string | undefined;
   /**
@@ -115,6 +126,7 @@ export interface ResolvedOptions {
   redirectUri: string;
   clientMetadataUrl: string | undefined;
   credentials: PreRegisteredClient | undefined;
+  clientCredentials: ClientCredentials | undefined;
   scopes: readonly string[];
   timeoutMs: number;
   maxResponseBytes: number;
@@ -169,6 +181,15 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
   ) {
     throw invalid('credentials.clientId must be a non-empty string');
   }
+  if (options.clientCredentials !== undefined) {
+    const problem = clientCredentialsProblem(options.clientCredentials);
+    if (problem) throw problem;
+    if (options.credentials !== undefined || options.clientMetadataUrl !== undefined) {
+      throw invalid(
+        'clientCredentials is a client of its own: pass it without credentials and clientMetadataUrl',
+      );
+    }
+  }
   const scopes = options.scopes ?? [];
   if (scopes.some((scope) => typeof scope !== 'string' || scope === '' || /\s/.test(scope))) {
     throw invalid('scopes must be non-empty strings without spaces');
@@ -179,6 +200,7 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
     redirectUri: parsedRedirect.href,
     clientMetadataUrl: options.clientMetadataUrl,
     credentials: options.credentials,
+    clientCredentials: options.clientCredentials,
     scopes,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
     maxResponseBytes: byteCount(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),

@@ -28,6 +28,7 @@ import type {
   AccessToken,
   AuthorizationCode,
   AuthorizationParams,
+  ClientCredentialsCapableProvider,
   ConsentCapableProvider,
   ConsentDecision,
   GrantAwareProvider,
@@ -65,7 +66,13 @@ const ACCESS_DENIED_DESCRIPTION = 'The user denied the authorization request';
  * (consent page, grant tracking for replay detection, and the administration `mock.control` needs). Each instance
  * starts empty apart from the clients in its options.
  */
-export class InMemoryProvider implements ConsentCapableProvider, ProviderAdministration, GrantAwareProvider {
+export class InMemoryProvider
+  implements
+    ConsentCapableProvider,
+    ProviderAdministration,
+    GrantAwareProvider,
+    ClientCredentialsCapableProvider
+{
   readonly #clients = new ClientRegistry();
   readonly #codes = new AuthorizationCodes();
   readonly #tokens = new TokenStore();
@@ -245,6 +252,25 @@ export class InMemoryProvider implements ConsentCapableProvider, ProviderAdminis
     if (grant === undefined) throw new TokenEndpointError('invalid_grant', 'refresh token does not exist');
     this.#spent.spendRefreshToken(refreshToken.token, grant.grantId);
     return this.#issueTokens(client, scopes, grant.resource, grant.grantId);
+  }
+
+  /** {@inheritDoc ClientCredentialsCapableProvider.exchangeClientCredentials} */
+  async exchangeClientCredentials(
+    client: ClientInformation,
+    scopes: string[],
+    resource: string | undefined,
+  ): Promise<OAuthToken> {
+    this.#sweep();
+    // The client acts for itself: it is the token's subject.
+    const grant = {
+      clientId: client.client_id,
+      scopes,
+      resource,
+      subject: client.client_id,
+      grantId: randomToken(16),
+    };
+    const { lifetimes, limits } = this.#configuration;
+    return this.#tokens.issue(grant, lifetimes, Math.floor(nowSeconds(this.#clock)), limits.maxTokens, false);
   }
 
   /** {@inheritDoc GrantAwareProvider.revokeGrantOfRedeemedCode} */

@@ -43,16 +43,18 @@ export class TokenStore {
 
   /**
    * Issues a pair at `now` (whole seconds since the epoch) and returns the token endpoint's answer; then forgets the
-   * oldest tokens of each kind beyond `maxTokens`.
+   * oldest tokens of each kind beyond `maxTokens`. With `withRefreshToken: false` (the `client_credentials` grant,
+   * RFC 6749 §4.4.3), the access token alone.
    */
   issue(
     grant: Grant,
     lifetimes: Pick<ResolvedTokenLifetimes, 'accessTokenSeconds' | 'refreshTokenSeconds'>,
     now: number,
     maxTokens: number,
+    withRefreshToken = true,
   ): OAuthToken {
     const accessToken = randomToken();
-    const refreshToken = randomToken();
+    const refreshToken = withRefreshToken ? randomToken() : undefined;
     const { clientId, resource, subject, grantId } = grant;
     this.#accessTokens.set(accessToken, {
       token: accessToken,
@@ -64,17 +66,19 @@ export class TokenStore {
       pairedRefreshToken: refreshToken,
       grantId,
     });
-    this.#refreshTokens.set(refreshToken, {
-      token: refreshToken,
-      clientId,
-      scopes: [...grant.scopes],
-      expiresAt: lifetimes.refreshTokenSeconds === null ? undefined : now + lifetimes.refreshTokenSeconds,
-      pairedAccessToken: accessToken,
-      resource,
-      grantId,
-    });
+    if (refreshToken !== undefined) {
+      this.#refreshTokens.set(refreshToken, {
+        token: refreshToken,
+        clientId,
+        scopes: [...grant.scopes],
+        expiresAt: lifetimes.refreshTokenSeconds === null ? undefined : now + lifetimes.refreshTokenSeconds,
+        pairedAccessToken: accessToken,
+        resource,
+        grantId,
+      });
+    }
     this.#index(clientId, accessToken);
-    this.#index(clientId, refreshToken);
+    if (refreshToken !== undefined) this.#index(clientId, refreshToken);
     this.#accessTokens.deleteOldestBeyond(maxTokens, (token, stored) =>
       this.#afterAccessForgotten(token, stored),
     );
@@ -87,7 +91,7 @@ export class TokenStore {
       expires_in: lifetimes.accessTokenSeconds,
     };
     if (grant.scopes.length > 0) response.scope = grant.scopes.join(' ');
-    response.refresh_token = refreshToken;
+    if (refreshToken !== undefined) response.refresh_token = refreshToken;
     return response;
   }
 

@@ -173,6 +173,30 @@ export interface GrantAwareProvider extends OAuthAuthorizationServerProvider {
   resourceOfRefreshToken(refreshToken: string): Promise<string | undefined>;
 }
 
+/**
+ * A provider that issues tokens for the `client_credentials` grant (beyond FastMCP: `clientCredentialsGrant`); the
+ * default in-memory provider does.
+ */
+export interface ClientCredentialsCapableProvider extends OAuthAuthorizationServerProvider {
+  /**
+   * Called by `/token` once the confidential client authenticated and the `scopes` (within its registered ones) and
+   * `resource` check out: an access token acting for the client itself, without a refresh token (RFC 6749 §4.4.3).
+   */
+  exchangeClientCredentials(
+    client: ClientInformation,
+    scopes: string[],
+    resource: string | undefined,
+  ): Promise<OAuthToken>;
+}
+
+export function isClientCredentialsCapable(
+  provider: OAuthAuthorizationServerProvider,
+): provider is ClientCredentialsCapableProvider {
+  return (
+    typeof (provider as Partial<ClientCredentialsCapableProvider>).exchangeClientCredentials === 'function'
+  );
+}
+
 export function isGrantAware(provider: OAuthAuthorizationServerProvider): provider is GrantAwareProvider {
   const candidate = provider as Partial<GrantAwareProvider>;
   return (

@@ -1,6 +1,7 @@
 /**
  * FastMCP's `ClientAuthenticator`: `client_id` always comes from the form; the client's registered
  * `token_endpoint_auth_method` decides where the secret is read. Every failure is a 401 `unauthorized_client`.
+ * Beyond FastMCP (`clientCredentialsGrant`), a `private_key_jwt` client presents a signed assertion instead.
  */
 import { formString, type Form } from '../http/body.js';
 import { decodeBase64Utf8, timingSafeEqual } from '../http/crypto.js';
@@ -8,6 +9,7 @@ import { pythonUnquote } from '../http/url.js';
 import { nowSeconds } from '../provider/clock.js';
 import { clientAuthMethodOf, type ClientInformation } from '../settings.js';
 import { findClient, withRefusal } from '../cimd/lookup.js';
+import { checkClientAssertion } from './client-assertion.js';
 import type { RouteContext } from './router.js';
 
 export type ClientAuthResult = { ok: true; client: ClientInformation } | { ok: false; message: string };
@@ -40,6 +42,14 @@ export async function authenticateClient(
     presentedSecret = pythonUnquote(decoded.slice(colon + 1));
   } else if (method === 'client_secret_post') {
     presentedSecret = formString(form, 'client_secret');
+  } else if (method === 'private_key_jwt' && context.settings.beyondFastMcp.clientCredentialsGrant) {
+    const checked = await checkClientAssertion(
+      formString(form, 'client_assertion'),
+      formString(form, 'client_assertion_type'),
+      client,
+      context,
+    );
+    return checked.ok ? { ok: true, client } : checked;
   } else if (method !== 'none') {
     return { ok: false, message: `Unsupported auth method: ${method}` };
   }

@@ -1,7 +1,9 @@
 /** RFC 8414 authorization server metadata and RFC 9728 protected resource metadata, as FastMCP publishes them. */
 import { jsonResponse } from '../http/responses.js';
-import { GRANT_TYPES, type ResolvedMockAuthServerSettings } from '../settings.js';
+import type { ResolvedMockAuthServerSettings } from '../settings.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from './client-assertion.js';
 import { issParameterAdvertised } from './iss.js';
+import { servedGrantTypes } from './token.js';
 import type { EndpointName, RouteHandler } from './router.js';
 
 const CACHE_PUBLIC_HOUR = { 'Cache-Control': 'public, max-age=3600' };
@@ -22,6 +24,7 @@ function authorizationServerMetadata(settings: ResolvedMockAuthServerSettings): 
   const beyond = settings.beyondFastMcp;
   const authMethods = ['client_secret_post', 'client_secret_basic'];
   if (beyond.advertisePublicClients) authMethods.push('none');
+  if (beyond.clientCredentialsGrant) authMethods.push('private_key_jwt');
   const metadata: Record<string, unknown> = {
     issuer: settings.quirks.metadataIssuer ?? settings.issuerUrl,
     authorization_endpoint: `${base}/authorize`,
@@ -32,8 +35,11 @@ function authorizationServerMetadata(settings: ResolvedMockAuthServerSettings): 
     metadata['scopes_supported'] = [...settings.clientRegistrationOptions.validScopes];
   }
   metadata['response_types_supported'] = ['code'];
-  metadata['grant_types_supported'] = [...GRANT_TYPES];
+  metadata['grant_types_supported'] = servedGrantTypes(settings);
   metadata['token_endpoint_auth_methods_supported'] = authMethods;
+  if (beyond.clientCredentialsGrant) {
+    metadata['token_endpoint_auth_signing_alg_values_supported'] = [...ASSERTION_SIGNING_ALGORITHMS];
+  }
   if (settings.serviceDocumentationUrl !== undefined) {
     metadata['service_documentation'] = settings.serviceDocumentationUrl;
   }

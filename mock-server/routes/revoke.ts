@@ -2,6 +2,7 @@
 import { readForm } from '../http/body.js';
 import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
 import type { AccessToken, RefreshToken } from '../provider/types.js';
+import { clientAuthMethodOf } from '../settings.js';
 import { authenticateClient } from './client-auth.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
@@ -17,8 +18,13 @@ export async function revokeHandler(request: Request, context: RouteContext): Pr
   const hint = check.optionalLiteral('token_type_hint', ['access_token', 'refresh_token']);
   check.required('client_id');
   // FastMCP's model declares `client_secret: str | None` without a default: the key must be present (may be empty).
-  // Once `none` is advertised, a public client revokes as RFC 7009 says: without any client_secret.
-  if (context.settings.beyondFastMcp.advertisePublicClients) check.optional('client_secret');
+  // Once `none` is advertised, a public client revokes as RFC 7009 says: without any client_secret; a
+  // `private_key_jwt` client (which has none) presents its assertion instead.
+  if (
+    context.settings.beyondFastMcp.advertisePublicClients ||
+    clientAuthMethodOf(client) === 'private_key_jwt'
+  )
+    check.optional('client_secret');
   else check.required('client_secret');
   if (check.errors.length > 0)
     return jsonResponse(oauthError('invalid_request', stringifyErrors(check.errors)), 400);

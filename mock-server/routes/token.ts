@@ -1,13 +1,22 @@
-/** `/token`: client authentication, then the `authorization_code` or `refresh_token` grant, checked as FastMCP does. */
+/**
+ * `/token`: client authentication, then the `authorization_code` or `refresh_token` grant, checked as FastMCP does;
+ * beyond FastMCP (`clientCredentialsGrant`), the `client_credentials` grant for confidential clients.
+ */
 import { readForm, type Form } from '../http/body.js';
 import { s256 } from '../http/crypto.js';
 import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
 import { nowSeconds } from '../provider/clock.js';
 import { TokenEndpointError } from '../provider/errors.js';
-import { isGrantAware, type GrantAwareProvider, type OAuthToken } from '../provider/types.js';
-import { GRANT_TYPES, type ClientInformation } from '../settings.js';
+import {
+  isClientCredentialsCapable,
+  isGrantAware,
+  type GrantAwareProvider,
+  type OAuthToken,
+} from '../provider/types.js';
+import { clientAuthMethodOf, GRANT_TYPES, type ClientInformation } from '../settings.js';
 import { isOwnResource } from './audience.js';
 import { authenticateClient } from './client-auth.js';
+import { checkScopes } from './redirect-uri.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
 
@@ -24,22 +33,33 @@ type TokenRequest =
       refreshToken: string;
       scope: string | undefined;
       resource: string | undefined;
-    };
+    }
+  | { grantType: 'client_credentials'; scope: string | undefined; resource: string | undefined };
+
+/** The grant RFC 6749 §4.4 defines, served only with `beyondFastMcp.clientCredentialsGrant`. */
+export const CLIENT_CREDENTIALS = 'client_credentials';
+
+/** The grant types `/token` serves under `settings`: FastMCP's, and `client_credentials` when switched on. */
+export function servedGrantTypes(settings: RouteContext['settings']): string[] {
+  return settings.beyondFastMcp.clientCredentialsGrant
+    ? [...GRANT_TYPES, CLIENT_CREDENTIALS]
+    : [...GRANT_TYPES];
+}
 
 type Validated = { ok: true; value: TokenRequest } | { ok: false; description: string };
 
 /** pydantic's tagged union of `AuthorizationCodeRequest | RefreshTokenRequest` on `grant_type`. */
-function validateTokenRequest(form: Form): Validated {
+function validateTokenRequest(form: Form, served: readonly string[]): Validated {
   const grantType = form.get('grant_type');
   if (typeof grantType !== 'string') {
     return { ok: false, description: ": Unable to extract tag using discriminator 'grant_type'" };
   }
-  if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
+  if (!served.includes(grantType)) {
     return {
       ok: false,
       description:
         `: Input tag '${grantType}' found using 'grant_type' does not match any of the expected tags: ` +
-        GRANT_TYPES.map((tag) => `'${tag}'`).join(', '),
+        served.map((tag) => `'${tag}'`).join(', '),
     };
   }
   const check = new FormChecker(form, grantType);
@@ -53,6 +73,11 @@ function validateTokenRequest(form: Form): Validated {
     const codeVerifier = check.required('code_verifier');
     const resource = check.optional('resource');
     return finish({ grantType, code, redirectUri, codeVerifier, resource });
+  }
+  if (grantType === CLIENT_CREDENTIALS) {
+    const scope = check.optional('scope');
+    const resource = check.optional('resource');
+    return finish({ grantType, scope, resource });
   }
   const refreshToken = check.required('refresh_token');
   const scope = check.optional('scope');
@@ -90,7 +115,7 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
   if (!auth.ok) return tokenError('unauthorized_client', auth.message, 401);
   const client = auth.client;
 
-  const validated = validateTokenRequest(form);
+  const validated = validateTokenRequest(form, servedGrantTypes(context.settings));
   if (!validated.ok) return tokenError('invalid_request', validated.description);
   const tokenRequest = validated.value;
 
@@ -107,7 +132,9 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
     const tokens =
       tokenRequest.grantType === 'authorization_code'
         ? await exchangeCode(client, tokenRequest, context)
-        : await exchangeRefresh(client, tokenRequest, context);
+        : tokenRequest.grantType === 'refresh_token'
+          ? await exchangeRefresh(client, tokenRequest, context)
+          : await exchangeClientCredentials(client, tokenRequest, context);
     if (tokens instanceof Response) return tokens;
     // The `omitRefreshToken` quirk: whatever the provider issued, the client never sees a refresh token.
     if (context.settings.quirks.omitRefreshToken) delete tokens.refresh_token;
@@ -191,6 +218,33 @@ async function exchangeRefresh(
     provider,
     (grantAware) => grantAware.revokeFamilyOfRotatedRefreshToken(request.refreshToken),
   );
+}
+
+/**
+ * RFC 6749 §4.4: the client acts for itself, so only a client that authenticated with something secret (a secret or a
+ * signed assertion) may; the scopes are the requested ones within its registered `scope`, else all of those.
+ */
+async function exchangeClientCredentials(
+  client: ClientInformation,
+  request: Extract<TokenRequest, { grantType: 'client_credentials' }>,
+  context: RouteContext,
+): Promise<OAuthToken | Response> {
+  const { provider, settings } = context;
+  const method = clientAuthMethodOf(client);
+  if (method === 'none' || (method !== 'private_key_jwt' && !client.client_secret)) {
+    return tokenError('unauthorized_client', 'the client_credentials grant is for confidential clients only');
+  }
+  if (!isClientCredentialsCapable(provider)) {
+    return tokenError('unsupported_grant_type', 'this provider does not issue client_credentials tokens');
+  }
+  const checked = checkScopes(client, request.scope);
+  if (!checked.ok) return tokenError('invalid_scope', checked.message);
+  const scopes = checked.value ?? (client.scope ?? '').split(' ').filter((scope) => scope !== '');
+  if (settings.beyondFastMcp.audienceBinding && request.resource !== undefined) {
+    const problem = targetProblem(request.resource, undefined, context);
+    if (problem !== undefined) return tokenError('invalid_target', problem);
+  }
+  return provider.exchangeClientCredentials(client, scopes, request.resource);
 }
 
 /**

@@ -80,8 +80,11 @@ Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> tu
   --advertise-none                      "none" in token_endpoint_auth_methods_supported
   --mcp-cors                            CORS on the MCP endpoint (Authorization allowed, headers exposed)
   --step-up                             403 insufficient_scope + scope= for elevated_echo without its scope
+  --protocol-eras <eras>                MCP eras served: 2025-11-25 (sessions), 2026-07-28 (stateless), or both
+                                        comma-separated (default: 2025-11-25; both with --spec latest)
   --restrict-redirect-schemes           redirect URIs only https, http or reverse-domain private-use schemes
                                         (com.example.app:/cb): javascript:, data:, file:, … refused (FastMCP: any)
+  --client-credentials                  the client_credentials grant (client secret or private_key_jwt)
   --preset <name>                       a server variant on top of the settings, one of:
 ${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
 

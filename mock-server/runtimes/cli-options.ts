@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { controlPathProblem, normalizeControlPath } from '../controls/http-controls.js';
 import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.js';
 import { isRecord } from '../objects.js';
-import type { BeyondFastMcpFlag } from '../settings-beyond.js';
+import { MCP_PROTOCOL_ERAS, type BeyondFastMcpFlag, type McpProtocolEra } from '../settings-beyond.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
 import type { StateLimits } from '../settings-limits.js';
 import type { TransportSecuritySettings } from '../mcp/transport-security.js';
@@ -48,6 +48,7 @@ const BEYOND_SWITCHES = {
   'mcp-cors': 'mcpCors',
   'step-up': 'stepUpChallenge',
   'restrict-redirect-schemes': 'restrictRedirectUriSchemes',
+  'client-credentials': 'clientCredentialsGrant',
 } as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /** On/off flags, each given as `--<name>` or `--no-<name>`. */
@@ -99,6 +100,7 @@ const OPTIONS = {
   'control-path': { type: 'string' },
   'allowed-hosts': { type: 'string' },
   'allowed-origins': { type: 'string' },
+  'protocol-eras': { type: 'string' },
   ...switchOptions(SWITCHES),
 } as const;
 
@@ -178,6 +180,9 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
   const transportSecurity = parseTransportSecurity(values);
   if (transportSecurity !== undefined) settings.transportSecurity = transportSecurity;
 
+  if (values['protocol-eras'] !== undefined) {
+    settings.mcp = { protocolEras: parseProtocolEras(values['protocol-eras']) };
+  }
   if (values.spec !== undefined) {
     if (values.spec !== 'fastmcp' && values.spec !== 'latest') {
       throw new CliUsageError(`--spec must be fastmcp or latest, got ${JSON.stringify(values.spec)}`);
@@ -213,6 +218,19 @@ function switchValue(values: ParsedValues, flag: Switch): boolean | undefined {
   const off = values[`no-${flag}`] === true;
   if (on && off) throw new CliUsageError(`--${flag} and --no-${flag} contradict each other`);
   return on ? true : off ? false : undefined;
+}
+
+/** `--protocol-eras 2025-11-25,2026-07-28`: which MCP eras the endpoint serves (one or both). */
+function parseProtocolEras(value: string): McpProtocolEra[] {
+  const eras = value.split(',').map((era) => era.trim());
+  const known: readonly string[] = MCP_PROTOCOL_ERAS;
+  const unknown = eras.find((era) => !known.includes(era));
+  if (unknown !== undefined) {
+    throw new CliUsageError(
+      `--protocol-eras takes ${MCP_PROTOCOL_ERAS.join(' and/or ')}, comma-separated; got ${JSON.stringify(unknown)}`,
+    );
+  }
+  return eras as McpProtocolEra[];
 }
 
 /** FastMCP's `transport_security`: any of the three flags replaces the loopback default as a whole. */

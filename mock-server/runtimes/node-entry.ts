@@ -55,6 +55,7 @@ export type {
   SpecMode,
   ServerQuirks,
   McpEndpointOptions,
+  McpProtocolEra,
   ClientIdMetadataDocumentLimits,
   ClientIdMetadataDocumentFetch,
   ClientIdMetadataResolver,

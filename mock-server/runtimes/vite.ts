@@ -49,6 +49,7 @@ export type {
   SpecMode,
   ServerQuirks,
   McpEndpointOptions,
+  McpProtocolEra,
   ClientIdMetadataDocumentLimits,
   ClientIdMetadataDocumentFetch,
   ClientIdMetadataResolver,

@@ -1,7 +1,7 @@
 /**
  * Token endpoint client authentication: which method, and the oauth4webapi implementation of it.
  */
-import { ClientSecretPost, None } from 'oauth4webapi';
+import { ClientSecretPost, None, PrivateKeyJwt } from 'oauth4webapi';
 import type { ClientAuth } from 'oauth4webapi';
 import type { ClientIdentity, TokenEndpointAuthMethod } from '../identity/client-identity.js';
 
@@ -47,7 +47,16 @@ export function registrationAuthMethod(supported: readonly string[] | undefined)
 export function clientAuthentication(
   identity: ClientIdentity,
   supported: readonly string[] | undefined,
+  secrets?: { add(...values: ReadonlyArray<string | undefined>): void },
 ): ClientAuth {
+  if (identity.signingKey) {
+    const sign = PrivateKeyJwt(identity.signingKey);
+    return async (as, client, body, headers) => {
+      await sign(as, client, body, headers);
+      // An assertion is a credential until it expires: no server text quoting it may leave.
+      secrets?.add(body.get('client_assertion') ?? undefined);
+    };
+  }
   const method = selectTokenEndpointAuthMethod({
     registered: identity.tokenEndpointAuthMethod,
     supported,

@@ -1,6 +1,7 @@
 /**
  * Who the client is at one authorization server.
  */
+import type { WebCryptoKey } from './client-credentials.js';
 
 /** Token endpoint authentication methods this client implements. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -17,6 +18,8 @@ export interface ClientIdentity {
   tokenEndpointAuthMethod?: string;
   /** Seconds since the epoch; 0 or absent means the secret does not expire. */
   clientSecretExpiresAt?: number;
+  /** The key that signs `private_key_jwt` assertions (a machine client's, never stored). */
+  signingKey?: { key: WebCryptoKey; kid?: string };
   redirectUri: string;
   source: ClientIdentitySource;
 }

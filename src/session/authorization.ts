@@ -9,6 +9,7 @@ import { createEventStream, redactText } from '../events.js';
 import type { FlowEventEmitter, FlowEventStream } from '../events.js';
 import { assertAcceptableUrl, isCorsRefusal } from '../http.js';
 import type { FetchLike, HttpContext } from '../http.js';
+import { machineClient } from '../identity/client-credentials.js';
 import { KnownSecrets } from '../known-secrets.js';
 import { resolveOptions } from '../options.js';
 import type { McpAuthorizationOptions, ResolvedOptions } from '../options.js';
@@ -129,8 +130,11 @@ export function createAuthorizationSession(
   const flowEvents: FlowEventEmitter = createEventStream(options.onEvent, secrets);
   const sessionEvents = createSessionEventStream(options.onSessionEvent);
   const resolved = resolveOptions(options);
-  const { credentials } = resolved;
+  const { credentials, clientCredentials } = resolved;
   if (credentials) secrets.addClient(credentials.clientId, credentials.clientSecret);
+  if (clientCredentials && 'clientSecret' in clientCredentials) {
+    secrets.addClient(clientCredentials.clientId, clientCredentials.clientSecret);
+  }
   const mcpUrl = parseMcpUrl(url);
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const ctx: HttpContext = {
@@ -162,6 +166,7 @@ export function createAuthorizationSession(
     authorizationTimeoutMs: resolved.authorizationTimeoutMs,
     refreshSkewMs: resolved.refreshSkewMs,
     interactive: resolved.interactive,
+    machine: clientCredentials && machineClient(clientCredentials, resolved.redirectUri),
   });
   const authedFetchOptions = {
     authorizer,
@@ -179,7 +184,7 @@ export function createAuthorizationSession(
 
   const loadGrant = async (): Promise<GrantInfo | undefined> => {
     const grant = await store.loadGrant(mcpUrl.href);
-    return grant && grantInfo(grant, Date.now());
+    return grant && grantInfo(grant, Date.now(), authorizer.renewsWithoutRefreshToken());
   };
   const session: AuthorizationSession = {
     url: mcpUrl,
@@ -206,6 +211,7 @@ export function createAuthorizationSession(
     refreshSkewMs: resolved.refreshSkewMs,
     session: sessionEvents,
     events: flowEvents,
+    renewsWithoutRefreshToken: () => authorizer.renewsWithoutRefreshToken(),
     onSignedOutElsewhere: () => {
       void authorizer
         .revokeHeldRefreshToken()

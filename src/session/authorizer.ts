@@ -1,7 +1,8 @@
 /**
  * The orchestrator: owns the grant of one MCP server and sequences the flow's steps — discovery, scope selection,
- * client identity, then the authorization-code steps (`flow/authorization-code-flow.ts`) — plus refresh (proactive
- * and reactive, coordinated), step-up and sign-out. It keeps what outlives one step: the metadata of the issuers
+ * client identity, then the authorization-code steps (`flow/authorization-code-flow.ts`), or for a machine client
+ * the `client_credentials` request — plus refresh (proactive and reactive, coordinated; a machine client renews by
+ * asking again), step-up and sign-out. It keeps what outlives one step: the metadata of the issuers
  * it met, the identity in use, and the single-flight of authorizations.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
@@ -22,10 +23,18 @@ import {
 import type { FlowEnvironment } from '../flow/authorization-code-flow.js';
 import { selectScopes, splitScope, union } from '../flow/scope.js';
 import type { HttpContext } from '../http.js';
+import { machineClient } from '../identity/client-credentials.js';
+import type { MachineClient } from '../identity/client-credentials.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
-import { findGrantIdentity, forgetRefusedRegistration, resolveClientIdentity } from '../identity/resolve.js';
+import {
+  findGrantIdentity,
+  forgetRefusedRegistration,
+  preRegisteredAppliesTo,
+  resolveClientIdentity,
+} from '../identity/resolve.js';
 import type { IdentityConfig } from '../identity/resolve.js';
 import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
+import { clientCredentialsGrant } from '../tokens/client-credentials-grant.js';
 import { isTransientFailure, RefreshCoordinator, refreshLockName } from '../tokens/refresh-coordinator.js';
 import { refreshGrant } from '../tokens/refresh-grant.js';
 import { SingleFlight } from '../tokens/single-flight.js';
@@ -47,6 +56,8 @@ export interface AuthorizerConfig {
   refreshSkewMs: number;
   /** False: never start an authorization (it would need the user); fail with `interaction_required` instead. */
   interactive: boolean;
+  /** A machine client: every token comes from the `client_credentials` grant, no user involved. */
+  machine?: MachineClient | undefined;
 }
 
 /** Why an authorization runs. */
@@ -69,18 +80,23 @@ export class Authorizer {
   readonly #metadataByIssuer = new Map<string, AuthorizationServer>();
   #identity: ClientIdentity | undefined;
   #preRegisteredBoundIssuer: string | undefined;
+  /** The machine client: configured, or pre-registered credentials at a server that has only client_credentials. */
+  #machine: MachineClient | undefined;
 
   constructor(config: AuthorizerConfig) {
     this.#config = config;
     this.#key = config.mcpUrl.href;
-    this.#refresh = new RefreshCoordinator(config.store, config.locks);
+    this.#machine = config.machine;
+    this.#refresh = new RefreshCoordinator(config.store, config.locks, {
+      renewWithoutRefreshToken: () => this.#machine !== undefined,
+    });
   }
 
   /** The access token to attach to the next request, refreshed ahead of expiry when possible. */
   async accessToken(): Promise<string | undefined> {
     const grant = await this.#config.store.loadGrant(this.#key);
     if (!grant) return undefined;
-    if (grant.tokens.refreshToken && isExpiring(grant.tokens, Date.now(), this.#config.refreshSkewMs)) {
+    if (this.#renewable(grant) && isExpiring(grant.tokens, Date.now(), this.#config.refreshSkewMs)) {
       try {
         const refreshed = await this.#refreshGrant(grant.tokens.accessToken);
         if (refreshed) return refreshed.tokens.accessToken;
@@ -108,7 +124,7 @@ export class Authorizer {
         const now = Date.now();
         const { tokens } = grant;
         if (!isExpiring(tokens, now, this.#config.refreshSkewMs)) return tokens.accessToken;
-        if (tokens.refreshToken) {
+        if (this.#renewable(grant)) {
           try {
             const refreshed = await this.#refreshGrant(tokens.accessToken);
             if (refreshed) return refreshed.tokens.accessToken;
@@ -175,7 +191,7 @@ export class Authorizer {
     const grant = await this.#config.store.loadGrant(this.#key);
     if (!grant) return false;
     if (grant.tokens.accessToken !== presented) return true;
-    if (!grant.tokens.refreshToken) return false;
+    if (!this.#renewable(grant)) return false;
     try {
       const refreshed = await this.#refreshGrant(presented);
       return refreshed !== undefined && refreshed.tokens.accessToken !== presented;
@@ -191,7 +207,7 @@ export class Authorizer {
    */
   authorize(request: AuthorizeRequest): Promise<void> {
     // Not behind the lock: a page connecting silently must not wait for another tab's sign-in to finish.
-    if (!this.#config.interactive) return this.#authorizeOnce(request);
+    if (!this.#config.interactive && !this.#machine) return this.#authorizeOnce(request);
     return this.#authorizations.run('authorize', () =>
       this.#config.locks.withLock(
         `authorize:${this.#key}`,
@@ -283,6 +299,8 @@ export class Authorizer {
    */
   #refreshGrant(presented: string): Promise<StoredGrant | undefined> {
     const { ctx, events } = this.#config;
+    if (this.#machine)
+      return this.#refresh.refresh(this.#key, presented, (current) => this.#renewMachineGrant(current));
     return this.#refresh.refresh(this.#key, presented, async (current) => {
       let identity: ClientIdentity | undefined;
       try {
@@ -306,7 +324,121 @@ export class Authorizer {
     });
   }
 
+  /** Whether the grant's tokens can be renewed without the user: with a refresh token, or by a machine client. */
+  #renewable(grant: StoredGrant): boolean {
+    return grant.tokens.refreshToken !== undefined || this.#machine !== undefined;
+  }
+
+  /** Whether this client renews its tokens without a refresh token (a machine client asks again). */
+  renewsWithoutRefreshToken(): boolean {
+    return this.#machine !== undefined;
+  }
+
+  /** A machine client's "refresh": the same `client_credentials` request again, for the grant's scopes. */
+  async #renewMachineGrant(current: StoredGrant): Promise<StoredGrant['tokens']> {
+    const { ctx, events } = this.#config;
+    try {
+      if (current.clientId !== this.#machine?.clientId) {
+        // A grant of another client (storage shared with an earlier configuration): a new authorization replaces it.
+        throw new McpAuthError({
+          code: 'refresh_failed',
+          step: 'token',
+          message: 'the stored grant belongs to another client: requesting a token for this one instead',
+        });
+      }
+      const as = await this.#authorizationServerFor(current.issuer);
+      if (!as) {
+        throw new McpAuthError({
+          code: 'refresh_failed',
+          step: 'token',
+          message: `the metadata of the authorization server ${current.issuer} is no longer available`,
+        });
+      }
+      const identity = await this.#machineIdentityAt(current.issuer);
+      return await clientCredentialsGrant(ctx, events, {
+        as,
+        identity,
+        scopes: current.requestedScopes,
+        resource: current.resource,
+        renewal: true,
+      });
+    } catch (error) {
+      maskSecrets(error, ctx.secrets);
+      events.emit(failureEvent('token', error));
+      throw error;
+    }
+  }
+
+  async #machineIdentityAt(issuer: string): Promise<ClientIdentity> {
+    const identity = await (this.#machine as MachineClient).identityAt(issuer);
+    this.#identity = identity;
+    return identity;
+  }
+
+  /**
+   * A machine client's authorization: discovery, the scopes, then one `client_credentials` request; no user, no
+   * redirect. Whatever fails is reported once and thrown typed, free of secrets.
+   */
+  async #runMachineAuthorization(
+    request: AuthorizeRequest,
+    grant: StoredGrant | undefined,
+    discovered?: Discovery,
+  ): Promise<void> {
+    const { ctx, events, store } = this.#config;
+    const step = request.stepUp ? 'step-up' : 'authorization';
+    if (!discovered) {
+      events.emit({
+        step,
+        status: 'started',
+        message: request.stepUp
+          ? 'the server demands more scope: requesting a token again'
+          : 'authorization required: client_credentials grant',
+        ...(request.challenge?.scope ? { detail: { scope: request.challenge.scope } } : {}),
+      });
+    }
+    try {
+      const discovery = discovered ?? (await this.#discover(request));
+      const scopes = this.#scopesFor(request, grant, discovery);
+      const identity = await this.#machineIdentityAt(discovery.issuer);
+      events.emit({
+        step: 'registration',
+        status: 'skipped',
+        message: 'using client_credentials client',
+        detail: { client_id: identity.clientId, source: identity.source, issuer: identity.issuer },
+      });
+      const tokens = await clientCredentialsGrant(ctx, events, {
+        as: discovery.authorizationServer,
+        identity,
+        scopes,
+        resource: discovery.resource,
+        renewal: false,
+      });
+      await store.saveGrant(this.#key, {
+        issuer: discovery.issuer,
+        clientId: identity.clientId,
+        resource: discovery.resource,
+        tokens,
+        requestedScopes: scopes,
+      });
+      events.emit(
+        request.stepUp
+          ? { step: 'step-up', status: 'succeeded', message: 'scope widened' }
+          : {
+              step: 'authorization',
+              status: 'succeeded',
+              message: 'access token obtained for the client itself',
+            },
+      );
+    } catch (error) {
+      maskSecrets(error, ctx.secrets);
+      const failed = error instanceof McpAuthError ? error.step : step;
+      events.emit(failureEvent(failed, error));
+      throw error;
+    }
+  }
+
   async #runAuthorization(request: AuthorizeRequest, grant: StoredGrant | undefined): Promise<void> {
+    if (this.#machine) return this.#runMachineAuthorization(request, grant);
     const { ctx, events, store, mcpUrl } = this.#config;
     const env: FlowEnvironment = { ctx, events, store };
     const step = request.stepUp ? 'step-up' : 'authorization';
@@ -326,8 +458,16 @@ export class Authorizer {
       message: request.stepUp ? 'the server demands more scope: authorizing again' : 'authorization required',
       ...(request.challenge?.scope ? { detail: { scope: request.challenge.scope } } : {}),
     });
+    // Set once the machine flow takes over: it reports its own failures.
+    let handedOver = false;
     try {
       const discovery = await this.#discover(request);
+      const fallback = this.#machineFallback(discovery);
+      if (fallback) {
+        this.#machine = fallback;
+        handedOver = true;
+        return await this.#runMachineAuthorization(request, grant, discovery);
+      }
       const scopes = this.#scopesFor(request, grant, discovery);
       const identity = await this.#resolveIdentity(discovery, scopes);
       const { url, pending } = await beginAuthorization(env, {
@@ -361,6 +501,7 @@ export class Authorizer {
       }
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
+      if (handedOver) throw error;
       // Whatever step failed (discovery included, whose errors quote metadata), no secret leaves with the error.
       maskSecrets(error, ctx.secrets);
       const failed = error instanceof McpAuthError ? error.step : step;
@@ -394,8 +535,35 @@ export class Authorizer {
       challengeHeaderMissing: request.challengeHeaderMissing,
     });
     this.#metadataByIssuer.set(discovery.issuer, discovery.authorizationServer);
+    // PKCE protects an authorization code; a machine client never has one.
+    if (this.#machine || this.#machineFallback(discovery)) return discovery;
     assertPkceS256(discovery.authorizationServer, discovery.legacy === 'default-endpoints');
     return discovery;
+  }
+
+  /**
+   * Pre-registered confidential credentials at an authorization server whose metadata lists `client_credentials`
+   * and not `authorization_code` among its grant types: no user can sign in there, so the credentials are a machine
+   * client's. Undefined otherwise (and when the credentials are bound to another issuer).
+   */
+  #machineFallback(discovery: Discovery): MachineClient | undefined {
+    const { preRegistered, redirectUri } = this.#config.identity;
+    if (!preRegistered?.clientSecret) return undefined;
+    if (!preRegisteredAppliesTo(preRegistered, discovery.issuer, this.#preRegisteredBoundIssuer))
+      return undefined;
+    const grants = discovery.authorizationServer.grant_types_supported;
+    if (!grants?.includes('client_credentials') || grants.includes('authorization_code')) return undefined;
+    const method = preRegistered.tokenEndpointAuthMethod;
+    return machineClient(
+      {
+        clientId: preRegistered.clientId,
+        clientSecret: preRegistered.clientSecret,
+        ...(method === 'client_secret_basic' || method === 'client_secret_post'
+          ? { tokenEndpointAuthMethod: method }
+          : {}),
+      },
+      redirectUri,
+    );
   }
 
   /** The scopes to request; a step-up at the same issuer asks for what is held as well. */
@@ -458,6 +626,9 @@ export class Authorizer {
   ): Promise<ClientIdentity | undefined> {
     const current = this.#identity;
     if (current?.issuer === grant.issuer && current.clientId === grant.clientId) return current;
+    const machine = this.#machine;
+    if (machine)
+      return machine.clientId === grant.clientId ? this.#machineIdentityAt(grant.issuer) : undefined;
     return findGrantIdentity(this.#config.store, this.#config.identity, {
       issuer: grant.issuer,
       clientId: grant.clientId,

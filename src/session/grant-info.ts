@@ -19,12 +19,15 @@ export interface GrantInfo {
   readonly expiresAt: number | undefined;
   /** Whether the access token's stated lifetime is over (at the time this object was made). */
   readonly expired: boolean;
-  /** Whether a refresh token is held, so an expired access token is replaced without the user. */
+  /**
+   * Whether an expired access token is replaced without the user: a refresh token is held, or the client is a machine
+   * client (`clientCredentials`), which asks again.
+   */
   readonly refreshable: boolean;
 }
 
-/** The public view of a stored grant at `now`. */
-export function grantInfo(grant: StoredGrant, now: number): GrantInfo {
+/** The public view of a stored grant at `now`; `renewable` tells whether the client renews it without a refresh token. */
+export function grantInfo(grant: StoredGrant, now: number, renewable = false): GrantInfo {
   return Object.freeze({
     issuer: grant.issuer,
     clientId: grant.clientId,
@@ -32,7 +35,7 @@ export function grantInfo(grant: StoredGrant, now: number): GrantInfo {
     scopes: Object.freeze(grant.tokens.scopes.filter((scope) => typeof scope === 'string')),
     expiresAt: grant.tokens.expiresAt,
     expired: isExpired(grant.tokens, now),
-    refreshable: grant.tokens.refreshToken !== undefined,
+    refreshable: renewable || grant.tokens.refreshToken !== undefined,
   });
 }
 

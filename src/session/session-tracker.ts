@@ -17,6 +17,8 @@ export interface SessionTrackerConfig {
   refreshSkewMs: number;
   session: SessionEventEmitter;
   events: FlowEventEmitter;
+  /** Whether the client renews tokens without a refresh token (a machine client), for the grant's `refreshable`. */
+  renewsWithoutRefreshToken: () => boolean;
   /** Called once another context signed out (after the events). */
   onSignedOutElsewhere: () => void;
 }
@@ -112,7 +114,7 @@ export class SessionTracker {
     this.#config.session.emit({
       type: grant.renewed === true ? 'refreshed' : 'authorized',
       source,
-      grant: grantInfo(grant, Date.now()),
+      grant: grantInfo(grant, Date.now(), this.#config.renewsWithoutRefreshToken()),
     });
     this.#schedule(grant);
   }
@@ -155,7 +157,7 @@ export class SessionTracker {
     this.#config.session.emit({
       type: 'expiring',
       source: 'this-client',
-      grant: grantInfo(grant, Date.now()),
+      grant: grantInfo(grant, Date.now(), this.#config.renewsWithoutRefreshToken()),
     });
   }
 

@@ -17,10 +17,14 @@ export function tokenEndpointFailure(
   step: 'token' | 'refresh' | 'revocation',
   secrets: Iterable<string> = [],
   errorBody?: Readonly<Record<string, unknown>>,
+  /** What the request was, for the message (default: by step, the `token` step being a code exchange). */
+  request?: string,
 ): McpAuthError {
   if (error instanceof McpAuthError) return error;
   const known = [...secrets];
-  const what = step === 'token' ? 'code exchange' : step === 'refresh' ? 'token refresh' : 'token revocation';
+  const what =
+    request ??
+    (step === 'token' ? 'code exchange' : step === 'refresh' ? 'token refresh' : 'token revocation');
   if (error instanceof ResponseBodyError) {
     const invalidGrant = error.error === 'invalid_grant';
     const serverError = serverText(error.error, known, SERVER_CODE_LIMIT);

@@ -27,9 +27,20 @@ export class RefreshCoordinator {
   readonly #locks: Locks;
   readonly #flights = new SingleFlight();
 
-  constructor(store: AuthStateStore, locks: Locks) {
+  readonly #renewWithoutRefreshToken: () => boolean;
+
+  /**
+   * `renewWithoutRefreshToken`: the request renews grants that hold no refresh token (a machine client asks for a
+   * new token with its own credentials), so they are renewed rather than given up.
+   */
+  constructor(
+    store: AuthStateStore,
+    locks: Locks,
+    options: { renewWithoutRefreshToken?: () => boolean } = {},
+  ) {
     this.#store = store;
     this.#locks = locks;
+    this.#renewWithoutRefreshToken = options.renewWithoutRefreshToken ?? (() => false);
   }
 
   /**
@@ -53,7 +64,7 @@ export class RefreshCoordinator {
         }
         if (!grant) return undefined;
         if (grant.tokens.accessToken !== presentedAccessToken) return grant;
-        if (!grant.tokens.refreshToken) return undefined;
+        if (!grant.tokens.refreshToken && !this.#renewWithoutRefreshToken()) return undefined;
         try {
           const tokens = await request(grant);
           const next: StoredGrant = { ...grant, tokens };

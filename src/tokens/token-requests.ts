@@ -4,7 +4,9 @@
  */
 import {
   authorizationCodeGrantRequest,
+  clientCredentialsGrantRequest,
   processAuthorizationCodeResponse,
+  processClientCredentialsResponse,
   processRefreshTokenResponse,
   processRevocationResponse,
   refreshTokenGrantRequest,
@@ -46,12 +48,13 @@ async function callEndpoint<T>(
   ctx: HttpContext,
   step: 'token' | 'refresh' | 'revocation',
   endpoint: URL,
-  request: () => Promise<Response>,
+  send: () => Promise<Response>,
   process: (response: Response) => Promise<T>,
+  request?: string,
 ): Promise<T> {
   let response: Response;
   try {
-    response = await request();
+    response = await send();
   } catch (error) {
     throw networkError(error, ctx, step, endpoint);
   }
@@ -60,7 +63,7 @@ async function callEndpoint<T>(
   try {
     return await process(response);
   } catch (error) {
-    throw tokenEndpointFailure(error, step, ctx.secrets, errorBody);
+    throw tokenEndpointFailure(error, step, ctx.secrets, errorBody, request);
   }
 }
 
@@ -96,7 +99,7 @@ export async function exchangeCode(
       authorizationCodeGrantRequest(
         as,
         client,
-        clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
         callback,
         input.redirectUri,
         input.codeVerifier,
@@ -141,7 +144,7 @@ export async function refreshTokens(
       refreshTokenGrantRequest(
         as,
         client,
-        clientAuthentication(identity, as.token_endpoint_auth_methods_supported),
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
         refreshToken,
         {
           ...oauthRequestOptions(ctx, 'refresh', 'token endpoint'),
@@ -157,6 +160,39 @@ export async function refreshTokens(
   ]);
   // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
   return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
+}
+
+/**
+ * The `client_credentials` grant (RFC 6749 §4.4): the client authenticates and asks for `scopes` at `resource`
+ * (RFC 8707). A refresh token in the answer is kept, but this grant is renewed by asking again.
+ */
+export async function clientCredentialsTokens(
+  ctx: HttpContext,
+  input: { as: AuthorizationServer; identity: ClientIdentity; scopes: readonly string[]; resource: string },
+): Promise<TokenSet> {
+  const { as, identity } = input;
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
+  const endpoint = tokenEndpoint(as, 'token');
+  const client = oauthClient(identity);
+  const parameters: Record<string, string> = { resource: input.resource };
+  if (input.scopes.length > 0) parameters['scope'] = input.scopes.join(' ');
+  const body = await callEndpoint(
+    ctx,
+    'token',
+    endpoint,
+    () =>
+      clientCredentialsGrantRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
+        parameters,
+        oauthRequestOptions(ctx, 'token', 'token endpoint'),
+      ),
+    async (response) => processClientCredentialsResponse(as, client, await withUsableLifetime(response)),
+    'client_credentials token request',
+  );
+  refuseUnsupportedTokenType(body.token_type, 'token', [body.access_token, ...(ctx.secrets ?? [])]);
+  return tokenSetFromResponse(body, Date.now(), input.scopes);
 }
 
 /**
@@ -224,6 +260,7 @@ export async function revokeToken(
       clientAuthentication(
         identity,
         as.revocation_endpoint_auth_methods_supported ?? as.token_endpoint_auth_methods_supported,
+        ctx.secrets,
       ),
     );
     return { emptySecret: false };

@@ -341,6 +341,15 @@ describe("the README's examples, run from the installed package", () => {
     RUN_TIMEOUT_MS,
   );
 
+  it(
+    'machine-client.ts: a client_credentials client against the served mock, then sign-out',
+    async () => {
+      const output = await runNode(nodeDir, 'out/machine-client.js');
+      expect(output.trim().split('\n')).toEqual(['nightly-report']);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
   it('mock-server.ts: the mock in-process answers its metadata', async () => {
     const output = await runNode(nodeDir, 'out/mock-server.js');
     expect(output).toContain("issuer: 'http://localhost:8000/'");

@@ -94,9 +94,15 @@ describe('validateSettings', () => {
         mcpCors: false,
         stepUpChallenge: false,
         restrictRedirectUriSchemes: false,
+        clientCredentialsGrant: false,
       },
       clientIdMetadataDocumentLimits: { maxBytes: 5120, timeoutMs: 5000, cacheSeconds: 300 },
-      mcp: { elevatedScope: 'admin', maxSessions: 100, serverName: 'mcp-authed-client-mock' },
+      mcp: {
+        elevatedScope: 'admin',
+        maxSessions: 100,
+        serverName: 'mcp-authed-client-mock',
+        protocolEras: ['2025-11-25'],
+      },
       quirks: {},
     });
   });

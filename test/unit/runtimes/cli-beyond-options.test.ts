@@ -21,6 +21,7 @@ describe('CLI flags beyond FastMCP', () => {
       '--mcp-cors',
       '--step-up',
       '--restrict-redirect-schemes',
+      '--client-credentials',
     ]).settings;
     expect(on.spec).toBe('latest');
     expect(Object.keys(on.beyondFastMcp ?? {}).sort()).toStrictEqual([...BEYOND_FASTMCP_FLAGS].sort());

@@ -1,0 +1,60 @@
+/**
+ * The `client_credentials` step (RFC 6749 §4.4): one token request by a machine client, reported as the `token`
+ * step. Coordination (one request at a time per grant) is the caller's.
+ */
+import type { AuthorizationServer } from 'oauth4webapi';
+import type { FlowEventEmitter } from '../events.js';
+import { postRequest } from '../events.js';
+import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
+import type { HttpContext } from '../http.js';
+import type { ClientIdentity } from '../identity/client-identity.js';
+import { clientCredentialsTokens } from './token-requests.js';
+import type { TokenSet } from './token-set.js';
+
+/** Requests tokens for `identity` itself at `as`; emits `token` `started` and `succeeded`. */
+export async function clientCredentialsGrant(
+  ctx: HttpContext,
+  events: FlowEventEmitter,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    scopes: readonly string[];
+    resource: string;
+    /** True when an expiring or refused token is being replaced (said in the event). */
+    renewal: boolean;
+  },
+): Promise<TokenSet> {
+  const { as, identity } = input;
+  const method = identity.signingKey
+    ? 'private_key_jwt'
+    : selectTokenEndpointAuthMethod({
+        registered: identity.tokenEndpointAuthMethod,
+        supported: as.token_endpoint_auth_methods_supported,
+        hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
+      });
+  events.emit({
+    step: 'token',
+    status: 'started',
+    message: input.renewal
+      ? 'requesting a new access token (client_credentials)'
+      : 'requesting an access token (client_credentials)',
+    ...postRequest(as.token_endpoint),
+    detail: { grant_type: 'client_credentials', token_endpoint_auth_method: method },
+  });
+  const tokens = await clientCredentialsTokens(ctx, {
+    as,
+    identity,
+    scopes: input.scopes,
+    resource: input.resource,
+  });
+  events.emit({
+    step: 'token',
+    status: 'succeeded',
+    message: 'access token received',
+    detail: {
+      scopes: tokens.scopes,
+      ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
+    },
+  });
+  return tokens;
+}
