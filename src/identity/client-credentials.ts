@@ -18,6 +18,11 @@ export interface ClientSecretCredentials {
   clientId: string;
   /** The client secret. */
   clientSecret: string;
+  /**
+   * The issuer the client is registered with: the secret goes to no other. Without it, the first authorization
+   * server this client meets is the only one it talks to afterwards.
+   */
+  issuer?: string | undefined;
   /** `client_secret_basic` (default, unless the server lists only `client_secret_post`) or `client_secret_post`. */
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
 }
@@ -35,6 +40,8 @@ export interface PrivateKeyJwtCredentials {
   algorithm: 'ES256' | 'RS256';
   /** The `kid` of the key in the client's registered key set, when the server needs it to pick the key. */
   keyId?: string | undefined;
+  /** The issuer the client is registered with (see {@link ClientSecretCredentials.issuer}). */
+  issuer?: string | undefined;
 }
 
 /** The `clientCredentials` option: a secret or a private key. */
@@ -43,6 +50,8 @@ export type ClientCredentials = ClientSecretCredentials | PrivateKeyJwtCredentia
 /** The machine client: its id, and its identity at an issuer (the key is imported on first use). */
 export interface MachineClient {
   readonly clientId: string;
+  /** The issuer the client is bound to, when known before its first use. */
+  readonly issuer?: string | undefined;
   /** The identity to present at `issuer`; an unusable key is `invalid_option`. */
   identityAt(issuer: string): Promise<ClientIdentity>;
 }
@@ -68,6 +77,12 @@ export function clientCredentialsProblem(value: unknown): McpAuthError | undefin
   const hasKey = given['privateKey'] !== undefined;
   if (hasSecret === hasKey) {
     return invalid('clientCredentials needs exactly one of clientSecret and privateKey');
+  }
+  if (
+    given['issuer'] !== undefined &&
+    (typeof given['issuer'] !== 'string' || !URL.canParse(given['issuer']))
+  ) {
+    return invalid('clientCredentials.issuer must be the absolute URL of the authorization server');
   }
   if (hasSecret) {
     if (typeof given['clientSecret'] !== 'string' || given['clientSecret'] === '') {
@@ -96,15 +111,18 @@ export function clientCredentialsProblem(value: unknown): McpAuthError | undefin
   if (given['keyId'] !== undefined && (typeof given['keyId'] !== 'string' || given['keyId'] === '')) {
     return invalid('clientCredentials.keyId must be a non-empty string');
   }
+
   return undefined;
 }
 
 /** The machine client of a validated option. */
 export function machineClient(credentials: ClientCredentials, redirectUri: string): MachineClient {
   const { clientId } = credentials;
+  const bound = credentials.issuer === undefined ? {} : { issuer: credentials.issuer };
   if ('clientSecret' in credentials) {
     return {
       clientId,
+      ...bound,
       identityAt: async (issuer) => ({
         issuer,
         clientId,
@@ -121,6 +139,7 @@ export function machineClient(credentials: ClientCredentials, redirectUri: strin
   let imported: Promise<WebCryptoKey> | undefined;
   return {
     clientId,
+    ...bound,
     identityAt: async (issuer) => {
       imported ??= signingKey(credentials);
       const key = await imported.catch((error: unknown) => {

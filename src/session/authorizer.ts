@@ -82,6 +82,8 @@ export class Authorizer {
   #preRegisteredBoundIssuer: string | undefined;
   /** The machine client: configured, or pre-registered credentials at a server that has only client_credentials. */
   #machine: MachineClient | undefined;
+  /** The one authorization server the machine client's credentials go to. */
+  #machineBoundIssuer: string | undefined;
 
   constructor(config: AuthorizerConfig) {
     this.#config = config;
@@ -369,8 +371,22 @@ export class Authorizer {
     }
   }
 
+  /**
+   * The machine client's identity at `issuer`, which must be the one it is bound to: given with the credentials, else
+   * the first it met. Its secret or signed assertions go to no other authorization server, whatever the MCP server's
+   * metadata names later.
+   */
   async #machineIdentityAt(issuer: string): Promise<ClientIdentity> {
-    const identity = await (this.#machine as MachineClient).identityAt(issuer);
+    const machine = this.#machine as MachineClient;
+    this.#machineBoundIssuer ??= machine.issuer ?? issuer;
+    if (issuer !== this.#machineBoundIssuer) {
+      throw new McpAuthError({
+        code: 'issuer_mismatch',
+        step: 'token',
+        message: `the client credentials belong to the authorization server ${this.#machineBoundIssuer}, but the MCP server now names ${issuer}: they are not sent there (set clientCredentials.issuer to the server they are registered with)`,
+      });
+    }
+    const identity = await machine.identityAt(issuer);
     this.#identity = identity;
     return identity;
   }
@@ -558,6 +574,8 @@ export class Authorizer {
       {
         clientId: preRegistered.clientId,
         clientSecret: preRegistered.clientSecret,
+        // Bound as the pre-registered credentials were: to their issuer, or to this first one.
+        issuer: preRegistered.issuer ?? this.#preRegisteredBoundIssuer ?? discovery.issuer,
         ...(method === 'client_secret_basic' || method === 'client_secret_post'
           ? { tokenEndpointAuthMethod: method }
           : {}),

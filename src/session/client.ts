@@ -42,7 +42,8 @@ async function detectEra(fetch: FetchLike, mcpUrl: URL, request: ProbeRequest): 
   try {
     return await probeEra(fetch, mcpUrl, request, STATELESS_PROTOCOL_VERSIONS);
   } catch (error) {
-    if (error instanceof McpAuthError && error.code === 'cors_refused') return { lifecycle: 'initialize' };
+    if (error instanceof McpAuthError && error.code === 'cors_refused')
+      return { lifecycle: 'initialize', tentative: true };
     throw error;
   }
 }
@@ -161,7 +162,9 @@ async function connectAuthedMcpClient(
   );
   let remembered = false;
   try {
-    const known = options.storage ? await rememberedEra(options.storage, mcpUrl) : undefined;
+    const known = options.storage
+      ? await rememberedEra(options.storage, mcpUrl, STATELESS_PROTOCOL_VERSIONS)
+      : undefined;
     remembered = known !== undefined && options.protocolVersion === undefined;
     const era =
       options.protocolVersion !== undefined
@@ -172,9 +175,6 @@ async function connectAuthedMcpClient(
             clientInfo: { name: session.resolved.clientName, version: session.resolved.clientVersion },
             capabilities: { ...options.mcpClientOptions?.capabilities },
           })));
-    if (options.protocolVersion === undefined && !remembered && options.storage) {
-      await rememberEra(options.storage, mcpUrl, era);
-    }
     const http = new StreamableHTTPClientTransport(mcpUrl, {
       fetch: era.lifecycle === 'stateless' ? statelessFetch : transportFetch,
     });
@@ -193,6 +193,11 @@ async function connectAuthedMcpClient(
           })
         : http;
     await client.connect(transport, options.signal ? { signal: options.signal } : undefined);
+    // Remembered once it connected, and only when the probe's answer was a verdict, not a passing refusal.
+    const definitive = era.lifecycle === 'stateless' || era.tentative !== true;
+    if (options.protocolVersion === undefined && !remembered && definitive && options.storage) {
+      await rememberEra(options.storage, mcpUrl, era).catch(() => undefined);
+    }
   } catch (error) {
     await client.close().catch(() => undefined);
     // A remembered era that no longer connects may be outdated (the server moved on): the next connection probes.

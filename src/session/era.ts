@@ -15,7 +15,14 @@ export type Era =
       readonly version: string;
       readonly discovered?: JsonObject | undefined;
     }
-  | { readonly lifecycle: 'initialize' };
+  | {
+      readonly lifecycle: 'initialize';
+      /**
+       * The answer did not say the server lacks the stateless revision (a 403, 408, 429, a page that is not
+       * JSON-RPC, a refused CORS probe): the handshake is tried, and the verdict is not remembered.
+       */
+      readonly tentative?: true | undefined;
+    };
 
 const KEY_PREFIX = 'mcp-authed-client/v1/era/';
 
@@ -77,10 +84,16 @@ export function eraOfAnswer(status: number, message: JsonObject | undefined, our
   const result = asJsonObject(message?.['result']);
   const supported = result?.['supportedVersions'];
   const version = Array.isArray(supported) ? ours.find((v) => supported.includes(v)) : undefined;
-  return status >= 200 && status < 300 && result && version !== undefined
-    ? { lifecycle: 'stateless', version, discovered: result }
-    : { lifecycle: 'initialize' };
+  if (status >= 200 && status < 300 && result && version !== undefined) {
+    return { lifecycle: 'stateless', version, discovered: result };
+  }
+  // A JSON-RPC answer, or a refusal of the method or the request's form, says the server speaks another revision.
+  const definitive = message?.['jsonrpc'] === '2.0' || DEFINITIVE_REFUSALS.has(status);
+  return definitive ? { lifecycle: 'initialize' } : { lifecycle: 'initialize', tentative: true };
 }
+
+/** Statuses that refuse the probe itself (its method, headers or form), not the client or the moment. */
+const DEFINITIVE_REFUSALS = new Set([400, 404, 405, 406, 415, 422]);
 
 /** A server error answering the probe: it says nothing about the era, and the connection fails with it. */
 export class ProbeServerError extends Error {
@@ -110,14 +123,20 @@ export async function probeEra(
 }
 
 /** The remembered era of `mcpUrl`, if any (without the discovery result, which may be stale). */
-export async function rememberedEra(storage: AuthStorage, mcpUrl: URL): Promise<Era | undefined> {
+export async function rememberedEra(
+  storage: AuthStorage,
+  mcpUrl: URL,
+  ours: readonly string[],
+): Promise<Era | undefined> {
   const raw = await storage.get(KEY_PREFIX + mcpUrl.href);
   if (raw === undefined) return undefined;
   try {
     const stored = asJsonObject(JSON.parse(raw));
     if (stored?.['lifecycle'] === 'initialize') return { lifecycle: 'initialize' };
-    if (stored?.['lifecycle'] === 'stateless' && typeof stored['version'] === 'string') {
-      return { lifecycle: 'stateless', version: stored['version'] };
+    // Storage is outside this package's control: only a revision this client speaks is taken from it.
+    const version = stored?.['version'];
+    if (stored?.['lifecycle'] === 'stateless' && typeof version === 'string' && ours.includes(version)) {
+      return { lifecycle: 'stateless', version };
     }
   } catch {
     // Unreadable: probe again.
@@ -126,7 +145,10 @@ export async function rememberedEra(storage: AuthStorage, mcpUrl: URL): Promise<
 }
 
 export function rememberEra(storage: AuthStorage, mcpUrl: URL, era: Era): Promise<void> {
-  const stored = era.lifecycle === 'stateless' ? { lifecycle: era.lifecycle, version: era.version } : era;
+  const stored =
+    era.lifecycle === 'stateless'
+      ? { lifecycle: era.lifecycle, version: era.version }
+      : { lifecycle: era.lifecycle };
   return storage.set(KEY_PREFIX + mcpUrl.href, JSON.stringify(stored));
 }
 

@@ -14,6 +14,9 @@ export const INPUT_REQUIRED_METHODS: readonly string[] = ['tools/call', 'prompts
 /** Rounds of one request before the client gives up (a server may ask again, but not forever). */
 export const MAX_INPUT_ROUNDS = 8;
 
+/** Most input requests one round may carry (each reaches the application's handlers). */
+export const MAX_INPUTS_PER_ROUND = 16;
+
 /** One input request of the server: a key it chose, and a request for the client's own handlers. */
 export interface InputRequest {
   readonly key: string;

@@ -13,7 +13,13 @@ import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextp
 import type { FetchLike } from '../http.js';
 import { asJsonObject } from '../json.js';
 import type { JsonObject } from '../json.js';
-import { INPUT_REQUIRED_METHODS, MAX_INPUT_ROUNDS, inputRequiredOf, retryParams } from './input-required.js';
+import {
+  INPUT_REQUIRED_METHODS,
+  MAX_INPUT_ROUNDS,
+  MAX_INPUTS_PER_ROUND,
+  inputRequiredOf,
+  retryParams,
+} from './input-required.js';
 import type { InputRequired } from './input-required.js';
 import { encodeHeaderValue } from './tool-headers.js';
 import { ToolHeaderRegistry } from './tool-header-registry.js';
@@ -75,6 +81,8 @@ export class StatelessTransport implements Transport {
   /** The client's own `tools/list` requests (to read a tool's definition before calling it), by id. */
   readonly #ownLists = new Map<RequestId, (result: JsonObject | undefined) => void>();
   #nextId = 0;
+  /** The `tools/list` lookup in flight, shared by the calls that wait for it. */
+  #learning: Promise<void> | undefined;
 
   constructor(inner: InnerTransport, version: string, options: StatelessTransportOptions = {}) {
     this.#inner = inner;
@@ -124,7 +132,7 @@ export class StatelessTransport implements Transport {
     if (id !== undefined && method === 'tools/call') {
       const name = params['name'];
       // The headers of a call come from the tool's definition: a tool not listed yet is looked up first.
-      if (typeof name === 'string' && !this.#toolHeaders.knows(name)) await this.#learnTools();
+      if (typeof name === 'string' && !this.#toolHeaders.knows(name)) await this.#learnToolsOnce();
       const reason = typeof name === 'string' ? this.#toolHeaders.rejection(name) : undefined;
       if (reason !== undefined) {
         // Never sent: the server's definition of this tool is invalid for this transport.
@@ -157,6 +165,14 @@ export class StatelessTransport implements Transport {
       }
       throw error;
     }
+  }
+
+  /** One lookup at a time: concurrent calls of unlisted tools share it rather than each reading every page. */
+  #learnToolsOnce(): Promise<void> {
+    this.#learning ??= this.#learnTools().finally(() => {
+      this.#learning = undefined;
+    });
+    return this.#learning;
   }
 
   /**
@@ -219,9 +235,10 @@ export class StatelessTransport implements Transport {
     const rounds = [...this.#rounds.values(), ...this.#inputs.values()].find(
       (r) => r.originalId === requestId,
     );
+    // Waiting for local input (read before forgetting, which empties it): nothing of it is on the wire any more.
+    const waitingForInput = rounds !== undefined && rounds.waiting.size > 0;
     if (rounds) this.#forget(rounds);
-    // Waiting for local input: nothing of it is on the wire any more.
-    if (rounds && rounds.waiting.size > 0) return;
+    if (waitingForInput) return;
     const wireParams = { ...params, ...(rounds ? { requestId: rounds.wireId } : {}) };
     const message = {
       ...record,
@@ -275,6 +292,15 @@ export class StatelessTransport implements Transport {
       );
       return;
     }
+    if (inputRequired.inputRequests.length > MAX_INPUTS_PER_ROUND) {
+      // Each one reaches the application's handlers (a model call, a form): a server does not get to ask thousands.
+      void this.#deliverError(
+        rounds.originalId,
+        ErrorCode.InvalidParams,
+        `the server asked for ${inputRequired.inputRequests.length} inputs at once, more than ${MAX_INPUTS_PER_ROUND}`,
+      );
+      return;
+    }
     rounds.state = inputRequired;
     rounds.responses = {};
     rounds.waiting.clear();
@@ -288,8 +314,9 @@ export class StatelessTransport implements Transport {
       return;
     }
     // Handed to the SDK client as server requests: its handlers (elicitation, sampling, roots) answer them.
+    const byKey = new Map(inputRequired.inputRequests.map((request) => [request.key, request]));
     for (const [inputId, key] of rounds.waiting) {
-      const request = inputRequired.inputRequests.find((r) => r.key === key);
+      const request = byKey.get(key);
       const asked = {
         jsonrpc: '2.0',
         id: inputId,

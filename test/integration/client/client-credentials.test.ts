@@ -11,6 +11,8 @@ import {
   memoryStorage,
 } from '../../../src/index.js';
 import type { AuthedMcpClientOptions, ClientCredentials, FlowEvent } from '../../../src/index.js';
+import { createMockAuthServer } from '../../../mock-server/index.js';
+import { resourceMovedTo } from '../../../mock-server/presets.js';
 import { generateKeyPair, keyClient, secretClient } from './support/machine-clients.js';
 import type { TestKeyPair } from './support/machine-clients.js';
 import { createMockWorld, failure, MCP_URL, toolJson } from './support/mock-world.js';
@@ -214,6 +216,26 @@ describe('createAuthedMcpClient with clientCredentials', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 600_000 });
     expect(await client.grant()).toMatchObject({ expired: true, refreshable: true });
     expect(await client.isSignedIn()).toBe(true);
+    await client.close();
+  });
+
+  it('never sends its secret to another authorization server the MCP server names later', async () => {
+    const world = machineWorld();
+    const impostor = createMockAuthServer({
+      spec: 'latest',
+      issuerUrl: 'http://localhost:9000',
+      resourceServerUrl: MCP_URL,
+      clients: [secretClient('basic-machine', SECRET)],
+    });
+    world.addServer(impostor);
+    const client = await connect(world, { clientId: 'basic-machine', clientSecret: SECRET });
+    await client.listTools();
+    world.mock.control.reconfigure(resourceMovedTo(impostor.settings.issuerUrl));
+    world.mock.control.revokeAllTokens();
+    const error = await failure(client.listTools());
+    expect(error.code).toBe('issuer_mismatch');
+    expect(error.message).not.toContain(SECRET);
+    expect(impostor.control.requests().filter((entry) => entry.endpoint === 'token')).toEqual([]);
     await client.close();
   });
 

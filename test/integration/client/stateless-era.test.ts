@@ -52,6 +52,23 @@ describe('era detection: a 2025-11-25 server (the mock)', () => {
     expect(world.requestsTo('authorize')).toHaveLength(1);
   });
 
+  it('remembers nothing from a passing refusal of the probe (a 403 page), nor before the client connected', async () => {
+    const world = createMockWorld();
+    const storage = memoryStorage();
+    const eraKey = `mcp-authed-client/v1/era/${MCP_URL}`;
+    // Signed in first, so the probe is the next MCP request and meets the injected refusal.
+    await (await world.connect({ storage, protocolVersion: '2025-11-25' })).close();
+    world.mock.control.failNext('mcp', { status: 403, times: 1 });
+    const client = await world.connect({ storage });
+    await client.close();
+    expect(await storage.get(eraKey)).toBeUndefined();
+
+    // A handshake that fails leaves nothing behind either.
+    world.mock.control.failNext('mcp', { status: 503, times: 3 });
+    await world.connect({ storage }).catch(() => undefined);
+    expect(await storage.get(eraKey)).toBeUndefined();
+  });
+
   it('does not probe when the application names the revision', async () => {
     const world = createMockWorld();
     const methods: string[] = [];

@@ -18,7 +18,9 @@ describe('eraOfAnswer', () => {
       version: '2026-07-28',
       discovered: result,
     });
-    expect(eraOfAnswer(200, { result: { supportedVersions: ['2025-11-25'] } }, OURS)).toEqual({
+    expect(
+      eraOfAnswer(200, { jsonrpc: '2.0', id: 1, result: { supportedVersions: ['2025-11-25'] } }, OURS),
+    ).toEqual({
       lifecycle: 'initialize',
     });
     expect(eraOfAnswer(400, { error: { code: -32000, message: 'no session' } }, OURS)).toEqual({
@@ -45,11 +47,27 @@ describe('remembered era', () => {
     const b = new URL('https://b.example/mcp');
     await rememberEra(storage, a, { lifecycle: 'stateless', version: '2026-07-28', discovered: { x: 1 } });
     await rememberEra(storage, b, { lifecycle: 'initialize' });
-    expect(await rememberedEra(storage, a)).toEqual({ lifecycle: 'stateless', version: '2026-07-28' });
-    expect(await rememberedEra(storage, b)).toEqual({ lifecycle: 'initialize' });
+    expect(await rememberedEra(storage, a, OURS)).toEqual({ lifecycle: 'stateless', version: '2026-07-28' });
+    expect(await rememberedEra(storage, b, OURS)).toEqual({ lifecycle: 'initialize' });
     await forgetEra(storage, a);
-    expect(await rememberedEra(storage, a)).toBeUndefined();
+    expect(await rememberedEra(storage, a, OURS)).toBeUndefined();
     await storage.set('mcp-authed-client/v1/era/https://b.example/mcp', '{not json');
-    expect(await rememberedEra(storage, b)).toBeUndefined();
+    expect(await rememberedEra(storage, b, OURS)).toBeUndefined();
+    // Only a revision this client speaks is taken from storage (it ends up in a header).
+    await storage.set(
+      'mcp-authed-client/v1/era/https://b.example/mcp',
+      JSON.stringify({ lifecycle: 'stateless', version: '2026-07-28\r\nx-injected: 1' }),
+    );
+    expect(await rememberedEra(storage, b, OURS)).toBeUndefined();
+  });
+
+  it('is a verdict only for answers that say so: a JSON-RPC answer or a refusal of the probe itself', () => {
+    const error = { jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'Method not found' } };
+    expect(eraOfAnswer(200, error, OURS)).toEqual({ lifecycle: 'initialize' });
+    expect(eraOfAnswer(404, undefined, OURS)).toEqual({ lifecycle: 'initialize' });
+    expect(eraOfAnswer(400, undefined, OURS)).toEqual({ lifecycle: 'initialize' });
+    for (const passing of [200, 403, 408, 429]) {
+      expect(eraOfAnswer(passing, undefined, OURS)).toEqual({ lifecycle: 'initialize', tentative: true });
+    }
   });
 });

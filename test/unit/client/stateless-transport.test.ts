@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { MAX_INPUT_ROUNDS } from '../../../src/session/input-required.js';
+import { MAX_INPUT_ROUNDS, MAX_INPUTS_PER_ROUND } from '../../../src/session/input-required.js';
 import { StatelessTransport, withMethodHeaders } from '../../../src/session/stateless-transport.js';
 import { ToolHeaderRegistry } from '../../../src/session/tool-header-registry.js';
 
@@ -288,6 +288,39 @@ describe('StatelessTransport: input-required results', () => {
     await Promise.resolve();
     expect(sent).toHaveLength(MAX_INPUT_ROUNDS + 1);
     expect(received.at(-1)).toMatchObject({ id: 7, error: { message: expect.stringMatching(/rounds/) } });
+  });
+
+  it('refuses a round that asks for more inputs than the bound, handing none to the application', async () => {
+    const { inner } = recordingTransport();
+    const transport = new StatelessTransport(inner, '2026-07-28');
+    const received: Array<Record<string, unknown>> = [];
+    transport.onmessage = (message) => received.push(message as unknown as Record<string, unknown>);
+    await transport.send(call as JSONRPCMessage);
+    const many = Object.fromEntries(
+      Array.from({ length: MAX_INPUTS_PER_ROUND + 1 }, (_, index) => [
+        `q${index}`,
+        { method: 'elicitation/create', params: { message: 'ok?' } },
+      ]),
+    );
+    inner.onmessage?.({
+      jsonrpc: '2.0',
+      id: 7,
+      result: { resultType: 'input_required', inputRequests: many },
+    } as JSONRPCMessage);
+    await Promise.resolve();
+    expect(received).toEqual([
+      expect.objectContaining({ id: 7, error: expect.objectContaining({ code: -32602 }) }),
+    ]);
+  });
+
+  it('does not send a cancellation for a request that is waiting for local input (nothing is on the wire)', async () => {
+    const { sent, transport } = await asked('s');
+    await transport.send({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: 7, reason: 'user' },
+    } as JSONRPCMessage);
+    expect(sent).toHaveLength(1);
   });
 });
 
