@@ -24,74 +24,8 @@ import type { MockAuthServerOptions, MockAuthServerSettings } from '../index.js'
 import { mockRoutePaths, type MockAuthServerLike } from '../mock-routes.js';
 import { createNodeRequestListener } from './node.js';
 
-// The plugin takes the mock's settings and options, so every type they refer to is nameable from `./vite` too
-// (types only: the values live in `./mock-server`).
-export type {
-  // The mock and its settings.
-  MockAuthServer,
-  MockAuthServerLike,
-  MockAuthServerOptions,
-  MockAuthServerSettings,
-  ResolvedMockAuthServerSettings,
-  ClientInformation,
-  ClientAuthMethod,
-  ClientRegistrationOptions,
-  RevocationOptions,
-  ApprovalMode,
-  TokenLifetimes,
-  ResolvedTokenLifetimes,
-  StateLimits,
-  ResolvedStateLimits,
-  BeyondSettingsInput,
-  ResolvedBeyondSettings,
-  BeyondFastMcpOptions,
-  BeyondFastMcpFlag,
-  SpecMode,
-  ServerQuirks,
-  McpEndpointOptions,
-  McpProtocolEra,
-  ClientIdMetadataDocumentLimits,
-  ClientIdMetadataDocumentFetch,
-  ClientIdMetadataResolver,
-  ClientIdMetadataResolverOptions,
-  ResolvedClientId,
-  Route,
-  RouteHandler,
-  RouteContext,
-  EndpointName,
-  // Providers.
-  OAuthAuthorizationServerProvider,
-  AuthorizationParams,
-  AuthorizationCode,
-  AccessToken,
-  RefreshToken,
-  OAuthToken,
-  TokenKind,
-  Clock,
-  // Test controls.
-  MockControl,
-  ClockControl,
-  PresetPatch,
-  ResetOptions,
-  SettingsPatch,
-  Patch,
-  EndpointTarget,
-  FailOptions,
-  FaultScope,
-  InjectedError,
-  PendingFault,
-  RequestLogEntry,
-  // The protected MCP endpoint.
-  McpEndpoint,
-  McpEndpointInit,
-  McpServerConfigurer,
-  McpSessionStore,
-  McpSession,
-  SessionChannel,
-  TransportSecuritySettings,
-  ResolvedTransportSecurity,
-  TokenVerifier,
-} from '../index.js';
+// The plugin takes the mock's settings and options, so every type they refer to is nameable from `./vite` too.
+export type * from './mock-types.js';
 
 /** Settings whose issuer defaults to the dev server's origin. */
 export type MockAuthServerPluginSettings = Omit<MockAuthServerSettings, 'issuerUrl'> & {
