@@ -6,6 +6,7 @@
 import { createMockAuthServer } from '../../../mock-server/index.js';
 import { CLIENT_NAMES, newClientState, type ClientName, type ConnectedClient } from '../subjects/clients.js';
 import { loadSettings } from '../subjects/mock-workloads.js';
+import { heapAfterGc } from '../support/heap.js';
 
 const ORIGIN = 'http://127.0.0.1:8000';
 
@@ -13,13 +14,6 @@ export interface ClientMemory {
   readonly instances: number;
   /** Heap bytes per connected client, by client. */
   readonly bytesPerClient: Readonly<Record<ClientName, number>>;
-}
-
-function heapAfterGc(): number {
-  if (globalThis.gc === undefined)
-    throw new Error('run the bench with node --expose-gc (npm run bench does)');
-  globalThis.gc();
-  return process.memoryUsage().heapUsed;
 }
 
 async function bytesPerClient(name: ClientName, instances: number): Promise<number> {

@@ -10,15 +10,9 @@ import { BENCH_CLIENT_ID, loadSettings, openMcpSession, toRequest } from '../sub
 import { serveSubject, type Subject } from '../support/child-protocol.js';
 import { pkcePair } from '../support/pkce.js';
 import { CALLBACK, INITIALIZE_BODY, REGISTRATION_BODY } from '../support/workload.js';
+import { heapAfterGc } from '../support/heap.js';
 
 const ORIGIN = 'http://127.0.0.1:8000';
-
-function heapAfterGc(): number {
-  if (globalThis.gc === undefined)
-    throw new Error('run the bench with node --expose-gc (npm run bench does)');
-  globalThis.gc();
-  return process.memoryUsage().heapUsed;
-}
 
 export interface StateMemory {
   readonly operations: number;

@@ -9,10 +9,9 @@ import {
   FORM_HEADERS,
   INITIALIZE_BODY,
   MCP_POST_HEADERS,
-  REGISTRATION_BODY,
   formBody,
   pooled,
-  repeating,
+  statelessWorkload,
   toolsCallBody,
   type RequestSpec,
   type RouteName,
@@ -131,18 +130,8 @@ export async function mockWorkload(
   const send: Send = (request) => mock.fetch(request);
   switch (route) {
     case 'metadata':
-      return repeating(route, 200, {
-        method: 'GET',
-        path: '/.well-known/oauth-authorization-server',
-        headers: {},
-      });
     case 'register':
-      return repeating(route, 201, {
-        method: 'POST',
-        path: '/register',
-        headers: { 'content-type': 'application/json' },
-        body: REGISTRATION_BODY,
-      });
+      return statelessWorkload(route);
     case 'token (code)': {
       const grants = await inBatches(poolSize, () => issueCode(send, origin));
       return pooled(route, 200, grants.map(codeRedemption));

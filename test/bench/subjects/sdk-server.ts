@@ -22,11 +22,10 @@ import {
   FORM_HEADERS,
   INITIALIZE_BODY,
   MCP_POST_HEADERS,
-  REGISTRATION_BODY,
   toolsCallBody,
   formBody,
   pooled,
-  repeating,
+  statelessWorkload,
   type RouteName,
   type RouteWorkload,
 } from '../support/workload.js';
@@ -136,18 +135,8 @@ export async function sdkWorkload(
 ): Promise<RouteWorkload> {
   switch (route) {
     case 'metadata':
-      return repeating(route, 200, {
-        method: 'GET',
-        path: '/.well-known/oauth-authorization-server',
-        headers: {},
-      });
     case 'register':
-      return repeating(route, 201, {
-        method: 'POST',
-        path: '/register',
-        headers: { 'content-type': 'application/json' },
-        body: REGISTRATION_BODY,
-      });
+      return statelessWorkload(route);
     case 'token (code)': {
       const grants: Array<{ code: string; verifier: string }> = [];
       for (let index = 0; index < poolSize; index++) grants.push(await issueSdkCode(server.provider));

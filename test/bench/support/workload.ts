@@ -74,6 +74,18 @@ export function repeating(route: RouteName, expectStatus: number, request: Reque
   return { route, expectStatus, capacity: Number.POSITIVE_INFINITY, next: () => request };
 }
 
+/** The metadata and registration workloads: the same requests for every server (no state to prepare). */
+export function statelessWorkload(route: 'metadata' | 'register'): RouteWorkload {
+  return route === 'metadata'
+    ? repeating(route, 200, { method: 'GET', path: '/.well-known/oauth-authorization-server', headers: {} })
+    : repeating(route, 201, {
+        method: 'POST',
+        path: '/register',
+        headers: { 'content-type': 'application/json' },
+        body: REGISTRATION_BODY,
+      });
+}
+
 /** A workload that sends each pooled request once; asking past the end is a bench bug, so it throws. */
 export function pooled(
   route: RouteName,

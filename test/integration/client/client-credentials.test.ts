@@ -13,7 +13,7 @@ import {
 import type { AuthedMcpClientOptions, ClientCredentials, FlowEvent } from '../../../src/index.js';
 import { createMockAuthServer } from '../../../mock-server/index.js';
 import { resourceMovedTo } from '../../../mock-server/presets.js';
-import { generateKeyPair, keyClient, secretClient } from './support/machine-clients.js';
+import { keyClient, machineTestKeys, secretClient } from './support/machine-clients.js';
 import type { TestKeyPair } from './support/machine-clients.js';
 import { createMockWorld, failure, MCP_URL, toolJson } from './support/mock-world.js';
 import type { MockWorld } from './support/mock-world.js';
@@ -25,11 +25,7 @@ let rs256: TestKeyPair;
 let stranger: TestKeyPair;
 
 beforeAll(async () => {
-  [es256, rs256, stranger] = await Promise.all([
-    generateKeyPair('ES256'),
-    generateKeyPair('RS256'),
-    generateKeyPair('ES256'),
-  ]);
+  ({ es256, rs256, stranger } = await machineTestKeys());
 });
 
 afterEach(() => {

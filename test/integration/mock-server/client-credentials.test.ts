@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createMockAuthServer } from '../../../mock-server/index.js';
 import type { MockAuthServer, MockAuthServerSettings } from '../../../mock-server/index.js';
 import {
-  generateKeyPair,
   keyClient,
+  machineTestKeys,
   secretClient,
   signAssertion,
 } from '../client/support/machine-clients.js';
@@ -24,11 +24,7 @@ let rs256: TestKeyPair;
 let stranger: TestKeyPair;
 
 beforeAll(async () => {
-  [es256, rs256, stranger] = await Promise.all([
-    generateKeyPair('ES256'),
-    generateKeyPair('RS256'),
-    generateKeyPair('ES256'),
-  ]);
+  ({ es256, rs256, stranger } = await machineTestKeys());
 });
 
 function createMock(settings: Partial<MockAuthServerSettings> = {}): MockAuthServer {

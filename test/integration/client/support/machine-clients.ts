@@ -100,3 +100,17 @@ export async function signAssertion(
   );
   return `${input}.${base64url(new Uint8Array(signature))}`;
 }
+
+/** The key pairs both machine-client suites use: an ES256 and an RS256 client key, and an ES256 key nobody registered. */
+export async function machineTestKeys(): Promise<{
+  es256: TestKeyPair;
+  rs256: TestKeyPair;
+  stranger: TestKeyPair;
+}> {
+  const [es256, rs256, stranger] = await Promise.all([
+    generateKeyPair('ES256'),
+    generateKeyPair('RS256'),
+    generateKeyPair('ES256'),
+  ]);
+  return { es256, rs256, stranger };
+}
