@@ -272,6 +272,8 @@ export class Walkthrough {
           ...(credentials ? { credentials } : {}),
           ...(clientMetadataUrl ? { clientMetadataUrl } : {}),
           authorize,
+          // Tokens bound to a key of this page wherever the authorization server offers DPoP (RFC 9449).
+          dpop: 'auto',
           storage: webStorage(sessionStorage),
           locks: webLocks(navigator.locks),
           fetch: recordingFetch(
@@ -496,6 +498,13 @@ export class Walkthrough {
       const step = target ?? (event.step === 'token' ? 'token' : 'refresh');
       if (event.step === 'token') {
         this.#fact(step, 'scopes', text(detail['scopes']));
+        this.#fact(
+          step,
+          'token type',
+          detail['token_type'] === 'DPoP'
+            ? 'DPoP: bound to a key of this page (RFC 9449), proved on every request'
+            : 'Bearer',
+        );
         this.#fact(step, 'refresh token', detail['refresh_token'] === true ? 'yes' : 'no');
         this.#fact(
           step,

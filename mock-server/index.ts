@@ -35,6 +35,8 @@ export type {
   BeyondSettingsInput,
   ResolvedBeyondSettings,
 } from './settings-beyond.js';
+export type { DpopOptions, DpopNonceMode, ResolvedDpopSettings } from './dpop/settings.js';
+export type { DpopAlgorithm } from './dpop/algorithms.js';
 export type { ClientIdMetadataDocumentFetch } from './cimd/fetch-document.js';
 export type {
   ClientIdMetadataResolver,
@@ -42,6 +44,10 @@ export type {
   ResolvedClientId,
 } from './cimd/resolver.js';
 export type { Route, RouteHandler, RouteContext, EndpointName } from './routes/router.js';
+export type { TrustedAssertionIssuer } from './assertions/settings.js';
+
+// The JWTs the mock's workload platform and identity provider issue (`beyondFastMcp.jwtBearerGrant`).
+export { mintWorkloadJwt, mintIdToken, type MintOptions, type MintingMock } from './assertions/mint.js';
 export { protectedResourceMetadataUrl } from './routes/metadata.js';
 
 // Bring your own provider: FastMCP's interface, its optional capabilities, its errors; or the default one.
@@ -50,6 +56,8 @@ export type {
   ConsentCapableProvider,
   GrantAwareProvider,
   ClientCredentialsCapableProvider,
+  DpopBindingCapableProvider,
+  DpopConfirmation,
   ConsentDecision,
   PendingConsent,
   AuthorizationParams,

@@ -12,6 +12,8 @@ import {
   SCOPE_REQUIREMENT,
   SettingsError,
 } from './settings-checks.js';
+import { resolveDpopSettings, type DpopOptions, type ResolvedDpopSettings } from './dpop/settings.js';
+import { resolveTrustedAssertionIssuers, type TrustedAssertionIssuer } from './assertions/settings.js';
 
 /** `fastmcp` (default): FastMCP's behaviour. `latest`: every {@link BeyondFastMcpOptions} switch on by default. */
 export type SpecMode = 'fastmcp' | 'latest';
@@ -57,7 +59,7 @@ export interface BeyondFastMcpOptions {
   /**
    * CORS on the MCP endpoint for browsers: any origin, preflights allowing `Authorization`, `Mcp-Session-Id`,
    * `MCP-Protocol-Version`, `Last-Event-ID`, `Content-Type`, `Accept`, `Mcp-Method`, `Mcp-Name` and the
-   * `Mcp-Param-*` headers asked for, and `WWW-Authenticate`, `Mcp-Session-Id` exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
+   * `Mcp-Param-*` headers asked for, `DPoP`, and `WWW-Authenticate`, `Mcp-Session-Id`, `DPoP-Nonce` exposed. (FastMCP puts no CORS on `/mcp`; its OAuth endpoints keep FastMCP's CORS in every mode.)
    */
   mcpCors?: boolean | undefined;
   /**
@@ -83,6 +85,25 @@ export interface BeyondFastMcpOptions {
    * token alone is issued, no refresh token (RFC 6749 §4.4.3).
    */
   clientCredentialsGrant?: boolean | undefined;
+  /**
+   * DPoP (RFC 9449): a token request with a valid `DPoP` proof (any grant) gets `token_type: "DPoP"` and an access
+   * token bound to the proof's key (`cnf.jkt`; a public client's refresh token too); the MCP endpoint then wants
+   * `Authorization: DPoP` with a proof made with that key (`htm`, `htu`, `ath`, `iat` window, `jti` used once) and
+   * challenges with `DPoP algs="…"` next to `Bearer`. Algorithms advertised in both metadata documents; nonces and
+   * algorithms set with `dpop` ({@link DpopOptions}). Requests without a proof still get Bearer tokens.
+   */
+  dpop?: boolean | undefined;
+  /**
+   * The JWT bearer grant (RFC 7523 §2.1) at `/token`, for clients whose `grant_types` name it: a JWT signed by a
+   * trusted issuer — the mock's workload platform (`<issuer>/workload`, see `mintWorkloadJwt`), the mock identity
+   * provider, or one of `trustedAssertionIssuers` — with `aud` this issuer or its token endpoint, alive by the mock's
+   * clock, a `sub` (the token's subject), its `jti` used once. An identity assertion (`typ: oauth-id-jag+jwt`) must
+   * also name the authenticating client (`client_id`) and this MCP server (`resource`). Also serves the identity
+   * provider of enterprise-managed authorization at `<issuer>/idp` (metadata, keys, and a token exchange endpoint
+   * turning its ID tokens — see `mintIdToken` — into identity assertions, RFC 8693). Advertised in
+   * `grant_types_supported`.
+   */
+  jwtBearerGrant?: boolean | undefined;
 }
 
 /** The name of one {@link BeyondFastMcpOptions} switch, e.g. `'audienceBinding'`. */
@@ -101,6 +122,8 @@ export const BEYOND_FASTMCP_FLAGS = [
   'stepUpChallenge',
   'restrictRedirectUriSchemes',
   'clientCredentialsGrant',
+  'dpop',
+  'jwtBearerGrant',
 ] as const satisfies readonly BeyondFastMcpFlag[];
 
 /** Limits for fetching Client ID Metadata Documents. */
@@ -181,6 +204,10 @@ export interface ResolvedBeyondSettings {
   };
   /** The quirks in force; `{}` (none) unless set. */
   readonly quirks: Readonly<ServerQuirks>;
+  /** {@link DpopOptions} with the defaults filled in (used when `beyondFastMcp.dpop` is on). */
+  readonly dpop: ResolvedDpopSettings;
+  /** The issuers the JWT bearer grant trusts besides the mock's own; `[]` unless set. */
+  readonly trustedAssertionIssuers: readonly TrustedAssertionIssuer[];
 }
 
 /** The settings that go beyond FastMCP's `AuthSettings`; every one is optional and off by default. */
@@ -195,6 +222,10 @@ export interface BeyondSettingsInput {
   mcp?: McpEndpointOptions | undefined;
   /** Deliberate deviations from the specifications, for testing how clients cope; none by default. */
   quirks?: ServerQuirks | undefined;
+  /** DPoP nonces and algorithms (when `beyondFastMcp.dpop` is on). */
+  dpop?: DpopOptions | undefined;
+  /** Issuers whose JWTs the JWT bearer grant accepts, besides the mock's own (when `jwtBearerGrant` is on). */
+  trustedAssertionIssuers?: TrustedAssertionIssuer[] | undefined;
 }
 
 /** Validates the settings of this module and fills in defaults. Throws {@link SettingsError}. */
@@ -238,6 +269,8 @@ export function resolveBeyondSettings(input: BeyondSettingsInput): ResolvedBeyon
       protocolEras: resolveProtocolEras(mcp.protocolEras, spec),
     },
     quirks: resolveQuirks(input.quirks),
+    dpop: resolveDpopSettings(input.dpop),
+    trustedAssertionIssuers: resolveTrustedAssertionIssuers(input.trustedAssertionIssuers),
   };
 }
 

@@ -61,7 +61,9 @@ export type McpAuthErrorCode =
   | 'revocation_failed'
   | 'unauthorized'
   | 'insufficient_scope'
-  | 'interaction_required';
+  | 'interaction_required'
+  | 'dpop_unsupported'
+  | 'dpop_key_missing';
 
 /** Everything an error is built from. */
 export interface McpAuthErrorInit {

@@ -4,7 +4,8 @@
  * metadata request goes through. Network failures become typed errors here, once.
  */
 import { allowInsecureRequests, customFetch } from 'oauth4webapi';
-import type { HttpRequestOptions } from 'oauth4webapi';
+import type { DPoPHandle, HttpRequestOptions } from 'oauth4webapi';
+import type { DpopBinding } from './dpop/binding.js';
 import { BodyTooLargeError, discardBody, readBoundedBody } from './bounded-body.js';
 import { McpAuthError } from './errors.js';
 import type { FlowStep } from './errors.js';
@@ -29,6 +30,8 @@ export interface HttpContext {
   maxResponseBytes: number;
   /** The secrets the client holds: server text quoted in errors is scrubbed of them (see `server-text.ts`). */
   secrets?: KnownSecrets | undefined;
+  /** The DPoP key the token requests made in this context prove possession of (RFC 9449 §5); none: bearer tokens. */
+  dpop?: DpopBinding | undefined;
 }
 
 /** Default cap on OAuth and metadata response bodies: real documents are a few kilobytes. */
@@ -195,17 +198,24 @@ function nullBodyStatus(status: number): boolean {
 
 /**
  * Options for an oauth4webapi request: its fetch is {@link exchange}, so the library's requests obey the same
- * policy. (Its own plain-http check is switched off because `exchange` applies ours: https, or loopback http.)
+ * policy. (Its own plain-http check is switched off because `exchange` applies ours: https, or loopback http.) A
+ * token request in a context with a DPoP key carries a proof of it.
  */
 export function oauthRequestOptions<Method extends string, Body>(
   ctx: HttpContext,
   step: FlowStep,
   what: string,
-): HttpRequestOptions<Method, Body> {
+): HttpRequestOptions<Method, Body> & { DPoP?: DPoPHandle } {
   return {
     [customFetch]: (url, options) => exchange(ctx, step, what, new URL(url), options as RequestInit),
     [allowInsecureRequests]: true,
+    ...(ctx.dpop && isTokenStep(step) ? { DPoP: ctx.dpop.handle } : {}),
   };
+}
+
+/** The steps whose requests go to the token endpoint (revocation takes no proof: RFC 9449 binds token requests). */
+function isTokenStep(step: FlowStep): boolean {
+  return step === 'token' || step === 'refresh';
 }
 
 /** Reads a JSON object body, or returns undefined when the body is not a JSON object. */

@@ -28,6 +28,7 @@ export { completeAuthorization, isAuthorizationCallback } from './authorize/comp
 export type { CompleteAuthorizationOptions, CompletedAuthorization } from './authorize/complete.js';
 export { memoryStorage } from './storage/storage.js';
 export type { AuthStorage } from './storage/storage.js';
+export type { DpopKeyPair, DpopKeyStore } from './dpop/key-store.js';
 export { webStorage } from './storage/web-storage.js';
 export type { WebStorageLike, WebStorageOptions } from './storage/web-storage.js';
 export { indexedDbStorage } from './storage/indexed-db.js';
@@ -42,6 +43,13 @@ export type {
   PrivateKeyJwtCredentials,
   WebCryptoKey,
 } from './identity/client-credentials.js';
+export type { WorkloadIdentity } from './identity/workload-identity.js';
+export type {
+  EnterpriseAuthorization,
+  EnterpriseIdentityProvider,
+  EnterpriseMcpClient,
+} from './identity/enterprise-authorization.js';
+export type { FreshValue } from './identity/machine-client.js';
 export type { FlowEvent, FlowEventListener, FlowEventStatus, FlowEventStream } from './events.js';
 export {
   McpAuthError,

@@ -3,6 +3,7 @@
  */
 import type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AuthorizationHandler } from './authorize/types.js';
+import type { DpopUse } from './dpop/binding.js';
 import { McpAuthError } from './errors.js';
 import type { FlowEventListener } from './events.js';
 import { DEFAULT_MAX_MCP_MESSAGE_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './http.js';
@@ -10,6 +11,10 @@ import type { FetchLike } from './http.js';
 import { isAcceptableRedirectUri } from './identity/application-type.js';
 import { clientCredentialsProblem } from './identity/client-credentials.js';
 import type { ClientCredentials } from './identity/client-credentials.js';
+import { enterpriseAuthorizationProblem } from './identity/enterprise-authorization.js';
+import type { EnterpriseAuthorization } from './identity/enterprise-authorization.js';
+import { workloadIdentityProblem } from './identity/workload-identity.js';
+import type { WorkloadIdentity } from './identity/workload-identity.js';
 import { isClientMetadataDocumentUrl } from './identity/client-identity.js';
 import type { PreRegisteredClient } from './identity/client-identity.js';
 import type { AuthedMcpClient } from './session/client.js';
@@ -40,6 +45,29 @@ export interface McpAuthorizationOptions {
    * RS256). When the token expires, a new one is requested. Not combined with `credentials` or `clientMetadataUrl`.
    */
   clientCredentials?: ClientCredentials | undefined;
+  /**
+   * Workload identity federation: the client is a workload that presents the JWT its platform issued (or a callback
+   * returning a fresh one) with the JWT bearer grant (RFC 7523 §2.1); no user, no secret. Refused assertions
+   * (expired, wrong audience) are thrown typed (`invalid_grant`), never retried. A client of its own, like
+   * `clientCredentials`.
+   */
+  workloadIdentity?: WorkloadIdentity | undefined;
+  /**
+   * Enterprise-managed authorization: the user's ID token from the enterprise identity provider (or a callback
+   * returning one) is exchanged there for an identity assertion (RFC 8693), which the MCP authorization server
+   * redeems with the JWT bearer grant; no consent page. A client of its own, like `clientCredentials`.
+   */
+  enterpriseAuthorization?: EnterpriseAuthorization | undefined;
+  /**
+   * DPoP (RFC 9449): bind the tokens to a key pair this client holds, so a stolen token is useless without it. `true`
+   * binds every grant (a proof with each token request; a server that ignores it issues bearer tokens, used as such);
+   * `'auto'` only where the authorization server lists ES256 in `dpop_signing_alg_values_supported`; `false` (default)
+   * never. The key is an ES256 WebCrypto key pair whose private key cannot be exported, kept in the storage's key store
+   * (IndexedDB for `indexedDbStorage` and, in a browser, `webStorage`), so a reload keeps the binding. Every token
+   * and MCP request then carries a fresh proof, and a server's `use_dpop_nonce` is answered once with its nonce.
+   * A DPoP-bound token is useful only with a proof: use `fetch()`, not `getAccessToken()`, for your own requests.
+   */
+  dpop?: boolean | 'auto' | undefined;
   /** Scopes to request in addition to the ones the server asks for. */
   scopes?: readonly string[] | undefined;
   /** Where registrations, tokens and pending requests are kept (default: in memory). */
@@ -127,7 +155,11 @@ export interface ResolvedOptions {
   clientMetadataUrl: string | undefined;
   credentials: PreRegisteredClient | undefined;
   clientCredentials: ClientCredentials | undefined;
+  workloadIdentity: WorkloadIdentity | undefined;
+  enterpriseAuthorization: EnterpriseAuthorization | undefined;
   scopes: readonly string[];
+  /** When grants are bound to a DPoP key; undefined: never. */
+  dpop: DpopUse | undefined;
   timeoutMs: number;
   maxResponseBytes: number;
   maxMcpMessageBytes: number;
@@ -181,14 +213,9 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
   ) {
     throw invalid('credentials.clientId must be a non-empty string');
   }
-  if (options.clientCredentials !== undefined) {
-    const problem = clientCredentialsProblem(options.clientCredentials);
-    if (problem) throw problem;
-    if (options.credentials !== undefined || options.clientMetadataUrl !== undefined) {
-      throw invalid(
-        'clientCredentials is a client of its own: pass it without credentials and clientMetadataUrl',
-      );
-    }
+  assertOneMachineClient(options);
+  if (options.dpop !== undefined && typeof options.dpop !== 'boolean' && options.dpop !== 'auto') {
+    throw invalid("dpop must be true, false or 'auto'");
   }
   const scopes = options.scopes ?? [];
   if (scopes.some((scope) => typeof scope !== 'string' || scope === '' || /\s/.test(scope))) {
@@ -201,7 +228,10 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
     clientMetadataUrl: options.clientMetadataUrl,
     credentials: options.credentials,
     clientCredentials: options.clientCredentials,
+    workloadIdentity: options.workloadIdentity,
+    enterpriseAuthorization: options.enterpriseAuthorization,
     scopes,
+    dpop: options.dpop === true ? 'always' : options.dpop === 'auto' ? 'advertised' : undefined,
     timeoutMs: positive(options.timeoutMs, 30_000, 'timeoutMs'),
     maxResponseBytes: byteCount(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
     maxMcpMessageBytes: byteCount(
@@ -214,4 +244,25 @@ export function resolveOptions(options: AuthedMcpClientOptions): ResolvedOptions
     allowInsecureHttp: options.allowInsecureHttp === true,
     interactive: options.interactive !== false,
   };
+}
+
+/** The machine-client options, each validated; at most one, and never with a client that has a user. */
+function assertOneMachineClient(options: AuthedMcpClientOptions): void {
+  const given = (
+    [
+      ['clientCredentials', options.clientCredentials, clientCredentialsProblem],
+      ['workloadIdentity', options.workloadIdentity, workloadIdentityProblem],
+      ['enterpriseAuthorization', options.enterpriseAuthorization, enterpriseAuthorizationProblem],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  for (const [, value, problemOf] of given) {
+    const problem = problemOf(value);
+    if (problem) throw problem;
+  }
+  const [first, second] = given;
+  if (!first) return;
+  if (second) throw invalid(`${first[0]} and ${second[0]} are two clients: pass one of them`);
+  if (options.credentials !== undefined || options.clientMetadataUrl !== undefined) {
+    throw invalid(`${first[0]} is a client of its own: pass it without credentials and clientMetadataUrl`);
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * Bearer authentication of the MCP endpoint, as FastMCP's `BearerAuthBackend` + `RequireAuthMiddleware`: scheme
  * case-insensitive, unknown / expired / revoked token → 401, first missing required scope → 403. With
- * `audienceBinding`, a token bound (RFC 8707) to another resource is refused too.
+ * `audienceBinding`, a token bound (RFC 8707) to another resource is refused too; with `dpop`, the `DPoP` scheme is
+ * read as well and a DPoP-bound token needs its proof (dpop/resource.ts).
  */
 import { nowSeconds } from '../provider/clock.js';
+import { dpopSchemeToken, resourceProofRefusal, type PresentedToken } from '../dpop/resource.js';
 import type { AccessToken } from '../provider/types.js';
 import { isOwnResource } from '../routes/audience.js';
 import type { RouteContext } from '../routes/router.js';
@@ -28,6 +30,14 @@ function bearerToken(request: Request): string | undefined {
   if (header === null || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
   const token = header.slice(7);
   return token === '' ? undefined : token;
+}
+
+/** The token and its scheme: Bearer as FastMCP reads it, or, with `dpop`, the DPoP scheme too. */
+function presentedToken(request: Request, dpop: boolean): PresentedToken | undefined {
+  const bearer = bearerToken(request);
+  if (bearer !== undefined) return { scheme: 'Bearer', token: bearer };
+  const bound = dpop ? dpopSchemeToken(request) : undefined;
+  return bound === undefined ? undefined : { scheme: 'DPoP', token: bound };
 }
 
 /**
@@ -61,11 +71,11 @@ export async function authenticateBearer(
     ok: false,
     response: bearerChallenge(settings, 'invalid_token', AUTHENTICATION_REQUIRED, required),
   });
-  const token = bearerToken(request);
-  if (token === undefined) return unauthorized();
+  const presented = presentedToken(request, settings.beyondFastMcp.dpop);
+  if (presented === undefined) return unauthorized();
   let access: AccessToken | undefined;
   for (const verifier of trustedVerifiers(context, peers)) {
-    access = await verifier.loadAccessToken(token);
+    access = await verifier.loadAccessToken(presented.token);
     if (access !== undefined) break;
   }
   if (access === undefined) return unauthorized();
@@ -78,6 +88,10 @@ export async function authenticateBearer(
     !isOwnResource(access.resource, settings)
   ) {
     return unauthorized();
+  }
+  if (settings.beyondFastMcp.dpop) {
+    const refusal = await resourceProofRefusal(request, presented, access, context, required);
+    if (refusal !== undefined) return { ok: false, response: refusal };
   }
   const missing = required.find((scope) => !access.scopes.includes(scope));
   if (missing !== undefined) {

@@ -14,8 +14,15 @@ const MCP_CORS_ALLOWED_HEADERS = [
   'Last-Event-ID',
   'Mcp-Method',
   'Mcp-Name',
+  // RFC 9449 §7: the proof that comes with a DPoP-bound token (harmless to allow when DPoP is off).
+  'DPoP',
 ] as const;
-const MCP_CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version'] as const;
+const MCP_CORS_EXPOSED_HEADERS = [
+  'WWW-Authenticate',
+  'Mcp-Session-Id',
+  'MCP-Protocol-Version',
+  'DPoP-Nonce',
+] as const;
 const MAX_AGE_SECONDS = '600';
 
 /**

@@ -12,6 +12,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { BodyTooLargeError, readBody } from '../http/body.js';
 import type { AccessToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
+import { withResourceNonce } from '../dpop/resource.js';
 import { authenticateBearer, type TokenVerifier } from './bearer.js';
 import { bearerChallenge } from './challenge.js';
 import { mcpPreflightResponse, withMcpCors } from './cors.js';
@@ -106,7 +107,7 @@ export class McpEndpoint {
   async handle(request: Request, context: RouteContext): Promise<Response> {
     const cors = context.settings.beyondFastMcp.mcpCors;
     if (cors && request.method === 'OPTIONS') return mcpPreflightResponse(request);
-    const response = await this.#handle(request, context);
+    const response = withResourceNonce(request, await this.#handle(request, context), context);
     return cors ? withMcpCors(request, response) : response;
   }
 

@@ -31,6 +31,7 @@ import type {
   ClientCredentialsCapableProvider,
   ConsentCapableProvider,
   ConsentDecision,
+  DpopBindingCapableProvider,
   GrantAwareProvider,
   OAuthToken,
   PendingConsent,
@@ -71,7 +72,8 @@ export class InMemoryProvider
     ConsentCapableProvider,
     ProviderAdministration,
     GrantAwareProvider,
-    ClientCredentialsCapableProvider
+    ClientCredentialsCapableProvider,
+    DpopBindingCapableProvider
 {
   readonly #clients = new ClientRegistry();
   readonly #codes = new AuthorizationCodes();
@@ -259,14 +261,15 @@ export class InMemoryProvider
     client: ClientInformation,
     scopes: string[],
     resource: string | undefined,
+    subject?: string,
   ): Promise<OAuthToken> {
     this.#sweep();
-    // The client acts for itself: it is the token's subject.
+    // The client acts for itself (it is the token's subject), unless an assertion named the subject.
     const grant = {
       clientId: client.client_id,
       scopes,
       resource,
-      subject: client.client_id,
+      subject: subject ?? client.client_id,
       grantId: randomToken(16),
     };
     const { lifetimes, limits } = this.#configuration;
@@ -286,6 +289,11 @@ export class InMemoryProvider
   /** {@inheritDoc GrantAwareProvider.resourceOfRefreshToken} */
   async resourceOfRefreshToken(refreshToken: string): Promise<string | undefined> {
     return this.#tokens.resourceOfRefreshToken(refreshToken);
+  }
+
+  /** {@inheritDoc DpopBindingCapableProvider.bindTokenToDpopKey} */
+  async bindTokenToDpopKey(token: string, jkt: string): Promise<boolean> {
+    return this.#tokens.bindToKey(token, jkt);
   }
 
   /** {@inheritDoc OAuthAuthorizationServerProvider.loadAccessToken} */

@@ -110,6 +110,7 @@ export class TokenStore {
       expiresAt: stored.expiresAt,
       resource: stored.resource,
       subject: stored.subject,
+      ...(stored.cnf === undefined ? {} : { cnf: { jkt: stored.cnf.jkt } }),
     };
   }
 
@@ -122,7 +123,16 @@ export class TokenStore {
       clientId: stored.clientId,
       scopes: [...stored.scopes],
       expiresAt: stored.expiresAt,
+      ...(stored.cnf === undefined ? {} : { cnf: { jkt: stored.cnf.jkt } }),
     };
+  }
+
+  /** Binds a live access or refresh token to the DPoP key `jkt` (RFC 9449 §6). Returns whether it knew the token. */
+  bindToKey(token: string, jkt: string): boolean {
+    const stored = this.#accessTokens.get(token) ?? this.#refreshTokens.get(token);
+    if (stored === undefined) return false;
+    stored.cnf = { jkt };
+    return true;
   }
 
   /** The RFC 8707 resource a refresh token's grant is bound to. */

@@ -50,6 +50,14 @@ export interface RefreshToken {
   scopes: string[];
   /** Seconds since the epoch; `undefined` → never expires. */
   expiresAt: number | undefined;
+  /** The DPoP key it is bound to (RFC 9449 §5: public clients' refresh tokens); absent when unbound. */
+  cnf?: DpopConfirmation;
+}
+
+/** RFC 9449 §6.1 confirmation of a DPoP-bound token: the thumbprint of the key it is bound to. */
+export interface DpopConfirmation {
+  /** RFC 7638 SHA-256 thumbprint (base64url) of the DPoP public key. */
+  readonly jkt: string;
 }
 
 /** An access token as the provider stores it; the MCP endpoint checks it on every request. */
@@ -66,6 +74,8 @@ export interface AccessToken {
   resource: string | undefined;
   /** The resource owner (end user) the token acts for, when the provider knows one. */
   subject?: string;
+  /** The DPoP key it is bound to (RFC 9449 §6): the MCP endpoint then wants a proof made with that key. */
+  cnf?: DpopConfirmation;
 }
 
 /** The token endpoint's success body (RFC 6749 §5.1); absent fields are omitted. */
@@ -181,12 +191,34 @@ export interface ClientCredentialsCapableProvider extends OAuthAuthorizationServ
   /**
    * Called by `/token` once the confidential client authenticated and the `scopes` (within its registered ones) and
    * `resource` check out: an access token acting for the client itself, without a refresh token (RFC 6749 §4.4.3).
+   * With `subject` (the JWT bearer grant, `jwtBearerGrant`: the assertion's `sub`), the token acts for that subject
+   * instead.
    */
   exchangeClientCredentials(
     client: ClientInformation,
     scopes: string[],
     resource: string | undefined,
+    subject?: string,
   ): Promise<OAuthToken>;
+}
+
+/**
+ * A provider that can bind issued tokens to a DPoP key (beyond FastMCP: `dpop`); the default in-memory provider
+ * does. Without it, a token request with a DPoP proof still gets a Bearer token (RFC 9449 §5 allows that).
+ */
+export interface DpopBindingCapableProvider extends OAuthAuthorizationServerProvider {
+  /**
+   * Binds the live access or refresh token `token` to the key whose thumbprint is `jkt`, so that loading it returns
+   * `cnf: { jkt }`. Called by `/token` right after issuing, before the client sees the token. Returns false for a
+   * token it does not know.
+   */
+  bindTokenToDpopKey(token: string, jkt: string): Promise<boolean>;
+}
+
+export function isDpopBindingCapable(
+  provider: OAuthAuthorizationServerProvider,
+): provider is DpopBindingCapableProvider {
+  return typeof (provider as Partial<DpopBindingCapableProvider>).bindTokenToDpopKey === 'function';
 }
 
 export function isClientCredentialsCapable(

@@ -6,6 +6,7 @@
 import type { ResolvedMockAuthServerSettings } from '../settings.js';
 import { authorizeHandler } from './authorize.js';
 import { CONSENT_PATH, consentHandler } from './consent.js';
+import { identityProviderRoutes } from './idp.js';
 import { mcpRoute } from './mcp.js';
 import {
   authorizationServerMetadataHandler,
@@ -63,6 +64,11 @@ function routeTable(settings: ResolvedMockAuthServerSettings): TableEntry[] {
       route: { path: CONSENT_PATH, endpoint: 'consent', ...PAGE, handler: consentHandler },
       served: settings.approval === 'consent',
     },
+    // The identity provider of enterprise-managed authorization comes with the grant that redeems its assertions.
+    ...identityProviderRoutes(settings).map((route) => ({
+      route,
+      served: settings.beyondFastMcp.jwtBearerGrant,
+    })),
     always(mcpRoute(settings)),
   ];
 }

@@ -50,6 +50,7 @@ function authorizationServerMetadata(settings: ResolvedMockAuthServerSettings): 
   if (!settings.quirks.omitS256) metadata['code_challenge_methods_supported'] = ['S256'];
   if (issParameterAdvertised(settings)) metadata['authorization_response_iss_parameter_supported'] = true;
   if (beyond.clientIdMetadataDocuments) metadata['client_id_metadata_document_supported'] = true;
+  if (beyond.dpop) metadata['dpop_signing_alg_values_supported'] = [...settings.dpop.algorithms];
   return metadata;
 }
 
@@ -61,6 +62,11 @@ function protectedResourceMetadata(settings: ResolvedMockAuthServerSettings): Re
   };
   if (settings.requiredScopes !== undefined) metadata['scopes_supported'] = [...settings.requiredScopes];
   metadata['bearer_methods_supported'] = ['header'];
+  // RFC 9449 §5.1 names these for resource metadata too (registered with RFC 9728).
+  if (settings.beyondFastMcp.dpop) {
+    metadata['dpop_signing_alg_values_supported'] = [...settings.dpop.algorithms];
+    metadata['dpop_bound_access_tokens_required'] = settings.dpop.boundTokensRequired;
+  }
   return metadata;
 }
 

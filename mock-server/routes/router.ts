@@ -3,7 +3,7 @@
  * trailing-slash redirects (307), HEAD served by the GET handler without a body, and per-route CORS.
  */
 import { BodyParseError, BodyTooLargeError } from '../http/body.js';
-import { isPreflight, preflightResponse, withSimpleCors } from '../http/cors.js';
+import { DPOP_CORS, isPreflight, preflightResponse, withSimpleCors } from '../http/cors.js';
 import { methodNotAllowed, notFound, textResponse, withoutBody } from '../http/responses.js';
 import type { ClientIdMetadataResolver } from '../cimd/resolver.js';
 import type { McpEndpoint } from '../mcp/endpoint.js';
@@ -36,7 +36,18 @@ export type RouteHandler = (request: Request, context: RouteContext) => Promise<
  * authorization-server metadata URL, `resource-metadata` the protected-resource metadata, `consent` the consent page.
  */
 export type EndpointName =
-  'metadata' | 'resource-metadata' | 'authorize' | 'consent' | 'token' | 'register' | 'revoke' | 'mcp';
+  | 'metadata'
+  | 'resource-metadata'
+  | 'authorize'
+  | 'consent'
+  | 'token'
+  | 'register'
+  | 'revoke'
+  | 'mcp'
+  | 'idp-metadata'
+  | 'idp-jwks'
+  | 'idp-authorize'
+  | 'idp-token';
 
 /** Every {@link EndpointName}, in the order error messages list them (`satisfies` keeps the list complete). */
 export const ENDPOINT_NAMES = Object.keys({
@@ -48,6 +59,10 @@ export const ENDPOINT_NAMES = Object.keys({
   register: true,
   revoke: true,
   mcp: true,
+  'idp-metadata': true,
+  'idp-jwks': true,
+  'idp-authorize': true,
+  'idp-token': true,
 } satisfies Record<EndpointName, true>) as readonly EndpointName[];
 
 /** One path the mock answers, e.g. for `extraRoutes`: 404 and 405 are answered for you, as Starlette does. */
@@ -86,8 +101,9 @@ async function dispatch(
   if (route === undefined) return slashRedirect(url, routes) ?? notFound();
   if (!route.methods.includes(request.method)) return methodNotAllowed(route.methods);
   if (route.corsMethods !== undefined) {
-    if (isPreflight(request)) return preflightResponse(request, route.corsMethods);
-    return withSimpleCors(request, await run(route, request, context));
+    const additions = context.settings.beyondFastMcp.dpop ? DPOP_CORS : undefined;
+    if (isPreflight(request)) return preflightResponse(request, route.corsMethods, additions);
+    return withSimpleCors(request, await run(route, request, context), additions);
   }
   return run(route, request, context);
 }

@@ -1,7 +1,10 @@
 /**
  * `/token`: client authentication, then the `authorization_code` or `refresh_token` grant, checked as FastMCP does;
- * beyond FastMCP (`clientCredentialsGrant`), the `client_credentials` grant for confidential clients.
+ * beyond FastMCP (`clientCredentialsGrant`), the `client_credentials` grant for confidential clients,
+ * (`jwtBearerGrant`) the JWT bearer grant (jwt-bearer-grant.ts), and (`dpop`) a DPoP proof checked before any grant
+ * and the tokens bound to its key (dpop/token-endpoint.ts).
  */
+import { bindIssuedTokens, checkTokenRequestProof, refreshBindingRefusal } from '../dpop/token-endpoint.js';
 import { readForm, type Form } from '../http/body.js';
 import { s256 } from '../http/crypto.js';
 import { jsonResponse, NO_STORE_NO_CACHE, oauthError } from '../http/responses.js';
@@ -16,6 +19,12 @@ import {
 import { clientAuthMethodOf, GRANT_TYPES, type ClientInformation } from '../settings.js';
 import { isOwnResource } from './audience.js';
 import { authenticateClient } from './client-auth.js';
+import {
+  isGrantRefusal,
+  JWT_BEARER,
+  redeemGrantAssertion,
+  type JwtBearerRequest,
+} from './jwt-bearer-grant.js';
 import { checkScopes } from './redirect-uri.js';
 import type { RouteContext } from './router.js';
 import { FormChecker, stringifyErrors } from './validation.js';
@@ -34,16 +43,18 @@ type TokenRequest =
       scope: string | undefined;
       resource: string | undefined;
     }
-  | { grantType: 'client_credentials'; scope: string | undefined; resource: string | undefined };
+  | { grantType: 'client_credentials'; scope: string | undefined; resource: string | undefined }
+  | JwtBearerRequest;
 
 /** The grant RFC 6749 §4.4 defines, served only with `beyondFastMcp.clientCredentialsGrant`. */
 export const CLIENT_CREDENTIALS = 'client_credentials';
 
 /** The grant types `/token` serves under `settings`: FastMCP's, and `client_credentials` when switched on. */
 export function servedGrantTypes(settings: RouteContext['settings']): string[] {
-  return settings.beyondFastMcp.clientCredentialsGrant
-    ? [...GRANT_TYPES, CLIENT_CREDENTIALS]
-    : [...GRANT_TYPES];
+  const served: string[] = [...GRANT_TYPES];
+  if (settings.beyondFastMcp.clientCredentialsGrant) served.push(CLIENT_CREDENTIALS);
+  if (settings.beyondFastMcp.jwtBearerGrant) served.push(JWT_BEARER);
+  return served;
 }
 
 type Validated = { ok: true; value: TokenRequest } | { ok: false; description: string };
@@ -79,6 +90,12 @@ function validateTokenRequest(form: Form, served: readonly string[]): Validated 
     const resource = check.optional('resource');
     return finish({ grantType, scope, resource });
   }
+  if (grantType === JWT_BEARER) {
+    const assertion = check.required('assertion');
+    const scope = check.optional('scope');
+    const resource = check.optional('resource');
+    return finish({ grantType, assertion, scope, resource });
+  }
   const refreshToken = check.required('refresh_token');
   const scope = check.optional('scope');
   check.required('client_id');
@@ -87,8 +104,8 @@ function validateTokenRequest(form: Form, served: readonly string[]): Validated 
   return finish({ grantType: 'refresh_token', refreshToken, scope, resource });
 }
 
-function tokenResponse(body: unknown, status: number): Response {
-  return jsonResponse(body, status, NO_STORE_NO_CACHE);
+function tokenResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return jsonResponse(body, status, { ...NO_STORE_NO_CACHE, ...headers });
 }
 
 function tokenError(error: string, description: string | undefined, status = 400): Response {
@@ -101,8 +118,8 @@ function pythonListRepr(values: readonly string[]): string {
 }
 
 /** Field order of FastMCP's `OAuthToken`, absent fields omitted. */
-function tokenBody(token: OAuthToken): Record<string, string | number> {
-  const body: Record<string, string | number> = { access_token: token.access_token, token_type: 'Bearer' };
+function tokenBody(token: OAuthToken, tokenType: 'Bearer' | 'DPoP'): Record<string, string | number> {
+  const body: Record<string, string | number> = { access_token: token.access_token, token_type: tokenType };
   if (token.expires_in !== undefined) body['expires_in'] = token.expires_in;
   if (token.scope !== undefined) body['scope'] = token.scope;
   if (token.refresh_token !== undefined) body['refresh_token'] = token.refresh_token;
@@ -128,17 +145,24 @@ export async function tokenHandler(request: Request, context: RouteContext): Pro
     );
   }
 
+  // RFC 9449 §5: the DPoP proof, whatever the grant, before the grant spends anything.
+  const dpop = await checkTokenRequestProof(request, context);
+  if (!dpop.ok) return dpop.response;
+
   try {
     const tokens =
       tokenRequest.grantType === 'authorization_code'
         ? await exchangeCode(client, tokenRequest, context)
         : tokenRequest.grantType === 'refresh_token'
-          ? await exchangeRefresh(client, tokenRequest, context)
-          : await exchangeClientCredentials(client, tokenRequest, context);
+          ? await exchangeRefresh(client, tokenRequest, context, dpop.jkt)
+          : tokenRequest.grantType === JWT_BEARER
+            ? await exchangeAssertion(client, tokenRequest, context)
+            : await exchangeClientCredentials(client, tokenRequest, context);
     if (tokens instanceof Response) return tokens;
     // The `omitRefreshToken` quirk: whatever the provider issued, the client never sees a refresh token.
     if (context.settings.quirks.omitRefreshToken) delete tokens.refresh_token;
-    return tokenResponse(tokenBody(tokens), 200);
+    const tokenType = await bindIssuedTokens(tokens, dpop.jkt, client, context);
+    return tokenResponse(tokenBody(tokens, tokenType), 200, dpop.headers);
   } catch (error) {
     if (error instanceof TokenEndpointError) return tokenError(error.error, error.errorDescription);
     throw error;
@@ -187,6 +211,7 @@ async function exchangeRefresh(
   client: ClientInformation,
   request: Extract<TokenRequest, { grantType: 'refresh_token' }>,
   context: RouteContext,
+  dpopKey: string | undefined,
 ): Promise<OAuthToken | Response> {
   const { provider, settings } = context;
   const refreshToken = await provider.loadRefreshToken(client, request.refreshToken);
@@ -200,6 +225,8 @@ async function exchangeRefresh(
   if (refreshToken.expiresAt && refreshToken.expiresAt < nowSeconds(context.clock)) {
     return tokenError('invalid_grant', 'refresh token has expired');
   }
+  const unboundKey = refreshBindingRefusal(refreshToken, dpopKey);
+  if (unboundKey !== undefined) return unboundKey;
   const scopes = request.scope ? request.scope.split(' ') : refreshToken.scopes;
   const extra = scopes.find((scope) => !refreshToken.scopes.includes(scope));
   if (extra !== undefined) {
@@ -218,6 +245,16 @@ async function exchangeRefresh(
     provider,
     (grantAware) => grantAware.revokeFamilyOfRotatedRefreshToken(request.refreshToken),
   );
+}
+
+/** RFC 7523 §2.1: the assertion is the grant (jwt-bearer-grant.ts). */
+async function exchangeAssertion(
+  client: ClientInformation,
+  request: JwtBearerRequest,
+  context: RouteContext,
+): Promise<OAuthToken | Response> {
+  const redeemed = await redeemGrantAssertion(client, request, context);
+  return isGrantRefusal(redeemed) ? tokenError(redeemed.error, redeemed.description) : redeemed;
 }
 
 /**

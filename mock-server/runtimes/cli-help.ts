@@ -85,6 +85,12 @@ Beyond FastMCP (off by default; --spec latest turns every one on, --no-<flag> tu
   --restrict-redirect-schemes           redirect URIs only https, http or reverse-domain private-use schemes
                                         (com.example.app:/cb): javascript:, data:, file:, … refused (FastMCP: any)
   --client-credentials                  the client_credentials grant (client secret or private_key_jwt)
+  --jwt-bearer                          the JWT bearer grant (workload JWTs, identity assertions) and the
+                                        identity provider at <issuer>/idp (token exchange for ID-JAGs)
+  --dpop                                DPoP (RFC 9449): proofs checked at /token and /mcp, tokens bound to keys
+  --dpop-nonce <none|as|rs|both>        where a DPoP nonce is demanded (default none): as = /token, rs = /mcp
+  --dpop-algs <algs>                    DPoP proof algorithms, comma-separated (default ES256,ES384,ES512,RS256,PS256;
+                                        also RS384, RS512, PS384, PS512, EdDSA)
   --preset <name>                       a server variant on top of the settings, one of:
 ${wrapList(MOCK_SERVER_PRESET_NAMES, 40, 110)}
 

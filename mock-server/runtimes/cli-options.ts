@@ -7,6 +7,8 @@ import { controlPathProblem, normalizeControlPath } from '../controls/http-contr
 import { MOCK_SERVER_PRESET_NAMES, type MockServerPresetName } from '../presets.js';
 import { isRecord } from '../objects.js';
 import { MCP_PROTOCOL_ERAS, type BeyondFastMcpFlag, type McpProtocolEra } from '../settings-beyond.js';
+import { DPOP_ALGORITHMS, type DpopAlgorithm } from '../dpop/algorithms.js';
+import { DPOP_NONCE_MODES, type DpopNonceMode, type DpopOptions } from '../dpop/settings.js';
 import type { ClientInformation, MockAuthServerSettings, TokenLifetimes } from '../settings.js';
 import type { StateLimits } from '../settings-limits.js';
 import type { TransportSecuritySettings } from '../mcp/transport-security.js';
@@ -49,6 +51,8 @@ const BEYOND_SWITCHES = {
   'step-up': 'stepUpChallenge',
   'restrict-redirect-schemes': 'restrictRedirectUriSchemes',
   'client-credentials': 'clientCredentialsGrant',
+  dpop: 'dpop',
+  'jwt-bearer': 'jwtBearerGrant',
 } as const satisfies Record<string, BeyondFastMcpFlag>;
 
 /** On/off flags, each given as `--<name>` or `--no-<name>`. */
@@ -101,6 +105,8 @@ const OPTIONS = {
   'allowed-hosts': { type: 'string' },
   'allowed-origins': { type: 'string' },
   'protocol-eras': { type: 'string' },
+  'dpop-nonce': { type: 'string' },
+  'dpop-algs': { type: 'string' },
   ...switchOptions(SWITCHES),
 } as const;
 
@@ -183,6 +189,8 @@ export function parseCliArgs(argv: readonly string[]): CliInvocation {
   if (values['protocol-eras'] !== undefined) {
     settings.mcp = { protocolEras: parseProtocolEras(values['protocol-eras']) };
   }
+  const dpop = parseDpopOptions(values);
+  if (dpop !== undefined) settings.dpop = dpop;
   if (values.spec !== undefined) {
     if (values.spec !== 'fastmcp' && values.spec !== 'latest') {
       throw new CliUsageError(`--spec must be fastmcp or latest, got ${JSON.stringify(values.spec)}`);
@@ -231,6 +239,33 @@ function parseProtocolEras(value: string): McpProtocolEra[] {
     );
   }
   return eras as McpProtocolEra[];
+}
+
+/** `--dpop-nonce <none|as|rs|both>` and `--dpop-algs <a,b>`: the `dpop` options (the switch is `--dpop`). */
+function parseDpopOptions(values: ParsedValues): DpopOptions | undefined {
+  const nonce = values['dpop-nonce']?.trim();
+  const algs = values['dpop-algs'];
+  if (nonce === undefined && algs === undefined) return undefined;
+  const options: DpopOptions = {};
+  if (nonce !== undefined) {
+    if (!(DPOP_NONCE_MODES as readonly string[]).includes(nonce)) {
+      throw new CliUsageError(
+        `--dpop-nonce must be one of ${DPOP_NONCE_MODES.join(', ')}, got ${JSON.stringify(nonce)}`,
+      );
+    }
+    options.nonce = nonce as DpopNonceMode;
+  }
+  if (algs !== undefined) {
+    const list = parseScopeList(algs);
+    const unknown = list.find((alg) => !(DPOP_ALGORITHMS as readonly string[]).includes(alg));
+    if (list.length === 0 || unknown !== undefined) {
+      throw new CliUsageError(
+        `--dpop-algs takes ${DPOP_ALGORITHMS.join(', ')}, comma-separated; got ${JSON.stringify(unknown ?? algs)}`,
+      );
+    }
+    options.algorithms = list as DpopAlgorithm[];
+  }
+  return options;
 }
 
 /** FastMCP's `transport_security`: any of the three flags replaces the loopback default as a whole. */

@@ -32,6 +32,8 @@ const SETTINGS_KEYS = {
   mcp: true,
   quirks: true,
   transportSecurity: true,
+  dpop: true,
+  trustedAssertionIssuers: true,
 } as const satisfies Record<keyof MockAuthServerSettings, true>;
 
 /** The settings that are objects of options: layers merge them key by key. */
@@ -45,6 +47,7 @@ const NESTED_KEYS: ReadonlySet<keyof MockAuthServerSettings> = new Set([
   'mcp',
   'quirks',
   'transportSecurity',
+  'dpop',
 ] as const);
 
 /**

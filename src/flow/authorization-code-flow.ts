@@ -10,6 +10,7 @@ import type { Discovery } from '../discovery/discover.js';
 import { AuthorizationError, maskSecrets } from '../errors.js';
 import type { FlowEvent, FlowEventEmitter } from '../events.js';
 import { postRequest, redactUrl } from '../events.js';
+import { DpopBindings } from '../dpop/binding.js';
 import { assertAcceptableUrl } from '../http.js';
 import type { HttpContext } from '../http.js';
 import type { ClientIdentity, PreRegisteredClient } from '../identity/client-identity.js';
@@ -33,6 +34,8 @@ export interface AuthorizationPlan {
   discovery: Discovery;
   identity: ClientIdentity;
   scopes: readonly string[];
+  /** Whether the grant is to be bound to a DPoP key (made when the code is redeemed). */
+  dpop?: boolean | undefined;
 }
 
 /** Step 1: builds the authorization URL and stores what its callback will need, keyed by `state`. */
@@ -57,6 +60,7 @@ export async function beginAuthorization(
     issuer: discovery.issuer,
     mcpUrl: plan.mcpUrl,
     now: Date.now(),
+    dpop: plan.dpop,
   });
   assertAcceptableUrl(url, env.ctx, 'authorization', 'authorization endpoint');
   await env.store.savePending(pending);
@@ -112,6 +116,25 @@ export async function awaitCallback(
   }
 }
 
+/**
+ * The context the code is redeemed in: for a DPoP-bound sign-in, with a key — the one the caller brings, else a new
+ * one kept in the storage's key store (a callback page other than the one that started the sign-in makes it there).
+ */
+async function redemptionContext(env: FlowEnvironment, pending: PendingAuthorization): Promise<HttpContext> {
+  if (pending.dpop !== true || env.ctx.dpop) return env.ctx;
+  const dpop = await new DpopBindings(env.store.dpopKeys).create();
+  if (dpop.persisted) return { ...env.ctx, dpop };
+  // The page that goes on would not find the key, drop the grant and sign in again, forever: a bearer token instead.
+  env.events.emit({
+    step: 'token',
+    status: 'skipped',
+    message:
+      'the storage cannot keep a DPoP key, so the code is redeemed for a bearer token (not bound to a key)',
+    detail: { code: 'dpop_key_missing' },
+  });
+  return env.ctx;
+}
+
 /** What redeeming a callback needs. */
 export interface RedeemInput {
   pending: PendingAuthorization;
@@ -160,7 +183,7 @@ export async function redeemAuthorizationCode(
     message: 'exchanging the authorization code',
     ...postRequest(as.token_endpoint),
   });
-  const tokens = await exchangeCode(env.ctx, {
+  const tokens = await exchangeCode(await redemptionContext(env, pending), {
     as,
     identity,
     code,
@@ -180,8 +203,9 @@ export async function redeemAuthorizationCode(
   events.emit({
     step: 'token',
     status: 'succeeded',
-    message: 'tokens received',
+    message: tokens.tokenType === 'DPoP' ? 'DPoP-bound tokens received' : 'tokens received',
     detail: {
+      token_type: tokens.tokenType ?? 'Bearer',
       scopes: tokens.scopes,
       refresh_token: tokens.refreshToken !== undefined,
       ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),

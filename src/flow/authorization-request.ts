@@ -56,6 +56,8 @@ export interface AuthorizationRequestInput {
   issuer: string;
   mcpUrl: string;
   now: number;
+  /** Whether the code is to be redeemed with a DPoP proof (the key is made then, so an abandoned sign-in leaves none). */
+  dpop?: boolean | undefined;
 }
 
 /** Builds the authorization URL and the pending state needed to complete it. */
@@ -95,6 +97,7 @@ export async function buildAuthorizationRequest(
       scopes: [...input.scopes],
       mcpUrl: input.mcpUrl,
       createdAt: input.now,
+      ...(input.dpop === true ? { dpop: true } : {}),
     },
   };
 }

@@ -4,7 +4,8 @@
  * `private_key_jwt` assertions (RFC 7523 §2.2), imported once through WebCrypto.
  */
 import { McpAuthError } from '../errors.js';
-import type { ClientIdentity } from './client-identity.js';
+import { clientCredentialsGrant } from '../tokens/client-credentials-grant.js';
+import type { MachineClient } from './machine-client.js';
 
 /**
  * A WebCrypto `CryptoKey`, named through the global `crypto` rather than the DOM lib: Node projects without the DOM
@@ -46,15 +47,6 @@ export interface PrivateKeyJwtCredentials {
 
 /** The `clientCredentials` option: a secret or a private key. */
 export type ClientCredentials = ClientSecretCredentials | PrivateKeyJwtCredentials;
-
-/** The machine client: its id, and its identity at an issuer (the key is imported on first use). */
-export interface MachineClient {
-  readonly clientId: string;
-  /** The issuer the client is bound to, when known before its first use. */
-  readonly issuer?: string | undefined;
-  /** The identity to present at `issuer`; an unusable key is `invalid_option`. */
-  identityAt(issuer: string): Promise<ClientIdentity>;
-}
 
 const PEM_PATTERN = /^-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----$/;
 
@@ -118,7 +110,12 @@ export function clientCredentialsProblem(value: unknown): McpAuthError | undefin
 /** The machine client of a validated option. */
 export function machineClient(credentials: ClientCredentials, redirectUri: string): MachineClient {
   const { clientId } = credentials;
-  const bound = credentials.issuer === undefined ? {} : { issuer: credentials.issuer };
+  const bound = {
+    ...(credentials.issuer === undefined ? {} : { issuer: credentials.issuer }),
+    grant: 'client_credentials',
+    option: 'clientCredentials',
+    requestTokens: clientCredentialsGrant,
+  };
   if ('clientSecret' in credentials) {
     return {
       clientId,

@@ -4,7 +4,14 @@
  * `maxAuthorizations` authorizations per request. The SDK transport gets no authProvider: it only ever sees
  * the final response.
  */
-import { bearerChallenge } from '../discovery/www-authenticate.js';
+import {
+  allowInsecureRequests,
+  customFetch,
+  protectedResourceRequest,
+  WWWAuthenticateChallengeError,
+} from 'oauth4webapi';
+import type { ProtectedResourceRequestBody } from 'oauth4webapi';
+import { bearerChallenge, parseWwwAuthenticate } from '../discovery/www-authenticate.js';
 import { discardBody, limitStream } from '../bounded-body.js';
 import { McpAuthError, SessionAuthError } from '../errors.js';
 import { redactUrl } from '../events.js';
@@ -12,7 +19,7 @@ import { pageOrigin, refuseRedirect } from '../http.js';
 import type { FetchLike } from '../http.js';
 import { quoteServerText } from '../server-text.js';
 import { scrubbedErrorResponse } from './error-body.js';
-import type { Authorizer } from './authorizer.js';
+import type { AccessCredential, Authorizer } from './authorizer.js';
 
 /** Options of the authed fetch. */
 export interface AuthedFetchOptions {
@@ -44,7 +51,7 @@ export interface AuthedFetchOptions {
 }
 
 const MCP_CORS_NEEDS =
-  'answer its CORS preflight with Access-Control-Allow-Origin, allow the request headers Authorization, Content-Type, Mcp-Session-Id and MCP-Protocol-Version, and expose WWW-Authenticate and Mcp-Session-Id with Access-Control-Expose-Headers';
+  'answer its CORS preflight with Access-Control-Allow-Origin, allow the request headers Authorization, Content-Type, Mcp-Session-Id and MCP-Protocol-Version (and DPoP, for DPoP-bound tokens), and expose WWW-Authenticate and Mcp-Session-Id (and DPoP-Nonce) with Access-Control-Expose-Headers';
 
 interface ReplayableRequest {
   url: string;
@@ -64,10 +71,15 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
    * `MAX_SAME_ORIGIN_HOPS` times, since the token may go anywhere on that origin anyway; any other redirect is refused
    * (the token would follow it).
    */
-  const send = async (url: string, init: RequestInit, replayable: boolean): Promise<Response> => {
+  const send = async (
+    url: string,
+    init: RequestInit,
+    replayable: boolean,
+    credential: AccessCredential | undefined,
+  ): Promise<Response> => {
     let target = new URL(url);
     for (let hop = 0; ; hop++) {
-      const response = await sendOnce(target.href, init);
+      const response = await sendWithCredential(target.href, init, credential);
       const next = sameOriginRehop(response, target);
       if (next === undefined || !replayable || hop === MAX_SAME_ORIGIN_HOPS) {
         refuseRedirect(response, 'connection', 'MCP server', target);
@@ -94,6 +106,44 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
     }
   };
 
+  /**
+   * One request with the credential: `Authorization: Bearer`, or for a DPoP-bound token `Authorization: DPoP` and a
+   * fresh proof of its key for this method and URL (RFC 9449 §7), signed by oauth4webapi's handle, which also keeps
+   * the nonce the answer carries (`DPoP-Nonce`) for the next proof.
+   */
+  const sendWithCredential = async (
+    url: string,
+    init: RequestInit,
+    credential: AccessCredential | undefined,
+  ): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    headers.delete('authorization');
+    headers.delete('dpop');
+    if (!credential?.dpop) {
+      if (credential) headers.set('authorization', `Bearer ${credential.token}`);
+      return sendOnce(url, { ...init, headers });
+    }
+    try {
+      return await protectedResourceRequest(
+        credential.token,
+        init.method ?? 'GET',
+        new URL(url),
+        headers,
+        (init.body ?? null) as ProtectedResourceRequestBody,
+        {
+          DPoP: credential.dpop.resourceHandle,
+          // Sent by this fetch, with its policy: the request's own signal, no redirect followed.
+          [customFetch]: (target, options) => sendOnce(target, { ...init, headers: options.headers }),
+          [allowInsecureRequests]: true,
+        },
+      );
+    } catch (error) {
+      // A challenge is an answer like any other here: the caller reads it.
+      if (error instanceof WWWAuthenticateChallengeError) return error.response;
+      throw error;
+    }
+  };
+
   return async (input, init) => {
     // Tokens go only to the server they were issued for.
     const target = new URL(input instanceof Request ? input.url : String(input));
@@ -113,14 +163,13 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
     let authorizations = 0;
     let refreshed = false;
     let reauthorizedAfter401 = false;
+    let nonceRetries = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const token = await authorizer.accessToken();
+      const credential = await authorizer.accessCredential();
+      const token = credential?.token;
       signal?.throwIfAborted();
-      const headers = new Headers(request.init.headers);
-      if (token) headers.set('authorization', `Bearer ${token}`);
-      else headers.delete('authorization');
-      const response = await send(request.url, { ...request.init, headers }, request.replayable);
+      const response = await send(request.url, request.init, request.replayable, credential);
       const known = [token, ...(options.secrets ?? [])];
       // The SDK quotes an error answer's body in the error it throws: it goes back scrubbed.
       if (!request.replayable || (response.status !== 401 && response.status !== 403))
@@ -132,6 +181,12 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       if (response.status === 401) {
         discardBody(response);
         signal?.throwIfAborted();
+        // RFC 9449 §9: the server wants its nonce in the proof; the handle kept it from this answer. Asked again at
+        // most MAX_NONCE_RETRIES times per request, so a server that keeps refusing ends up in the 401 handling below.
+        if (credential?.dpop && isNonceChallenge(header) && nonceRetries < MAX_NONCE_RETRIES) {
+          nonceRetries += 1;
+          continue;
+        }
         if (token && !refreshed) {
           refreshed = true;
           if (await authorizer.refreshAfterUnauthorized(token)) continue;
@@ -182,6 +237,19 @@ export function createAuthedFetch(options: AuthedFetchOptions): FetchLike {
       await authorizer.authorize({ challenge, presentedAccessToken: token, stepUp: true });
     }
   };
+}
+
+/** `use_dpop_nonce` answers one request may get before the ordinary 401 handling takes over. */
+const MAX_NONCE_RETRIES = 2;
+
+/** Whether a 401's challenge is a DPoP `use_dpop_nonce` (RFC 9449 §9). */
+function isNonceChallenge(header: string | null): boolean {
+  return (
+    header !== null &&
+    parseWwwAuthenticate(header).some(
+      (challenge) => challenge.scheme === 'dpop' && challenge.params['error'] === 'use_dpop_nonce',
+    )
+  );
 }
 
 /** Same-origin redirects the MCP endpoint may make before one is refused. */

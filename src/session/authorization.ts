@@ -10,6 +10,9 @@ import type { FlowEventEmitter, FlowEventStream } from '../events.js';
 import { assertAcceptableUrl, isCorsRefusal } from '../http.js';
 import type { FetchLike, HttpContext } from '../http.js';
 import { machineClient } from '../identity/client-credentials.js';
+import { enterpriseClient } from '../identity/enterprise-authorization.js';
+import type { MachineClient } from '../identity/machine-client.js';
+import { workloadClient } from '../identity/workload-identity.js';
 import { KnownSecrets } from '../known-secrets.js';
 import { resolveOptions } from '../options.js';
 import type { McpAuthorizationOptions, ResolvedOptions } from '../options.js';
@@ -135,6 +138,7 @@ export function createAuthorizationSession(
   if (clientCredentials && 'clientSecret' in clientCredentials) {
     secrets.addClient(clientCredentials.clientId, clientCredentials.clientSecret);
   }
+  rememberMachineSecrets(resolved, secrets);
   const mcpUrl = parseMcpUrl(url);
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const ctx: HttpContext = {
@@ -166,7 +170,8 @@ export function createAuthorizationSession(
     authorizationTimeoutMs: resolved.authorizationTimeoutMs,
     refreshSkewMs: resolved.refreshSkewMs,
     interactive: resolved.interactive,
-    machine: clientCredentials && machineClient(clientCredentials, resolved.redirectUri),
+    dpop: resolved.dpop,
+    machine: configuredMachineClient(resolved),
   });
   const authedFetchOptions = {
     authorizer,
@@ -257,4 +262,24 @@ function withSignal(base: FetchLike, signal: AbortSignal | undefined): FetchLike
   if (!signal) return base;
   return (input, init) =>
     base(input, { ...init, signal: eitherSignal(init?.signal ?? undefined, signal) ?? signal });
+}
+
+/** The machine client the options configure, if any (they allow one at most). */
+function configuredMachineClient(resolved: ResolvedOptions): MachineClient | undefined {
+  const { clientCredentials, workloadIdentity, enterpriseAuthorization, redirectUri } = resolved;
+  if (clientCredentials) return machineClient(clientCredentials, redirectUri);
+  if (workloadIdentity) return workloadClient(workloadIdentity, redirectUri);
+  if (enterpriseAuthorization) return enterpriseClient(enterpriseAuthorization, redirectUri);
+  return undefined;
+}
+
+/** The secrets a workload or enterprise option holds from the start (callbacks' values are added as they come). */
+function rememberMachineSecrets(resolved: ResolvedOptions, secrets: KnownSecrets): void {
+  const { workloadIdentity, enterpriseAuthorization } = resolved;
+  if (typeof workloadIdentity?.assertion === 'string') secrets.add(workloadIdentity.assertion);
+  if (!enterpriseAuthorization) return;
+  const { idToken, identityProvider, client } = enterpriseAuthorization;
+  if (typeof idToken === 'string') secrets.add(idToken);
+  secrets.addClient(identityProvider.clientId, identityProvider.clientSecret);
+  secrets.addClient(client.clientId, client.clientSecret);
 }

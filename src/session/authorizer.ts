@@ -1,8 +1,8 @@
 /**
  * The orchestrator: owns the grant of one MCP server and sequences the flow's steps — discovery, scope selection,
  * client identity, then the authorization-code steps (`flow/authorization-code-flow.ts`), or for a machine client
- * the `client_credentials` request — plus refresh (proactive and reactive, coordinated; a machine client renews by
- * asking again), step-up and sign-out. It keeps what outlives one step: the metadata of the issuers
+ * its own grant (`client_credentials`, JWT bearer) — plus refresh (proactive and reactive, coordinated; a machine
+ * client renews by asking again), step-up and sign-out. It keeps what outlives one step: the metadata of the issuers
  * it met, the identity in use, and the single-flight of authorizations.
  */
 import type { AuthorizationServer } from 'oauth4webapi';
@@ -22,9 +22,11 @@ import {
 } from '../flow/authorization-code-flow.js';
 import type { FlowEnvironment } from '../flow/authorization-code-flow.js';
 import { selectScopes, splitScope, union } from '../flow/scope.js';
+import { bindsGrantAt, DpopBindings } from '../dpop/binding.js';
+import type { DpopBinding, DpopUse } from '../dpop/binding.js';
 import type { HttpContext } from '../http.js';
 import { machineClient } from '../identity/client-credentials.js';
-import type { MachineClient } from '../identity/client-credentials.js';
+import type { MachineClient } from '../identity/machine-client.js';
 import type { ClientIdentity } from '../identity/client-identity.js';
 import {
   findGrantIdentity,
@@ -34,7 +36,6 @@ import {
 } from '../identity/resolve.js';
 import type { IdentityConfig } from '../identity/resolve.js';
 import type { AuthStateStore, StoredGrant } from '../storage/auth-state.js';
-import { clientCredentialsGrant } from '../tokens/client-credentials-grant.js';
 import { isTransientFailure, RefreshCoordinator, refreshLockName } from '../tokens/refresh-coordinator.js';
 import { refreshGrant } from '../tokens/refresh-grant.js';
 import { SingleFlight } from '../tokens/single-flight.js';
@@ -56,8 +57,19 @@ export interface AuthorizerConfig {
   refreshSkewMs: number;
   /** False: never start an authorization (it would need the user); fail with `interaction_required` instead. */
   interactive: boolean;
-  /** A machine client: every token comes from the `client_credentials` grant, no user involved. */
+  /** When new grants are bound to a DPoP key (RFC 9449); undefined: never. */
+  dpop?: DpopUse | undefined;
+  /**
+   * A machine client: every token comes from its own grant (`client_credentials`, or the JWT bearer grant of a
+   * workload or of enterprise-managed authorization), no user involved.
+   */
   machine?: MachineClient | undefined;
+}
+
+/** What a request to the MCP server carries: the access token, and the key a DPoP-bound token is proved with. */
+export interface AccessCredential {
+  token: string;
+  dpop?: DpopBinding | undefined;
 }
 
 /** Why an authorization runs. */
@@ -78,9 +90,13 @@ export class Authorizer {
   readonly #refresh: RefreshCoordinator;
   readonly #authorizations = new SingleFlight();
   readonly #metadataByIssuer = new Map<string, AuthorizationServer>();
+  readonly #dpopBindings: DpopBindings;
   #identity: ClientIdentity | undefined;
   #preRegisteredBoundIssuer: string | undefined;
-  /** The machine client: configured, or pre-registered credentials at a server that has only client_credentials. */
+  /**
+   * The machine client: configured (`clientCredentials`, `workloadIdentity`, `enterpriseAuthorization`), or
+   * pre-registered credentials at a server that has only client_credentials.
+   */
   #machine: MachineClient | undefined;
   /** The one authorization server the machine client's credentials go to. */
   #machineBoundIssuer: string | undefined;
@@ -89,27 +105,111 @@ export class Authorizer {
     this.#config = config;
     this.#key = config.mcpUrl.href;
     this.#machine = config.machine;
+    this.#dpopBindings = new DpopBindings(config.store.dpopKeys);
     this.#refresh = new RefreshCoordinator(config.store, config.locks, {
       renewWithoutRefreshToken: () => this.#machine !== undefined,
+      onGrantDropped: (grant) => this.#forgetReplacedKey(grant),
     });
   }
 
   /** The access token to attach to the next request, refreshed ahead of expiry when possible. */
   async accessToken(): Promise<string | undefined> {
+    return (await this.accessCredential())?.token;
+  }
+
+  /**
+   * What the next request carries: the access token, refreshed ahead of expiry when possible, and for a DPoP-bound
+   * token the key to prove (RFC 9449 §7). A bound grant whose key is gone (storage cleared) is unusable: it is
+   * dropped, so the server's 401 starts a new authorization.
+   */
+  async accessCredential(): Promise<AccessCredential | undefined> {
+    const tokens = await this.#currentTokens();
+    if (!tokens) return undefined;
+    if (tokens.tokenType !== 'DPoP') return { token: tokens.accessToken };
+    const dpop = tokens.dpopJkt === undefined ? undefined : await this.#dpopBindings.find(tokens.dpopJkt);
+    if (dpop) return { token: tokens.accessToken, dpop };
+    await this.#dropGrantWithoutKey(tokens.accessToken);
+    return undefined;
+  }
+
+  async #currentTokens(): Promise<StoredGrant['tokens'] | undefined> {
     const grant = await this.#config.store.loadGrant(this.#key);
     if (!grant) return undefined;
     if (this.#renewable(grant) && isExpiring(grant.tokens, Date.now(), this.#config.refreshSkewMs)) {
       try {
         const refreshed = await this.#refreshGrant(grant.tokens.accessToken);
-        if (refreshed) return refreshed.tokens.accessToken;
+        if (refreshed) return refreshed.tokens;
         // The grant was dropped (invalid_grant): send nothing and let the 401 start a new authorization.
-        return (await this.#config.store.loadGrant(this.#key))?.tokens.accessToken;
+        return (await this.#config.store.loadGrant(this.#key))?.tokens;
       } catch {
         // The token may still be accepted until it really expires; a 401 retries the refresh, then re-authorizes.
-        return grant.tokens.accessToken;
+        return grant.tokens;
       }
     }
-    return grant.tokens.accessToken;
+    return grant.tokens;
+  }
+
+  /** Drops the grant of `accessToken` (if it is still the stored one): its DPoP key is gone, so nothing can use it. */
+  async #dropGrantWithoutKey(accessToken: string): Promise<void> {
+    const { store, events } = this.#config;
+    await this.#config.locks.withLock(refreshLockName(this.#key), async () => {
+      const current = await store.loadGrant(this.#key);
+      if (current?.tokens.accessToken !== accessToken) return;
+      await store.deleteGrant(this.#key);
+      events.emit({
+        step: 'token',
+        status: 'failed',
+        message:
+          'the DPoP key the stored tokens are bound to is gone (storage cleared, or a storage without a key store): they cannot be used, authorizing again',
+        detail: { code: 'dpop_key_missing' },
+      });
+    });
+  }
+
+  /**
+   * After a new grant replaced `replaced`: the key the old grant was bound to is forgotten, unless the stored grant
+   * still names it (nothing else can use it; a key left behind would only pile up in the key store).
+   */
+  async #forgetReplacedKey(replaced: StoredGrant | undefined): Promise<void> {
+    const old = replaced?.tokens.dpopJkt;
+    if (old === undefined) return;
+    const current = await this.#config.store.loadGrant(this.#key);
+    if (current?.tokens.dpopJkt === old) return;
+    await this.#dpopBindings.forget(old).catch(() => undefined);
+  }
+
+  /**
+   * The context of a machine client's token request at `as`, where grants are bound to a key: a renewal keeps the key
+   * of the grant it renews while it is held (it runs under the grant's refresh lock, as sign-out does); a new
+   * authorization gets a new key. (It asks afresh each time, so a lost key costs nothing.)
+   */
+  async #machineContext(as: AuthorizationServer, renewing: StoredGrant | undefined): Promise<HttpContext> {
+    if (!bindsGrantAt(this.#config.dpop, as)) return this.#config.ctx;
+    const held = renewing?.tokens.dpopJkt;
+    const dpop =
+      (held === undefined ? undefined : await this.#dpopBindings.find(held)) ??
+      (await this.#dpopBindings.create());
+    return { ...this.#config.ctx, dpop };
+  }
+
+  /**
+   * The context of a token request renewing `grant`: with the key its tokens are bound to. A bound grant whose key is
+   * gone cannot be renewed (`dpop_key_missing`, which drops it).
+   */
+  async #renewalContext(grant: StoredGrant): Promise<HttpContext> {
+    const { ctx } = this.#config;
+    const jkt = grant.tokens.dpopJkt;
+    if (jkt === undefined) return ctx;
+    const dpop = await this.#dpopBindings.find(jkt);
+    if (!dpop) {
+      throw new McpAuthError({
+        code: 'dpop_key_missing',
+        step: 'refresh',
+        message:
+          'the DPoP key the stored grant is bound to is gone (storage cleared, or a storage without a key store): sign in again',
+      });
+    }
+    return { ...ctx, dpop };
   }
 
   /**
@@ -133,6 +233,7 @@ export class Authorizer {
           } catch (error) {
             if (isTransientFailure(error) && !isExpired(tokens, now)) return tokens.accessToken;
             if (isTransientFailure(error)) throw error;
+            if (this.#refusedMachineCredential(error)) throw error;
             // Refused: the grant is dropped, a new authorization follows.
           }
         } else if (!isExpired(tokens, now)) {
@@ -199,6 +300,7 @@ export class Authorizer {
       return refreshed !== undefined && refreshed.tokens.accessToken !== presented;
     } catch (error) {
       if (isTransientFailure(error)) throw error;
+      if (this.#refusedMachineCredential(error)) throw error;
       return false;
     }
   }
@@ -258,6 +360,9 @@ export class Authorizer {
       events.emit(failureEvent('revocation', error));
     } finally {
       await store.deleteGrant(this.#key, 'signed-out');
+      // Nothing bound to the key is usable any more: the next sign-in binds a new one.
+      if (grant.tokens.dpopJkt !== undefined)
+        await this.#dpopBindings.forget(grant.tokens.dpopJkt).catch(() => undefined);
     }
     if (failure !== undefined) throw maskSecrets(failure, this.#config.ctx.secrets);
   }
@@ -316,7 +421,11 @@ export class Authorizer {
               'the client identity or authorization server of the stored grant is unknown: sign in again',
           });
         }
-        return await refreshGrant(ctx, events, { as, identity, grant: current });
+        return await refreshGrant(await this.#renewalContext(current), events, {
+          as,
+          identity,
+          grant: current,
+        });
       } catch (error) {
         if (identity) await this.#forgetRefusedRegistration(identity, error);
         maskSecrets(error, ctx.secrets);
@@ -324,6 +433,14 @@ export class Authorizer {
         throw error;
       }
     });
+  }
+
+  /**
+   * Whether a failed renewal was the server refusing a machine client's credential: its renewal is its authorization,
+   * so authorizing again at once would only send the refused credential (or assertion) again.
+   */
+  #refusedMachineCredential(error: unknown): boolean {
+    return this.#machine !== undefined && error instanceof McpAuthError && error.serverError !== undefined;
   }
 
   /** Whether the grant's tokens can be renewed without the user: with a refresh token, or by a machine client. */
@@ -336,7 +453,7 @@ export class Authorizer {
     return this.#machine !== undefined;
   }
 
-  /** A machine client's "refresh": the same `client_credentials` request again, for the grant's scopes. */
+  /** A machine client's "refresh": its grant requested again (a fresh assertion, if it has one), for the grant's scopes. */
   async #renewMachineGrant(current: StoredGrant): Promise<StoredGrant['tokens']> {
     const { ctx, events } = this.#config;
     try {
@@ -357,13 +474,17 @@ export class Authorizer {
         });
       }
       const identity = await this.#machineIdentityAt(current.issuer);
-      return await clientCredentialsGrant(ctx, events, {
-        as,
-        identity,
-        scopes: current.requestedScopes,
-        resource: current.resource,
-        renewal: true,
-      });
+      return await (this.#machine as MachineClient).requestTokens(
+        await this.#machineContext(as, current),
+        events,
+        {
+          as,
+          identity,
+          scopes: current.requestedScopes,
+          resource: current.resource,
+          renewal: true,
+        },
+      );
     } catch (error) {
       maskSecrets(error, ctx.secrets);
       events.emit(failureEvent('token', error));
@@ -383,7 +504,7 @@ export class Authorizer {
       throw new McpAuthError({
         code: 'issuer_mismatch',
         step: 'token',
-        message: `the client credentials belong to the authorization server ${this.#machineBoundIssuer}, but the MCP server now names ${issuer}: they are not sent there (set clientCredentials.issuer to the server they are registered with)`,
+        message: `the client credentials belong to the authorization server ${this.#machineBoundIssuer}, but the MCP server now names ${issuer}: they are not sent there (set ${machine.option}.issuer to the server they are registered with)`,
       });
     }
     const identity = await machine.identityAt(issuer);
@@ -392,8 +513,8 @@ export class Authorizer {
   }
 
   /**
-   * A machine client's authorization: discovery, the scopes, then one `client_credentials` request; no user, no
-   * redirect. Whatever fails is reported once and thrown typed, free of secrets.
+   * A machine client's authorization: discovery, the scopes, then its grant (one `client_credentials` or JWT bearer
+   * request, after a token exchange for enterprise-managed authorization); no user, no redirect. Whatever fails is reported once and thrown typed, free of secrets.
    */
   async #runMachineAuthorization(
     request: AuthorizeRequest,
@@ -401,6 +522,7 @@ export class Authorizer {
     discovered?: Discovery,
   ): Promise<void> {
     const { ctx, events, store } = this.#config;
+    const machine = this.#machine as MachineClient;
     const step = request.stepUp ? 'step-up' : 'authorization';
     if (!discovered) {
       events.emit({
@@ -408,7 +530,7 @@ export class Authorizer {
         status: 'started',
         message: request.stepUp
           ? 'the server demands more scope: requesting a token again'
-          : 'authorization required: client_credentials grant',
+          : `authorization required: ${machine.grant} grant`,
         ...(request.challenge?.scope ? { detail: { scope: request.challenge.scope } } : {}),
       });
     }
@@ -419,16 +541,20 @@ export class Authorizer {
       events.emit({
         step: 'registration',
         status: 'skipped',
-        message: 'using client_credentials client',
+        message: `using ${machine.grant} client`,
         detail: { client_id: identity.clientId, source: identity.source, issuer: identity.issuer },
       });
-      const tokens = await clientCredentialsGrant(ctx, events, {
-        as: discovery.authorizationServer,
-        identity,
-        scopes,
-        resource: discovery.resource,
-        renewal: false,
-      });
+      const tokens = await machine.requestTokens(
+        await this.#machineContext(discovery.authorizationServer, undefined),
+        events,
+        {
+          as: discovery.authorizationServer,
+          identity,
+          scopes,
+          resource: discovery.resource,
+          renewal: false,
+        },
+      );
       await store.saveGrant(this.#key, {
         issuer: discovery.issuer,
         clientId: identity.clientId,
@@ -436,6 +562,7 @@ export class Authorizer {
         tokens,
         requestedScopes: scopes,
       });
+      await this.#forgetReplacedKey(grant);
       events.emit(
         request.stepUp
           ? { step: 'step-up', status: 'succeeded', message: 'scope widened' }
@@ -484,6 +611,8 @@ export class Authorizer {
         handedOver = true;
         return await this.#runMachineAuthorization(request, grant, discovery);
       }
+      // Before any registration: a server that cannot take this client's proofs is refused first.
+      const dpop = bindsGrantAt(this.#config.dpop, discovery.authorizationServer);
       const scopes = this.#scopesFor(request, grant, discovery);
       const identity = await this.#resolveIdentity(discovery, scopes);
       const { url, pending } = await beginAuthorization(env, {
@@ -491,6 +620,7 @@ export class Authorizer {
         discovery,
         identity,
         scopes,
+        dpop,
       });
       const limits = { timeoutMs: this.#config.authorizationTimeoutMs, signal: ctx.signal };
       const { callback, redeemedElsewhere } = await awaitCallback(
@@ -504,7 +634,11 @@ export class Authorizer {
         await this.#acceptGrantRedeemedElsewhere();
       } else {
         try {
-          await redeemAuthorizationCode(env, {
+          // A new key for the new grant, made only now that there is a code to redeem with it.
+          const redemption = dpop
+            ? { ...env, ctx: { ...ctx, dpop: await this.#dpopBindings.create() } }
+            : env;
+          await redeemAuthorizationCode(redemption, {
             pending,
             callback,
             identity,
@@ -515,6 +649,7 @@ export class Authorizer {
           throw error;
         }
       }
+      await this.#forgetReplacedKey(grant);
       if (request.stepUp) events.emit({ step: 'step-up', status: 'succeeded', message: 'scope widened' });
     } catch (error) {
       if (handedOver) throw error;

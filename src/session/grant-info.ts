@@ -24,6 +24,8 @@ export interface GrantInfo {
    * client (`clientCredentials`), which asks again.
    */
   readonly refreshable: boolean;
+  /** `DPoP` when the access token is bound to this client's key (RFC 9449): only requests with a proof can use it. */
+  readonly tokenType: 'Bearer' | 'DPoP';
 }
 
 /** The public view of a stored grant at `now`; `renewable` tells whether the client renews it without a refresh token. */
@@ -36,6 +38,7 @@ export function grantInfo(grant: StoredGrant, now: number, renewable = false): G
     expiresAt: grant.tokens.expiresAt,
     expired: isExpired(grant.tokens, now),
     refreshable: renewable || grant.tokens.refreshToken !== undefined,
+    tokenType: grant.tokens.tokenType ?? 'Bearer',
   });
 }
 

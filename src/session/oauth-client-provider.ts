@@ -78,6 +78,15 @@ export function oauthClientProviderFor(
     async tokens(): Promise<OAuthTokens> {
       const accessToken = await authorizer.accessTokenForApplication();
       const info = await grant();
+      if (info?.tokenType === 'DPoP') {
+        // The SDK would send it as a bearer token, which the server must refuse (RFC 9449 §7.2).
+        throw new McpAuthError({
+          code: 'dpop_unsupported',
+          step: 'connection',
+          message:
+            "the tokens are DPoP-bound, and the MCP SDK's OAuthClientProvider sends bearer tokens only: give the transport this authorization's fetch instead (it proves the key on every request)",
+        });
+      }
       const expiresIn =
         info?.expiresAt === undefined
           ? undefined

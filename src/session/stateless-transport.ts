@@ -10,6 +10,7 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { McpAuthError } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import { asJsonObject } from '../json.js';
 import type { JsonObject } from '../json.js';
@@ -177,7 +178,9 @@ export class StatelessTransport implements Transport {
 
   /**
    * Reads `tools/list` (every page, up to a bound) into the registry, without the SDK client seeing it. A failed
-   * page ends the lookup: the call then goes out without parameter headers, and the server judges it.
+   * page ends the lookup: the call then goes out without parameter headers, and the server judges it. A failed
+   * authorization fails the call instead: sending it would only meet the same refusal (and, for a machine client,
+   * send a refused credential again).
    */
   async #learnTools(): Promise<void> {
     let cursor: string | undefined;
@@ -192,8 +195,9 @@ export class StatelessTransport implements Transport {
       };
       try {
         await this.#inner.send(message as unknown as JSONRPCMessage);
-      } catch {
+      } catch (error) {
         this.#ownLists.delete(id);
+        if (error instanceof McpAuthError) throw error;
         return;
       }
       const result = await answered;

@@ -9,6 +9,8 @@ import type { KnownSecrets } from '../known-secrets.js';
 import { withUsableTimes } from '../tokens/token-set.js';
 import type { TokenSet } from '../tokens/token-set.js';
 import { isJsonObject, isStringArray } from '../json.js';
+import { memoryDpopKeyStore } from '../dpop/key-store.js';
+import type { DpopKeyStore } from '../dpop/key-store.js';
 import { memoryStorage } from './storage.js';
 import type { AuthStorage } from './storage.js';
 
@@ -57,6 +59,8 @@ export interface PendingAuthorization {
   createdAt: number;
   /** Set when the callback page redeems the code (full-page redirect): the page to go back to afterwards. */
   returnTo?: string;
+  /** The code is redeemed with a DPoP proof of a new key, which the grant is then bound to (RFC 9449 §5). */
+  dpop?: boolean;
 }
 
 const PREFIX = 'mcp-authed-client/v1/';
@@ -81,10 +85,14 @@ export class AuthStateStore {
   readonly #secrets: KnownSecrets | undefined;
   readonly #localListeners = new Set<(mcpUrl: string, change: LocalGrantChange) => void>();
 
+  /** The DPoP key pairs of the grants kept here. */
+  readonly dpopKeys: DpopKeyStore;
+
   constructor(storage: AuthStorage, secrets?: KnownSecrets) {
     this.#storage = storage;
     this.#held = storage.refreshTokenStorage ?? memoryStorage();
     this.#secrets = secrets;
+    this.dpopKeys = storage.dpopKeys ?? sharedMemoryKeys(storage);
   }
 
   /**
@@ -282,6 +290,20 @@ export class AuthStateStore {
 // Storage is outside this package's control (another version, another tab, a user's devtools): entries of the
 // wrong shape are treated as absent rather than crashing the client.
 
+/**
+ * For a storage without a key store of its own: an in-memory one, shared by every client of this realm given the same
+ * storage object (as the grants are), so one client's DPoP-bound grant is usable by the next.
+ */
+const KEYS_BY_STORAGE = new WeakMap<AuthStorage, DpopKeyStore>();
+function sharedMemoryKeys(storage: AuthStorage): DpopKeyStore {
+  let keys = KEYS_BY_STORAGE.get(storage);
+  if (!keys) {
+    keys = memoryDpopKeyStore();
+    KEYS_BY_STORAGE.set(storage, keys);
+  }
+  return keys;
+}
+
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 function isClientIdentity(value: unknown): value is ClientIdentity {
@@ -298,7 +320,11 @@ function isStoredGrant(value: unknown): value is StoredGrant {
     isJsonObject(tokens) &&
     isString(tokens['accessToken']) &&
     Array.isArray(tokens['scopes']) &&
-    (tokens['refreshToken'] === undefined || isString(tokens['refreshToken']))
+    (tokens['refreshToken'] === undefined || isString(tokens['refreshToken'])) &&
+    (tokens['tokenType'] === undefined || tokens['tokenType'] === 'DPoP') &&
+    (tokens['dpopJkt'] === undefined || isString(tokens['dpopJkt'])) &&
+    // A DPoP token names its key: without the thumbprint no proof could be made for it.
+    (tokens['tokenType'] === undefined || isString(tokens['dpopJkt']))
   );
 }
 
@@ -314,6 +340,7 @@ function isPendingAuthorization(value: unknown): value is PendingAuthorization {
     isStringArray(value['scopes']) &&
     typeof value['createdAt'] === 'number' &&
     (value['returnTo'] === undefined || typeof value['returnTo'] === 'string') &&
+    (value['dpop'] === undefined || typeof value['dpop'] === 'boolean') &&
     isJsonObject(client) &&
     CLIENT_SOURCES.includes(client['source']) &&
     typeof client['confidential'] === 'boolean' &&

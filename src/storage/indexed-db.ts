@@ -4,6 +4,7 @@
  * here reads `window`.
  */
 import type { DomIdbFactory } from '../dom-types.js';
+import { indexedDbDpopKeyStore } from '../dpop/key-store.js';
 import type { AuthStorage } from './storage.js';
 
 /** Options of `indexedDbStorage`. */
@@ -39,12 +40,87 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): AuthSto
   if (databaseName === '' || storeName === '') {
     throw new TypeError('indexedDbStorage: databaseName and storeName must be non-empty strings');
   }
+  const records = indexedDbRecords(options.factory, databaseName, storeName);
+  // Key pairs are not strings: they live in a store of their own, as the browser's structured clone keeps them
+  // (a non-extractable private key stays non-extractable, and never leaves the browser's key storage).
+  const dpopKeys = indexedDbDpopKeyStore(
+    indexedDbRecords(options.factory, databaseName, `${storeName}-dpop-keys`),
+  );
+
+  // IndexedDB tells other tabs nothing: each committed change is announced on a channel named after the store. It
+  // is opened on first use and does not keep a Node process alive.
+  const channelName = `mcp-authed-client/indexed-db/${databaseName}/${storeName}`;
+  let announcer: BroadcastChannel | undefined;
+  const channel = (): BroadcastChannel | undefined => {
+    if (announcer === undefined && typeof BroadcastChannel === 'function') {
+      announcer = new BroadcastChannel(channelName);
+      (announcer as BroadcastChannel & { unref?: () => void }).unref?.();
+    }
+    return announcer;
+  };
+  const announce = (key: string): void => {
+    try {
+      channel()?.postMessage(key);
+    } catch {
+      // A closed channel (the page is going away): nobody left to tell.
+    }
+  };
+
+  return {
+    refreshTokens: options.refreshTokens ?? true,
+    dpopKeys,
+    ...(typeof BroadcastChannel !== 'function'
+      ? {}
+      : {
+          // Listening on the announcing channel itself: a channel never hears its own messages, so only the
+          // changes of other tabs (and other adapters) arrive.
+          watch(listener: (key: string) => void): () => void {
+            const onMessage = (event: MessageEvent): void => {
+              if (typeof event.data === 'string') listener(event.data);
+            };
+            const target = channel();
+            target?.addEventListener('message', onMessage);
+            return () => target?.removeEventListener('message', onMessage);
+          },
+        }),
+    get: async (key) => {
+      const result = await records.get(key);
+      // Entries written by something else are treated as absent, as AuthStateStore does with bad JSON.
+      return typeof result === 'string' ? result : undefined;
+    },
+    set: async (key, value) => {
+      await records.put(key, value);
+      announce(key);
+    },
+    delete: async (key) => {
+      await records.delete(key);
+      announce(key);
+    },
+  };
+}
+
+/** Structured-clone records of one object store: read, written and deleted in transactions of their own. */
+export interface IndexedDbRecords {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * The records of `storeName` in `databaseName`. The database is opened on first use and the connection reused; it is
+ * closed when another context upgrades the database (and reopened on the next call), so it never blocks another tab.
+ */
+export function indexedDbRecords(
+  factory: DomIdbFactory | undefined,
+  databaseName: string,
+  storeName: string,
+): IndexedDbRecords {
   const where = `IndexedDB database "${databaseName}" (store "${storeName}")`;
   let connection: Promise<IDBDatabase> | undefined;
 
   const connect = (): Promise<IDBDatabase> => {
     if (connection === undefined) {
-      const opening = openDatabase(options.factory, databaseName, storeName, where);
+      const opening = openDatabase(factory, databaseName, storeName, where);
       connection = opening;
       opening.then(
         (db) => {
@@ -110,63 +186,27 @@ export function indexedDbStorage(options: IndexedDbStorageOptions = {}): AuthSto
     });
   };
 
-  // IndexedDB tells other tabs nothing: each committed change is announced on a channel named after the store. It
-  // is opened on first use and does not keep a Node process alive.
-  const channelName = `mcp-authed-client/indexed-db/${databaseName}/${storeName}`;
-  let announcer: BroadcastChannel | undefined;
-  const channel = (): BroadcastChannel | undefined => {
-    if (announcer === undefined && typeof BroadcastChannel === 'function') {
-      announcer = new BroadcastChannel(channelName);
-      (announcer as BroadcastChannel & { unref?: () => void }).unref?.();
-    }
-    return announcer;
-  };
-  const announce = (key: string): void => {
-    try {
-      channel()?.postMessage(key);
-    } catch {
-      // A closed channel (the page is going away): nobody left to tell.
-    }
-  };
-
   return {
-    refreshTokens: options.refreshTokens ?? true,
-    ...(typeof BroadcastChannel !== 'function'
-      ? {}
-      : {
-          // Listening on the announcing channel itself: a channel never hears its own messages, so only the
-          // changes of other tabs (and other adapters) arrive.
-          watch(listener: (key: string) => void): () => void {
-            const onMessage = (event: MessageEvent): void => {
-              if (typeof event.data === 'string') listener(event.data);
-            };
-            const target = channel();
-            target?.addEventListener('message', onMessage);
-            return () => target?.removeEventListener('message', onMessage);
-          },
-        }),
     get: (key) =>
       run(
         'readonly',
         'reading an entry',
         (store) => store.get(key),
-        (result) =>
-          // Entries written by something else are treated as absent, as AuthStateStore does with bad JSON.
-          typeof result === 'string' ? result : undefined,
+        (result) => result,
       ),
-    set: (key, value) =>
+    put: (key, value) =>
       run(
         'readwrite',
         'writing an entry',
         (store) => store.put(value, key),
-        () => announce(key),
+        () => undefined,
       ),
     delete: (key) =>
       run(
         'readwrite',
         'deleting an entry',
         (store) => store.delete(key),
-        () => announce(key),
+        () => undefined,
       ),
   };
 }

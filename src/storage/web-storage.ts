@@ -5,7 +5,12 @@
  * and go to the signing-in tab's `sessionStorage` instead. Changes made by other tabs arrive as `storage` events.
  */
 import type { DomWindow } from '../dom-types.js';
+import { indexedDbDpopKeyStore } from '../dpop/key-store.js';
+import { indexedDbRecords } from './indexed-db.js';
 import type { AuthStorage } from './storage.js';
+
+/** The IndexedDB database of `webStorage`'s DPoP key pairs. */
+const DPOP_KEY_DATABASE = 'mcp-authed-client-dpop-keys';
 
 /**
  * The part of the Web Storage API the adapter uses (`sessionStorage` and `localStorage` have it). Spelled out
@@ -45,6 +50,10 @@ export function webStorage(storage: WebStorageLike, options: WebStorageOptions =
       storage.removeItem(key);
     },
     refreshTokens: options.refreshTokens ?? !isLocalStorage,
+    // Key pairs cannot be written as strings without making them extractable: in a browser they go to IndexedDB.
+    ...(globalIndexedDb()
+      ? { dpopKeys: indexedDbDpopKeyStore(indexedDbRecords(undefined, DPOP_KEY_DATABASE, 'dpop-keys')) }
+      : {}),
     ...(isLocalStorage && globalSessionStorage()
       ? { refreshTokenStorage: webStorage(globalSessionStorage() as Storage) }
       : {}),
@@ -77,4 +86,8 @@ function globalSessionStorage(): Storage | undefined {
   } catch {
     return undefined;
   }
+}
+
+function globalIndexedDb(): unknown {
+  return (globalThis as { indexedDB?: unknown }).indexedDB;
 }

@@ -2,12 +2,11 @@
  * The `client_credentials` step (RFC 6749 §4.4): one token request by a machine client, reported as the `token`
  * step. Coordination (one request at a time per grant) is the caller's.
  */
-import type { AuthorizationServer } from 'oauth4webapi';
 import type { FlowEventEmitter } from '../events.js';
 import { postRequest } from '../events.js';
 import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
 import type { HttpContext } from '../http.js';
-import type { ClientIdentity } from '../identity/client-identity.js';
+import type { MachineTokenRequest } from '../identity/machine-client.js';
 import { clientCredentialsTokens } from './token-requests.js';
 import type { TokenSet } from './token-set.js';
 
@@ -15,14 +14,7 @@ import type { TokenSet } from './token-set.js';
 export async function clientCredentialsGrant(
   ctx: HttpContext,
   events: FlowEventEmitter,
-  input: {
-    as: AuthorizationServer;
-    identity: ClientIdentity;
-    scopes: readonly string[];
-    resource: string;
-    /** True when an expiring or refused token is being replaced (said in the event). */
-    renewal: boolean;
-  },
+  input: MachineTokenRequest,
 ): Promise<TokenSet> {
   const { as, identity } = input;
   const method = identity.signingKey

@@ -40,7 +40,9 @@ export function tokenEndpointFailure(
             : 'revocation_failed',
       message: `${what} refused: ${serverError ?? 'an error'}${description ? ` (${description})` : ''}${
         invalidGrant
-          ? ': the grant is no longer valid, sign in again'
+          ? request === undefined
+            ? ': the grant is no longer valid, sign in again'
+            : ': the server refused the grant it was given (check the assertion or the credentials)'
           : error.error === 'invalid_client'
             ? ': check the client credentials'
             : ''

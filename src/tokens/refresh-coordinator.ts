@@ -28,6 +28,7 @@ export class RefreshCoordinator {
   readonly #flights = new SingleFlight();
 
   readonly #renewWithoutRefreshToken: () => boolean;
+  readonly #onGrantDropped: ((grant: StoredGrant) => Promise<void>) | undefined;
 
   /**
    * `renewWithoutRefreshToken`: the request renews grants that hold no refresh token (a machine client asks for a
@@ -36,11 +37,16 @@ export class RefreshCoordinator {
   constructor(
     store: AuthStateStore,
     locks: Locks,
-    options: { renewWithoutRefreshToken?: () => boolean } = {},
+    options: {
+      renewWithoutRefreshToken?: () => boolean;
+      /** Called once a refused grant was dropped (to forget what only it used, such as its DPoP key). */
+      onGrantDropped?: (grant: StoredGrant) => Promise<void>;
+    } = {},
   ) {
     this.#store = store;
     this.#locks = locks;
     this.#renewWithoutRefreshToken = options.renewWithoutRefreshToken ?? (() => false);
+    this.#onGrantDropped = options.onGrantDropped;
   }
 
   /**
@@ -71,10 +77,16 @@ export class RefreshCoordinator {
           await this.#store.saveGrant(key, next, 'refresh');
           return next;
         } catch (error) {
-          if (error instanceof McpAuthError && error.code === 'invalid_grant') {
+          // Refused for good: the grant is gone, or it is DPoP-bound to a key no longer held (nothing can use it).
+          if (
+            error instanceof McpAuthError &&
+            (error.code === 'invalid_grant' || error.code === 'dpop_key_missing')
+          ) {
             const current = await this.#store.loadGrant(key);
-            if (current?.tokens.refreshToken === grant.tokens.refreshToken)
+            if (current?.tokens.refreshToken === grant.tokens.refreshToken) {
               await this.#store.deleteGrant(key);
+              await this.#onGrantDropped?.(grant).catch(() => undefined);
+            }
           }
           throw error;
         }

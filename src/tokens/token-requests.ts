@@ -1,16 +1,20 @@
 /**
- * Token endpoint I/O over oauth4webapi: authorization-code exchange, refresh and revocation. Every request
+ * Token endpoint I/O over oauth4webapi: authorization-code exchange, refresh, the machine grants (client
+ * credentials, JWT bearer, token exchange) and revocation. Every request
  * carries `resource` (RFC 8707) where the spec asks for it.
  */
 import {
   authorizationCodeGrantRequest,
   clientCredentialsGrantRequest,
+  genericTokenEndpointRequest,
   processAuthorizationCodeResponse,
   processClientCredentialsResponse,
+  processGenericTokenEndpointResponse,
   processRefreshTokenResponse,
   processRevocationResponse,
   refreshTokenGrantRequest,
   revocationRequest,
+  isDPoPNonceError,
   validateAuthResponse,
 } from 'oauth4webapi';
 import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
@@ -42,7 +46,8 @@ function tokenEndpoint(as: AuthorizationServer, step: 'token' | 'refresh'): URL 
 
 /**
  * One oauth4webapi request/process pair: a failure to get an answer is a network error, an answer that does not
- * process is the server's refusal (its OAuth error, when it sent one).
+ * process is the server's refusal (its OAuth error, when it sent one). A `use_dpop_nonce` refusal (RFC 9449 §8) is
+ * asked once more: the DPoP handle kept the nonce the answer carried, and the next proof includes it.
  */
 async function callEndpoint<T>(
   ctx: HttpContext,
@@ -52,18 +57,21 @@ async function callEndpoint<T>(
   process: (response: Response) => Promise<T>,
   request?: string,
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await send();
-  } catch (error) {
-    throw networkError(error, ctx, step, endpoint);
-  }
-  // oauth4webapi reads an RFC 6749 §5.2 error body on 4xx only; a failing server (503) may send one too.
-  const errorBody = response.status >= 500 ? await readJsonObject(response.clone()) : undefined;
-  try {
-    return await process(response);
-  } catch (error) {
-    throw tokenEndpointFailure(error, step, ctx.secrets, errorBody, request);
+  for (let attempt = 1; ; attempt += 1) {
+    let response: Response;
+    try {
+      response = await send();
+    } catch (error) {
+      throw networkError(error, ctx, step, endpoint);
+    }
+    // oauth4webapi reads an RFC 6749 §5.2 error body on 4xx only; a failing server (503) may send one too.
+    const errorBody = response.status >= 500 ? await readJsonObject(response.clone()) : undefined;
+    try {
+      return await process(response);
+    } catch (error) {
+      if (attempt === 1 && ctx.dpop && step !== 'revocation' && isDPoPNonceError(error)) continue;
+      throw tokenEndpointFailure(error, step, ctx.secrets, errorBody, request);
+    }
   }
 }
 
@@ -110,12 +118,13 @@ export async function exchangeCode(
       ),
     async (response) => processAuthorizationCodeResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(body.token_type, 'token', [
-    body.access_token,
-    body.refresh_token,
-    ...(ctx.secrets ?? []),
-  ]);
-  return tokenSetFromResponse(body, Date.now(), input.requestedScopes);
+  refuseUnsupportedTokenType(
+    body.token_type,
+    'token',
+    [body.access_token, body.refresh_token, ...(ctx.secrets ?? [])],
+    ctx.dpop !== undefined,
+  );
+  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.requestedScopes));
 }
 
 /** Redeems a refresh token. Throws typed errors; `invalid_grant` is told apart from everything else. */
@@ -153,13 +162,14 @@ export async function refreshTokens(
       ),
     async (response) => processRefreshTokenResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(body.token_type, 'refresh', [
-    body.access_token,
-    body.refresh_token,
-    ...(ctx.secrets ?? []),
-  ]);
+  refuseUnsupportedTokenType(
+    body.token_type,
+    'refresh',
+    [body.access_token, body.refresh_token, ...(ctx.secrets ?? [])],
+    ctx.dpop !== undefined,
+  );
   // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
-  return tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken);
+  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken));
 }
 
 /**
@@ -191,26 +201,165 @@ export async function clientCredentialsTokens(
     async (response) => processClientCredentialsResponse(as, client, await withUsableLifetime(response)),
     'client_credentials token request',
   );
-  refuseUnsupportedTokenType(body.token_type, 'token', [body.access_token, ...(ctx.secrets ?? [])]);
-  return tokenSetFromResponse(body, Date.now(), input.scopes);
+  refuseUnsupportedTokenType(
+    body.token_type,
+    'token',
+    [body.access_token, ...(ctx.secrets ?? [])],
+    ctx.dpop !== undefined,
+  );
+  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.scopes));
+}
+
+/** The JWT bearer authorization grant (RFC 7523 §2.1). */
+export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** The token exchange grant (RFC 8693 §2.1). */
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/**
+ * The JWT bearer grant (RFC 7523 §2.1): `assertion` is the grant; the client authenticates as the server allows (a
+ * client without a secret sends its `client_id`). Asks for `scopes` at `resource` (RFC 8707).
+ */
+export async function jwtBearerTokens(
+  ctx: HttpContext,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    assertion: string;
+    scopes: readonly string[];
+    resource: string;
+  },
+): Promise<TokenSet> {
+  const { as, identity } = input;
+  ctx.secrets?.add(input.assertion);
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
+  const endpoint = tokenEndpoint(as, 'token');
+  const client = oauthClient(identity);
+  const parameters = new URLSearchParams({ assertion: input.assertion, resource: input.resource });
+  if (input.scopes.length > 0) parameters.set('scope', input.scopes.join(' '));
+  const body = await callEndpoint(
+    ctx,
+    'token',
+    endpoint,
+    () =>
+      genericTokenEndpointRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
+        JWT_BEARER_GRANT_TYPE,
+        parameters,
+        oauthRequestOptions(ctx, 'token', 'token endpoint'),
+      ),
+    async (response) => processGenericTokenEndpointResponse(as, client, await withUsableLifetime(response)),
+    'JWT bearer token request',
+  );
+  refuseUnsupportedTokenType(
+    body.token_type,
+    'token',
+    [body.access_token, ...(ctx.secrets ?? [])],
+    ctx.dpop !== undefined,
+  );
+  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.scopes));
 }
 
 /**
- * Only bearer tokens can be used yet: a DPoP-bound token (RFC 9449) sent as a bearer token would be refused by the
- * resource server anyway, so say so plainly instead. The type is quoted scrubbed of `secrets` (the tokens of the
- * same answer, which a hostile server may put there).
+ * A token exchange (RFC 8693 §2.1) at `as`: `subjectToken` of `subjectTokenType` for a token of
+ * `requestedTokenType` meant for `audience` and `resource`. Resolves to the issued token, which must be of the type
+ * asked for (§2.2.1 `issued_token_type`); it is remembered as a secret.
+ */
+export async function exchangeToken(
+  ctx: HttpContext,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    subjectToken: string;
+    subjectTokenType: string;
+    requestedTokenType: string;
+    audience: string;
+    resource: string;
+    scopes: readonly string[];
+  },
+): Promise<string> {
+  const { as, identity } = input;
+  // The exchanged token is a grant for another server, not an access token: no DPoP key is proved here.
+  const plain: HttpContext = { ...ctx, dpop: undefined };
+  ctx.secrets?.add(input.subjectToken);
+  ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
+  const endpoint = tokenEndpoint(as, 'token');
+  const client = oauthClient(identity);
+  const parameters = new URLSearchParams({
+    requested_token_type: input.requestedTokenType,
+    subject_token: input.subjectToken,
+    subject_token_type: input.subjectTokenType,
+    audience: input.audience,
+    resource: input.resource,
+  });
+  if (input.scopes.length > 0) parameters.set('scope', input.scopes.join(' '));
+  const body = await callEndpoint(
+    plain,
+    'token',
+    endpoint,
+    () =>
+      genericTokenEndpointRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
+        TOKEN_EXCHANGE_GRANT_TYPE,
+        parameters,
+        oauthRequestOptions(plain, 'token', 'token endpoint'),
+      ),
+    // RFC 8693 §2.2.1: a token that is no access token comes with the token type "N_A".
+    (response) =>
+      processGenericTokenEndpointResponse(as, client, response, {
+        recognizedTokenTypes: { n_a: () => undefined },
+      }),
+    'token exchange',
+  );
+  ctx.secrets?.add(body.access_token);
+  if (body['issued_token_type'] !== input.requestedTokenType) {
+    throw new McpAuthError({
+      code: 'invalid_response',
+      step: 'token',
+      message: `the token exchange at ${as.issuer} issued a "${quoteServerText(String(body['issued_token_type'] ?? 'unnamed'), [...(ctx.secrets ?? [])], SERVER_CODE_LIMIT)}" token, not the ${input.requestedTokenType} asked for`,
+    });
+  }
+  return body.access_token;
+}
+
+/**
+ * Bearer tokens are always usable; DPoP-bound ones (RFC 9449) only when this request proved a key, since only then
+ * does the client hold what they are bound to. Anything else is refused plainly rather than sent and refused by the
+ * resource server. The type is quoted scrubbed of `secrets` (the tokens of the same answer, which a hostile server
+ * may put there).
  */
 export function refuseUnsupportedTokenType(
   tokenType: string,
   step: 'token' | 'refresh',
   secrets: Iterable<string | undefined> = [],
+  provedKey = false,
 ): void {
-  if (tokenType.toLowerCase() === 'bearer') return;
+  const type = tokenType.toLowerCase();
+  if (type === 'bearer' || (type === 'dpop' && provedKey)) return;
   throw new TokenError({
     step,
     code: step === 'refresh' ? 'refresh_failed' : 'token_request_failed',
-    message: `the authorization server issued a "${quoteServerText(tokenType, secrets, SERVER_CODE_LIMIT)}" token; this client can only use bearer tokens (DPoP is not supported yet): configure the server to issue bearer tokens for this client`,
+    message:
+      type === 'dpop'
+        ? 'the authorization server issued a DPoP-bound token although this request proved no key: enable dpop in the options, or configure the server to issue bearer tokens for this client'
+        : `the authorization server issued a "${quoteServerText(tokenType, secrets, SERVER_CODE_LIMIT)}" token; this client can use bearer and DPoP tokens only: configure the server to issue one of those`,
   });
+}
+
+/**
+ * The token set with its DPoP binding, when the request proved a key: the key's thumbprint (what a bound refresh
+ * token needs again), and `DPoP` as the type when the access token is bound too.
+ */
+export function withBinding(ctx: HttpContext, body: { token_type: string }, tokens: TokenSet): TokenSet {
+  if (!ctx.dpop) return tokens;
+  return {
+    ...tokens,
+    dpopJkt: ctx.dpop.jkt,
+    ...(body.token_type.toLowerCase() === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
+  };
 }
 
 /**

@@ -7,8 +7,15 @@ import { tokenLifetimeSeconds } from './token-lifetime.js';
 
 /** A token endpoint result, normalised for storage. */
 export interface TokenSet {
-  /** A bearer token (other token types are refused when they are issued). */
+  /** The access token: a bearer token, unless `tokenType` says it is DPoP-bound. */
   accessToken: string;
+  /** `DPoP` when the access token is bound to the key `dpopJkt` names (RFC 9449); absent for bearer tokens. */
+  tokenType?: 'DPoP';
+  /**
+   * The RFC 7638 thumbprint of the DPoP key the tokens were requested with: every proof for this grant (resource
+   * requests for a DPoP token, refreshes of a bound refresh token) is signed with that key.
+   */
+  dpopJkt?: string;
   refreshToken?: string;
   /**
    * Absolute expiry in milliseconds since the epoch, when the server stated a usable `expires_in` (see

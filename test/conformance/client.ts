@@ -1,8 +1,9 @@
 /**
  * Conformance client: `npx tsx test/conformance/client.ts <server-url>`.
  *
- * One generic program over the public API only: connect with headless authorization (the suite's authorization
- * server auto-approves), list the tools, call each one — with the arguments the scenario's context gives for it
+ * One generic program over the public API only: connect as the client the scenario's context describes (a machine
+ * client — client credentials, a workload JWT, an enterprise IdP's ID token — or one with a user, authorized
+ * headlessly: the suite's authorization server auto-approves), list the tools, call each one — with the arguments the scenario's context gives for it
  * (`toolCalls`), else with arguments built from its input schema; a tool that asks back for a schema (an object
  * argument whose description names another listed tool) gets that tool's input schema as listed, to show it was
  * kept as the server wrote it — then read every resource and get every prompt the server offers, answer form
@@ -29,6 +30,11 @@ interface ConformanceContext {
   private_key_pem?: unknown;
   signing_algorithm?: unknown;
   issuer?: unknown;
+  valid_jwt?: unknown;
+  idp_id_token?: unknown;
+  idp_client_id?: unknown;
+  idp_issuer?: unknown;
+  idp_token_endpoint?: unknown;
   toolCalls?: unknown;
 }
 
@@ -92,6 +98,53 @@ function clientCredentialsFromContext(
   };
 }
 
+/** A workload JWT in the context makes the client a workload (the JWT bearer grant with that assertion). */
+function workloadIdentityFromContext(
+  context: ConformanceContext,
+): AuthedMcpClientOptions['workloadIdentity'] {
+  if (typeof context.client_id !== 'string' || typeof context.valid_jwt !== 'string') return undefined;
+  return { clientId: context.client_id, assertion: context.valid_jwt };
+}
+
+/**
+ * An identity provider's ID token in the context makes the client an enterprise-managed one: the ID token is
+ * exchanged at that IdP for an identity assertion, which the client redeems as its client at the MCP server's.
+ */
+function enterpriseFromContext(
+  context: ConformanceContext,
+): AuthedMcpClientOptions['enterpriseAuthorization'] {
+  const { idp_id_token: idToken, idp_client_id: idpClientId, client_id: clientId } = context;
+  if (typeof idToken !== 'string' || typeof idpClientId !== 'string' || typeof clientId !== 'string') {
+    return undefined;
+  }
+  return {
+    idToken,
+    identityProvider: {
+      clientId: idpClientId,
+      ...(typeof context.idp_issuer === 'string' ? { issuer: context.idp_issuer } : {}),
+      ...(typeof context.idp_token_endpoint === 'string'
+        ? { tokenEndpoint: context.idp_token_endpoint }
+        : {}),
+    },
+    client: {
+      clientId,
+      ...(typeof context.client_secret === 'string' ? { clientSecret: context.client_secret } : {}),
+    },
+  };
+}
+
+/** The client the context describes: a machine client of one of the three kinds, or a client with a user. */
+function clientFromContext(context: ConformanceContext): AuthedMcpClientOptions {
+  const clientCredentials = clientCredentialsFromContext(context);
+  if (clientCredentials) return { clientCredentials };
+  const workloadIdentity = workloadIdentityFromContext(context);
+  if (workloadIdentity) return { workloadIdentity };
+  const enterpriseAuthorization = enterpriseFromContext(context);
+  if (enterpriseAuthorization) return { enterpriseAuthorization };
+  const credentials = credentialsFromContext(context);
+  return { clientMetadataUrl: CLIENT_METADATA_URL, ...(credentials ? { credentials } : {}) };
+}
+
 /**
  * A headless user: accepts every form with its defaults; cannot visit a URL, so declines URL elicitations. It
  * shares no roots (an empty list) and has no model: a sampling request is refused with an error.
@@ -111,14 +164,13 @@ async function main(): Promise<void> {
   const serverUrl = process.argv[process.argv.length - 1];
   if (!serverUrl || !/^https?:\/\//.test(serverUrl)) throw new Error('usage: client.ts <server-url>');
   const context = parseContext(process.env['MCP_CONFORMANCE_CONTEXT']);
-  const clientCredentials = clientCredentialsFromContext(context);
-  const credentials = clientCredentials ? undefined : credentialsFromContext(context);
   const toolCalls = toolCallsFromContext(context);
   const client = await createAuthedMcpClient(serverUrl, {
     clientMetadata: { name: 'mcp-authed-client conformance', redirectUri: 'http://127.0.0.1/callback' },
-    ...(clientCredentials ? { clientCredentials } : { clientMetadataUrl: CLIENT_METADATA_URL }),
-    ...(credentials ? { credentials } : {}),
+    ...clientFromContext(context),
     authorize: headlessAuthorize(),
+    // Bind tokens to a key wherever the authorization server offers DPoP (RFC 9449).
+    dpop: 'auto',
     // The suite says which revision to speak; 2026-07-28 selects the stateless lifecycle.
     ...(process.env['MCP_CONFORMANCE_PROTOCOL_VERSION']
       ? { protocolVersion: process.env['MCP_CONFORMANCE_PROTOCOL_VERSION'] }

@@ -2,6 +2,16 @@
  * Which client scenarios the harness runs, and parsers for the suite's `list` output. Pure functions only.
  */
 
+/** The conformance suite's auth extension scenarios (DPoP, machine clients, enterprise and workload identity). */
+export const AUTH_EXTENSION_SCENARIOS: readonly string[] = [
+  'auth/dpop',
+  'auth/dpop-nonce',
+  'auth/client-credentials-basic',
+  'auth/client-credentials-jwt',
+  'auth/enterprise-managed-authorization',
+  'auth/wif-jwt-bearer',
+];
+
 /** The wire revision of the auth scenarios and the first requirement set (with `--force` for scenarios tagged for other revisions). */
 export const CLIENT_SPEC_VERSION = '2025-11-25';
 
@@ -57,7 +67,8 @@ export const CLIENT_WIRES: readonly ClientWire[] = [
     revision: STATELESS_SPEC_VERSION,
     auth: false,
     extensions: 'informational',
-    required: ['json-schema-2020-12-preservation'],
+    // The set runs its auth extensions without scoring them; this client implements all six, so they must pass.
+    required: ['json-schema-2020-12-preservation', ...AUTH_EXTENSION_SCENARIOS],
     // The scenario serves both revisions and lists the handshake's methods among those whose Mcp-Method it checks.
     inapplicable: [
       { scenario: 'http-standard-headers', name: 'ClientMcpMethodHeader_initialize', reason: NO_HANDSHAKE },

@@ -177,6 +177,11 @@ test('the walkthrough runs to the end: sign-in, tool call, step-up, refresh, sig
   expect(await panel(page, 'token').locator('.wire').textContent()).toMatch(
     /"access_token": "[^"]{4}…[^"]{3}"/,
   );
+  // The latest server offers DPoP: the tokens are bound to the page's key, and the MCP requests prove it.
+  await expect(panel(page, 'token')).toContainText('DPoP: bound to a key of this page');
+  await panel(page, 'tool').locator('summary').first().click();
+  await panel(page, 'tool').locator('details.exchange summary').first().click();
+  await expect(panel(page, 'tool').locator('.wire').first()).toContainText('authorization: DPoP');
   await panel(page, 'step-up').locator('summary').first().click();
   await expect(panel(page, 'step-up')).toContainText('scope demanded');
 

@@ -34,6 +34,8 @@ export interface ClientSpec {
   authorizationTimeoutMs?: number;
   /** A callback page (full-page redirect) older than this refuses the callback. */
   callbackMaxAgeMs?: number;
+  /** DPoP (default off). */
+  dpop?: boolean | 'auto';
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorReport };
@@ -128,6 +130,7 @@ function connect(spec: ClientSpec): Promise<Outcome<string>> {
       locks: spec.locks === 'in-process' ? inProcessLocks() : webLocks(navigator.locks),
       timeoutMs: 10_000,
       authorizationTimeoutMs: spec.authorizationTimeoutMs ?? 20_000,
+      ...(spec.dpop === undefined ? {} : { dpop: spec.dpop }),
       onEvent: (event: FlowEvent) => entry.events.push(`${event.step}:${event.status}:${event.message}`),
       onSessionEvent: (event: SessionEvent) =>
         entry.events.push(

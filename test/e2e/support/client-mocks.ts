@@ -3,7 +3,11 @@
  * process on another loopback port (cross-origin).
  */
 import type { PluginOption } from 'vite';
-import { createMockAuthServer, type MockAuthServer } from '../../../mock-server/index.js';
+import {
+  createMockAuthServer,
+  type MockAuthServer,
+  type MockAuthServerSettings,
+} from '../../../mock-server/index.js';
 import { mockAuthServerPlugin } from '../../../mock-server/runtimes/vite.js';
 import { startCli, type Exit, type RunningCli } from '../../integration/runtimes/cli-process.js';
 
@@ -13,8 +17,11 @@ export interface PluginMock {
   mock(): MockAuthServer;
 }
 
-/** The Vite plugin serving a mock with dynamic registration and revocation, its issuer the dev server's origin. */
-export function pluginMock(): PluginMock {
+/**
+ * The Vite plugin serving a mock with dynamic registration and revocation (and `settings`), its issuer the dev
+ * server's origin.
+ */
+export function pluginMock(settings: Partial<MockAuthServerSettings> = {}): PluginMock {
   let mock: MockAuthServer | undefined;
   return {
     plugin: mockAuthServerPlugin(({ origin }) => {
@@ -22,6 +29,7 @@ export function pluginMock(): PluginMock {
         issuerUrl: origin,
         clientRegistrationOptions: { enabled: true },
         revocationOptions: { enabled: true },
+        ...settings,
       });
       return mock;
     }),

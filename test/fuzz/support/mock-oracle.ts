@@ -22,6 +22,11 @@ const DOCUMENTED_STATUSES: Readonly<Record<EndpointName | 'unknown', readonly nu
   register: [200, 201, 400, 405, 413],
   revoke: [200, 400, 401, 405, 413],
   mcp: [200, 202, 204, 400, 401, 403, 404, 405, 406, 409, 413, 415, 421],
+  // The identity provider of enterprise-managed authorization (`beyondFastMcp.jwtBearerGrant`).
+  'idp-metadata': [200, 400, 405],
+  'idp-jwks': [200, 400, 405],
+  'idp-authorize': [400, 405],
+  'idp-token': [200, 400, 401, 405, 413],
   unknown: [307, 404],
 };
 
@@ -230,8 +235,14 @@ export async function judgeResponse(
       break;
     case 'metadata':
     case 'resource-metadata':
+    case 'idp-metadata':
+    case 'idp-jwks':
       if (status === 200 && request.method === 'GET' && !isObject(json))
         problems.push('metadata is not a JSON object');
+      break;
+    case 'idp-authorize':
+    case 'idp-token':
+      if (status >= 400 && type === 'application/json') problems.push(...oauthErrorProblems(json, false));
       break;
     case 'mcp':
       // FastMCP's transport-security refusals: Starlette's bare Response, plain text without a content type.

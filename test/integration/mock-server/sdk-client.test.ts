@@ -172,12 +172,16 @@ for (const spec of ['fastmcp', 'latest'] as const) {
       const challenge = await fetch(mcpUrl, { method: 'POST', headers: { origin: 'http://app.example' } });
       expect(challenge.status).toBe(401);
       expect(challenge.headers.get('access-control-expose-headers')).toBe(
-        spec === 'latest' ? 'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version' : null,
+        spec === 'latest' ? 'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version, DPoP-Nonce' : null,
       );
+      const parameters =
+        `error="invalid_token", error_description="Authentication required", ` +
+        `resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"` +
+        (spec === 'latest' ? ', scope="read"' : '');
+      // With spec latest (DPoP on), a DPoP challenge with the same parameters follows the Bearer one (RFC 9449 §7.1).
       expect(challenge.headers.get('www-authenticate')).toBe(
-        `Bearer error="invalid_token", error_description="Authentication required", ` +
-          `resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"` +
-          (spec === 'latest' ? ', scope="read"' : ''),
+        `Bearer ${parameters}` +
+          (spec === 'latest' ? `, DPoP ${parameters}, algs="ES256 ES384 ES512 RS256 PS256"` : ''),
       );
     });
   });

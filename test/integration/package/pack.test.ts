@@ -81,6 +81,8 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
     'createControlApiHandler',
     'createManualClock',
     'createMockAuthServer',
+    'mintIdToken',
+    'mintWorkloadJwt',
     'protectedResourceMetadataUrl',
     'resourceMovedTo',
     'validateSettings',
@@ -207,8 +209,10 @@ describe('the packed package', () => {
     ).toEqual([]);
   });
 
-  it('stays small: under 700 kB packed, sources included', () => {
-    expect(tarball.size).toBeLessThan(700_000);
+  // Sources and source maps are shipped on purpose (readable stack traces); the ceiling went from 700 to 800 kB with
+  // DPoP, the JWT bearer grant, token exchange and the mock's identity provider (716 kB packed when they landed).
+  it('stays small: under 800 kB packed, sources included', () => {
+    expect(tarball.size).toBeLessThan(800_000);
   });
 
   it('keeps the expected export lists sorted, so a change shows as one line in a diff', () => {
@@ -346,6 +350,24 @@ describe("the README's examples, run from the installed package", () => {
     async () => {
       const output = await runNode(nodeDir, 'out/machine-client.js');
       expect(output.trim().split('\n')).toEqual(['nightly-report']);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'workload-identity.ts: a workload JWT, then an enterprise ID token, against the served mock',
+    async () => {
+      const output = await runNode(nodeDir, 'out/workload-identity.js');
+      expect(output.trim().split('\n')).toEqual(['pipeline-42', 'alice@corp.example']);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'dpop.ts: a DPoP-bound sign-in against the served mock with nonces, then sign-out',
+    async () => {
+      const output = await runNode(nodeDir, 'out/dpop.js');
+      expect(output.trim().split('\n')).toEqual(['DPoP']);
     },
     RUN_TIMEOUT_MS,
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DpopBindings } from '../../../src/dpop/binding.js';
 import { createEventStream } from '../../../src/events.js';
 import { createAuthedFetch } from '../../../src/session/authed-fetch.js';
 import { Authorizer } from '../../../src/session/authorizer.js';
@@ -66,5 +67,69 @@ describe('createAuthedFetch', () => {
     }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
     expect(sent).toEqual([]);
+  });
+});
+
+describe('createAuthedFetch with a DPoP-bound grant', () => {
+  it('signs a fresh proof for each hop of a same-origin redirect, naming the URL that hop goes to', async () => {
+    const store = new AuthStateStore(memoryStorage());
+    const binding = await new DpopBindings(store.dpopKeys).create();
+    await store.saveGrant(MCP_URL.href, {
+      issuer: 'https://as.example',
+      clientId: 'c',
+      resource: MCP_URL.href,
+      tokens: { accessToken: 'the-access-token', scopes: [], tokenType: 'DPoP', dpopJkt: binding.jkt },
+      requestedScopes: [],
+    });
+    const sent: Array<{
+      url: string;
+      authorization: string | null;
+      htu: unknown;
+      htm: unknown;
+      jti: unknown;
+    }> = [];
+    const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const request = new Request(input, init);
+      const proof = request.headers.get('dpop') ?? '';
+      const claims = JSON.parse(
+        Buffer.from(proof.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as Record<string, unknown>;
+      sent.push({
+        url: request.url,
+        authorization: request.headers.get('authorization'),
+        htu: claims['htu'],
+        htm: claims['htm'],
+        jti: claims['jti'],
+      });
+      return sent.length === 1
+        ? new Response(null, { status: 307, headers: { location: '/mcp/next?x=1' } })
+        : new Response('{}', { status: 200 });
+    };
+    const authorizer = new Authorizer({
+      mcpUrl: MCP_URL,
+      ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
+      events: createEventStream(),
+      store,
+      locks: inProcessLocks(),
+      handler: undefined,
+      identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
+      extraScopes: [],
+      interactive: true,
+      authorizationTimeoutMs: 1_000,
+      refreshSkewMs: 0,
+    });
+    const authedFetch = createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL });
+    expect((await authedFetch(MCP_URL.href, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect(sent.map(({ url, authorization, htu, htm }) => ({ url, authorization, htu, htm }))).toEqual([
+      { url: MCP_URL.href, authorization: 'DPoP the-access-token', htu: MCP_URL.href, htm: 'POST' },
+      {
+        url: 'https://mcp.example/mcp/next?x=1',
+        authorization: 'DPoP the-access-token',
+        // RFC 9449 §4.2: the target URI without query and fragment.
+        htu: 'https://mcp.example/mcp/next',
+        htm: 'POST',
+      },
+    ]);
+    expect(sent[0]?.jti).not.toBe(sent[1]?.jti);
   });
 });

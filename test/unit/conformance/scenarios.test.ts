@@ -120,10 +120,18 @@ describe('planClientScenarios', () => {
     expect(plan.find((p) => p.scenario === 'json-schema-2020-12-preservation')?.informational).toBe(false);
   });
 
-  it('runs the 2026-07-28 requirement set at its own wire, requiring the schema scenario the suite does not score', () => {
+  it('runs the 2026-07-28 requirement set at its own wire, requiring the scenarios the suite does not score: the schema one and the six auth extensions', () => {
     const stateless = CLIENT_WIRES.find((wire) => wire.revision === '2026-07-28');
     expect(stateless).toMatchObject({ auth: false, extensions: 'informational' });
-    expect(stateless?.required).toEqual(['json-schema-2020-12-preservation']);
+    expect(stateless?.required).toEqual([
+      'json-schema-2020-12-preservation',
+      'auth/dpop',
+      'auth/dpop-nonce',
+      'auth/client-credentials-basic',
+      'auth/client-credentials-jwt',
+      'auth/enterprise-managed-authorization',
+      'auth/wif-jwt-bearer',
+    ]);
     expect(CLIENT_WIRES.map((wire) => wire.revision)).toEqual(['2025-11-25', '2026-07-28']);
   });
 

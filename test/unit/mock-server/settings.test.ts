@@ -95,6 +95,8 @@ describe('validateSettings', () => {
         stepUpChallenge: false,
         restrictRedirectUriSchemes: false,
         clientCredentialsGrant: false,
+        dpop: false,
+        jwtBearerGrant: false,
       },
       clientIdMetadataDocumentLimits: { maxBytes: 5120, timeoutMs: 5000, cacheSeconds: 300 },
       mcp: {
@@ -104,6 +106,13 @@ describe('validateSettings', () => {
         protocolEras: ['2025-11-25'],
       },
       quirks: {},
+      dpop: {
+        nonce: 'none',
+        algorithms: ['ES256', 'ES384', 'ES512', 'RS256', 'PS256'],
+        nonceLifetimeSeconds: 300,
+        boundTokensRequired: false,
+      },
+      trustedAssertionIssuers: [],
     });
   });
 

@@ -22,6 +22,8 @@ describe('CLI flags beyond FastMCP', () => {
       '--step-up',
       '--restrict-redirect-schemes',
       '--client-credentials',
+      '--dpop',
+      '--jwt-bearer',
     ]).settings;
     expect(on.spec).toBe('latest');
     expect(Object.keys(on.beyondFastMcp ?? {}).sort()).toStrictEqual([...BEYOND_FASTMCP_FLAGS].sort());

@@ -1,0 +1,67 @@
+/**
+ * Where DPoP key pairs are kept (RFC 9449): by the RFC 7638 thumbprint of their public key, which is what a
+ * DPoP-bound grant records (`cnf.jkt`). Key pairs are objects, not strings, so they have a store of their own beside
+ * the string `AuthStorage`: in memory, or in IndexedDB, whose structured clone keeps a non-extractable private key
+ * usable after a reload without ever exposing its bytes.
+ */
+import type { WebCryptoKey } from '../identity/client-credentials.js';
+import type { IndexedDbRecords } from '../storage/indexed-db.js';
+
+/** A WebCrypto key pair (named through the global `crypto`, so Node projects without the DOM lib can use it). */
+export interface DpopKeyPair {
+  /** Signs the proofs; made non-extractable, so its bytes never leave the browser's (or Node's) key storage. */
+  readonly privateKey: WebCryptoKey;
+  /** Its public half, which every proof carries as its `jwk`. */
+  readonly publicKey: WebCryptoKey;
+}
+
+/**
+ * A store of DPoP key pairs by thumbprint. The built-in storages bring one (`memoryStorage`: in memory,
+ * `indexedDbStorage` and, in a browser, `webStorage`: IndexedDB); a custom `AuthStorage` may set `dpopKeys`.
+ */
+export interface DpopKeyStore {
+  /** The key pair whose public key has this thumbprint, or undefined. */
+  get(thumbprint: string): Promise<DpopKeyPair | undefined>;
+  /** Keeps `keyPair` under `thumbprint`. */
+  set(thumbprint: string, keyPair: DpopKeyPair): Promise<void>;
+  /** Forgets the key pair; a missing one is not an error. */
+  delete(thumbprint: string): Promise<void>;
+}
+
+/** Key pairs in memory: they live as long as the store object. */
+export function memoryDpopKeyStore(): DpopKeyStore {
+  const pairs = new Map<string, DpopKeyPair>();
+  return {
+    get: async (thumbprint) => pairs.get(thumbprint),
+    set: async (thumbprint, keyPair) => {
+      pairs.set(thumbprint, keyPair);
+    },
+    delete: async (thumbprint) => {
+      pairs.delete(thumbprint);
+    },
+  };
+}
+
+/** Key pairs in IndexedDB records; a record that is not a key pair (written by something else) counts as absent. */
+export function indexedDbDpopKeyStore(records: IndexedDbRecords): DpopKeyStore {
+  return {
+    get: async (thumbprint) => {
+      const value = await records.get(thumbprint);
+      return isKeyPair(value) ? value : undefined;
+    },
+    set: (thumbprint, keyPair) =>
+      records.put(thumbprint, { privateKey: keyPair.privateKey, publicKey: keyPair.publicKey }),
+    delete: (thumbprint) => records.delete(thumbprint),
+  };
+}
+
+function isKeyPair(value: unknown): value is DpopKeyPair {
+  if (typeof value !== 'object' || value === null) return false;
+  const { privateKey, publicKey } = value as Record<string, unknown>;
+  return isKey(privateKey, 'private') && isKey(publicKey, 'public');
+}
+
+function isKey(value: unknown, type: 'private' | 'public'): boolean {
+  const constructor = (globalThis as { CryptoKey?: abstract new (...args: never[]) => unknown }).CryptoKey;
+  return constructor !== undefined && value instanceof constructor && (value as WebCryptoKey).type === type;
+}
