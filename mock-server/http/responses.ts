@@ -1,11 +1,12 @@
 /** Response builders with the exact headers and body shapes FastMCP (Starlette) sends. */
+import { stringResponse } from './known-body.js';
 
 /** Headers every token-endpoint answer carries (RFC 6749 §5.1). */
 export const NO_STORE_NO_CACHE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** Compact JSON, `content-type: application/json` (no charset, as Starlette). Undefined fields are omitted. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return stringResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
@@ -13,11 +14,17 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 
 /** `text/plain; charset=utf-8`, as Starlette's `PlainTextResponse`. */
 export function textResponse(text: string, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+  return stringResponse(text, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+  });
 }
 
 export function htmlResponse(html: string, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
+  return stringResponse(html, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+  });
 }
 
 /** 302 to `location`. */

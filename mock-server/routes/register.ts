@@ -1,6 +1,7 @@
 /** `/register` (RFC 7591), FastMCP's checks and defaults; a non-JSON body is a 400 here (FastMCP answers 500). */
 import { readJsonBody } from '../http/json-body.js';
 import { randomHex } from '../http/crypto.js';
+import { stringResponse } from '../http/known-body.js';
 import { jsonResponse, oauthError } from '../http/responses.js';
 import { nowSeconds } from '../provider/clock.js';
 import { RegistrationError } from '../provider/errors.js';
@@ -73,7 +74,7 @@ export async function registerHandler(request: Request, context: RouteContext): 
     }
     throw error;
   }
-  return new Response(answer, { status: 201, headers: { 'content-type': 'application/json' } });
+  return stringResponse(answer, { status: 201, headers: { 'content-type': 'application/json' } });
 }
 
 /** `redirect_uris.<i>: <why>` for the first redirect URI whose scheme is refused, in pydantic's location style. */

@@ -10,7 +10,7 @@ export class UnrepresentableRequestError extends Error {
 }
 
 export interface ToWebRequestOptions {
-  /** Aborts when the client goes away; becomes `request.signal`. */
+  /** Aborted when the client goes away; `request.signal` follows it (see `connectionAbort`). */
   signal: AbortSignal;
   /** Origin used when the request carries no usable Host header (the address the server is bound to). */
   fallbackOrigin: string;
@@ -28,18 +28,14 @@ type StreamingRequestInit = RequestInit & { duplex?: 'half' };
 export function toWebRequest(incoming: IncomingMessage, options: ToWebRequestOptions): Request {
   const method = incoming.method ?? 'GET';
   const url = requestUrl(incoming, options.fallbackOrigin);
-  const headers = new Headers();
+  // Name–value pairs rather than a `Headers`: `Request` copies its init headers, and copying pairs is the cheap way.
+  // rawHeaders keeps every occurrence, so repeated fields are combined the way fetch does.
+  const headers: [string, string][] = [];
   const raw = incoming.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) {
     const name = raw[index] as string;
     // HTTP/2 pseudo-headers (:method, :path…) are not fields; the URL and method carry them.
-    if (name.startsWith(':')) continue;
-    try {
-      // rawHeaders keeps every occurrence, so `Headers` combines repeated fields the way fetch does.
-      headers.append(name, raw[index + 1] as string);
-    } catch {
-      throw new UnrepresentableRequestError(`invalid header field ${JSON.stringify(name)}`);
-    }
+    if (!name.startsWith(':')) headers.push([name, raw[index + 1] as string]);
   }
   const init: StreamingRequestInit = { method, headers, signal: options.signal };
   if (method !== 'GET' && method !== 'HEAD' && hasBody(incoming)) {
@@ -49,16 +45,18 @@ export function toWebRequest(incoming: IncomingMessage, options: ToWebRequestOpt
   try {
     return new Request(url, init);
   } catch (error) {
-    // The Request constructor refuses e.g. CONNECT/TRACE; release the body we will never read.
-    incoming.resume();
+    // The Request constructor refuses e.g. CONNECT/TRACE, a target that is no URL, a field it cannot carry; release
+    // the body we will never read.
+    if (init.body instanceof ReadableStream) void init.body.cancel().catch(() => undefined);
+    else incoming.resume();
     throw new UnrepresentableRequestError(`cannot represent ${method} request: ${describe(error)}`);
   }
 }
 
 function requestUrl(incoming: IncomingMessage, fallbackOrigin: string): string {
   const target = incoming.url ?? '/';
-  // Absolute-form targets (proxies) are already complete URLs.
-  if (/^https?:\/\//i.test(target)) return checkedUrl(target);
+  // Absolute-form targets (proxies) are already complete URLs. (Whether a URL parses, the Request constructor checks.)
+  if (/^https?:\/\//i.test(target)) return target;
   const path = target.startsWith('/') ? target : `/${target}`;
   const authority = incoming.headers[':authority'];
   const host = incoming.headers.host ?? (typeof authority === 'string' ? authority : undefined);
@@ -66,14 +64,9 @@ function requestUrl(incoming: IncomingMessage, fallbackOrigin: string): string {
     const scheme = (incoming.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http';
     // A Host with a path, userinfo or query part would let the client rewrite the request URL.
     if (/[/\\?#@\s]/.test(host)) throw new UnrepresentableRequestError('invalid Host header');
-    return checkedUrl(`${scheme}://${host}${path}`);
+    return `${scheme}://${host}${path}`;
   }
-  return checkedUrl(fallbackOrigin + path);
-}
-
-function checkedUrl(url: string): string {
-  if (!URL.canParse(url)) throw new UnrepresentableRequestError('invalid request target');
-  return url;
+  return fallbackOrigin + path;
 }
 
 function hasBody(incoming: IncomingMessage): boolean {

@@ -3,6 +3,7 @@
  * events reach the client as they are produced) and respecting backpressure.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { knownBodyText } from '../http/known-body.js';
 
 /** Status codes whose responses never carry a body (RFC 9110 §6.4.1). */
 const BODYLESS_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -21,6 +22,35 @@ export function toNodeHeaders(headers: Headers): OutgoingHttpHeaders {
   return result;
 }
 
+/**
+ * A body known in full: head and body in one `end`, with its length. The head is given to `writeHead` as one flat
+ * list of fields, which Node writes as is, instead of through its per-field header map.
+ */
+function writeKnownText(
+  response: Response,
+  text: string,
+  res: ServerResponse,
+  overrideHeaders: OutgoingHttpHeaders,
+): void {
+  const fields: string[] = [];
+  let framed = false;
+  response.headers.forEach((value, name) => {
+    if (name === 'set-cookie' || Object.hasOwn(overrideHeaders, name)) return;
+    if (name === 'content-length' || name === 'transfer-encoding') framed = true;
+    fields.push(name, value);
+  });
+  for (const cookie of response.headers.getSetCookie()) fields.push('set-cookie', cookie);
+  for (const [name, value] of Object.entries(overrideHeaders)) {
+    if (value === undefined) continue;
+    if (name === 'content-length' || name === 'transfer-encoding') framed = true;
+    for (const one of Array.isArray(value) ? value : [value]) fields.push(name, String(one));
+  }
+  if (!framed) fields.push('content-length', String(Buffer.byteLength(text)));
+  if (response.statusText === '') res.writeHead(response.status, fields);
+  else res.writeHead(response.status, response.statusText, fields);
+  res.end(text);
+}
+
 export interface WriteWebResponseOptions {
   /** The request was a HEAD: send the headers only. */
   head: boolean;
@@ -37,6 +67,14 @@ export async function writeWebResponse(
   res: ServerResponse,
   options: WriteWebResponseOptions,
 ): Promise<void> {
+  const bodyless = options.head || BODYLESS_STATUSES.has(response.status);
+  // The mock's own answers keep the string they were built from: no web stream to read back.
+  const text = bodyless ? undefined : knownBodyText(response);
+  if (text !== undefined) {
+    if (!res.destroyed) writeKnownText(response, text, res, options.overrideHeaders ?? {});
+    return;
+  }
+
   res.statusCode = response.status;
   if (response.statusText !== '') res.statusMessage = response.statusText;
   const headers = { ...toNodeHeaders(response.headers), ...options.overrideHeaders };
@@ -45,7 +83,7 @@ export async function writeWebResponse(
   }
 
   const body = response.body;
-  if (body === null || options.head || BODYLESS_STATUSES.has(response.status)) {
+  if (body === null || bodyless) {
     await body?.cancel().catch(() => undefined);
     res.end();
     return;

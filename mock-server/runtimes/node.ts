@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { connectionAbort } from './node-connection-abort.js';
 import { toWebRequest, UnrepresentableRequestError } from './node-request.js';
 import { writeWebResponse } from './node-response.js';
 
@@ -81,7 +82,7 @@ async function serve(
   context: ServeContext,
 ): Promise<void> {
   const method = incoming.method ?? 'GET';
-  const clientGone = new AbortController();
+  const clientGone = connectionAbort();
   res.once('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });
@@ -94,7 +95,8 @@ async function serve(
     sendPlain(res, 400, 'Bad Request', context.overrideHeaders());
     return;
   }
-  const label = `${method} ${new URL(request.url).pathname}`;
+  // The path is needed only to report a failure: no second parse of the URL on every request.
+  const label = (): string => `${method} ${new URL(request.url).pathname}`;
 
   let response: Response;
   try {
@@ -102,7 +104,7 @@ async function serve(
     if (!isResponse(result)) throw new TypeError('the fetch handler did not return a Response');
     response = result;
   } catch (error) {
-    if (!clientGone.signal.aborted) context.report(`${label} failed`, error);
+    if (!clientGone.aborted) context.report(`${label()} failed`, error);
     if (!res.headersSent && !res.destroyed)
       sendPlain(res, 500, 'Internal Server Error', context.overrideHeaders());
     return;
@@ -114,7 +116,7 @@ async function serve(
       overrideHeaders: context.overrideHeaders(),
     });
   } catch (error) {
-    if (!clientGone.signal.aborted) context.report(`${label}: response body failed`, error);
+    if (!clientGone.aborted) context.report(`${label()}: response body failed`, error);
     if (res.headersSent) res.destroy();
     else sendPlain(res, 500, 'Internal Server Error', context.overrideHeaders());
   }

@@ -60,6 +60,9 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'memory') {
     globalThis.gc?.();
     send({ type: 'memory', heapUsed: process.memoryUsage().heapUsed });
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'cpu', microseconds: user + system });
   } else if (message.type === 'stop') {
     void running.close().finally(() => process.exit(0));
   }

@@ -22,6 +22,8 @@ export interface LoadFigures {
   readonly requestsPerSecond: Summary;
   readonly p50Ms: Summary;
   readonly p99Ms: Summary;
+  /** The server process's CPU time per answered request, in µs. */
+  readonly cpuMicrosecondsPerRequest: Summary;
 }
 
 export interface LoadRow {
@@ -34,6 +36,7 @@ interface Round {
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;
+  readonly cpuPerRequest: number;
 }
 
 const POOLED: ReadonlySet<RouteName> = new Set(['token (code)', 'token (refresh)']);
@@ -57,6 +60,7 @@ async function load(
   // autocannon notices that `amount` is reached only at its next one-second tick: the rate is taken from the last
   // answer's arrival instead of from its end time.
   let lastAnswer = 0;
+  const cpuBefore = await served.cpuMicroseconds();
   const started = performance.now();
   const result = await autocannon({
     url: served.url,
@@ -88,10 +92,12 @@ async function load(
   }
   const answered = result['2xx'];
   if (answered === 0) throw new Error(`${served.url}: no request answered`);
+  const cpuAfter = await served.cpuMicroseconds();
   return {
     requestsPerSecond: (answered * 1000) / (lastAnswer - started),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuPerRequest: (cpuAfter - cpuBefore) / answered,
   };
 }
 
@@ -101,6 +107,7 @@ function figures(subject: Subject, rounds: readonly Round[]): LoadFigures {
     requestsPerSecond: summarize(rounds.map((round) => round.requestsPerSecond)),
     p50Ms: summarize(rounds.map((round) => round.p50)),
     p99Ms: summarize(rounds.map((round) => round.p99)),
+    cpuMicrosecondsPerRequest: summarize(rounds.map((round) => round.cpuPerRequest)),
   };
 }
 

@@ -8,9 +8,10 @@ export type Subject = 'mock' | 'sdk' | 'oauth2-mock-server';
 
 export type ChildMessage =
   | { type: 'ready'; url: string; requests: Partial<Record<RouteName, RequestSpec[]>> }
-  | { type: 'memory'; heapUsed: number };
+  | { type: 'memory'; heapUsed: number }
+  | { type: 'cpu'; microseconds: number };
 
-export type ParentMessage = { type: 'memory' } | { type: 'stop' };
+export type ParentMessage = { type: 'memory' } | { type: 'cpu' } | { type: 'stop' };
 
 export interface ServedSubject {
   readonly url: string;
@@ -18,6 +19,11 @@ export interface ServedSubject {
   requestsFor(route: RouteName): readonly RequestSpec[];
   /** Heap in use after a full garbage collection, in bytes. */
   heapUsed(): Promise<number>;
+  /**
+   * CPU time (user + system) the subject's process has used so far, in µs. Per request, it is the cost of an answer
+   * that the other processes on a shared machine disturb least (unlike requests per second).
+   */
+  cpuMicroseconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +81,11 @@ export async function serveSubject(subject: Subject, poolSize: number): Promise<
       const reply = nextMessage(child, 'memory');
       child.send({ type: 'memory' } satisfies ParentMessage);
       return (await reply).heapUsed;
+    },
+    async cpuMicroseconds() {
+      const reply = nextMessage(child, 'cpu');
+      child.send({ type: 'cpu' } satisfies ParentMessage);
+      return (await reply).microseconds;
     },
     async stop() {
       child.send({ type: 'stop' } satisfies ParentMessage);

@@ -103,6 +103,7 @@ export function renderReport(report: BenchReport): string {
         'ratio',
         'mock p50 / p99 ms',
         'peer p50 / p99 ms',
+        'server CPU µs/req, mock / peer',
         'peer',
       ],
       report.http.map((row) => [
@@ -113,6 +114,7 @@ export function renderReport(report: BenchReport): string {
         ratio(row.mock.requestsPerSecond.median, row.peer.requestsPerSecond.median),
         `${fixed(row.mock.p50Ms.median)} / ${fixed(row.mock.p99Ms.median)}`,
         `${fixed(row.peer.p50Ms.median)} / ${fixed(row.peer.p99Ms.median)}`,
+        `${fixed(row.mock.cpuMicrosecondsPerRequest.median)} / ${fixed(row.peer.cpuMicrosecondsPerRequest.median)} (${ratio(row.peer.cpuMicrosecondsPerRequest.median, row.mock.cpuMicrosecondsPerRequest.median)})`,
         row.peer.subject === 'sdk' ? 'SDK mcpAuthRouter (Express)' : row.peer.subject,
       ]),
     ),
@@ -220,7 +222,13 @@ export function unmeasured(report: BenchReport): string[] {
     }
   }
   for (const row of report.http) {
-    check(`HTTP ${row.route}`, row.mock.requestsPerSecond.median, row.peer.requestsPerSecond.median);
+    check(
+      `HTTP ${row.route}`,
+      row.mock.requestsPerSecond.median,
+      row.peer.requestsPerSecond.median,
+      row.mock.cpuMicrosecondsPerRequest.median,
+      row.peer.cpuMicrosecondsPerRequest.median,
+    );
   }
   for (const row of report.inProcessRoutes) check(`in process ${row.route}`, row.microseconds.median);
   check('whole flows', report.wholeFlows.flowsPerSecond.median);
