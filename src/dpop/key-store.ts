@@ -42,15 +42,43 @@ export function memoryDpopKeyStore(): DpopKeyStore {
   };
 }
 
-/** Key pairs in IndexedDB records; a record that is not a key pair (written by something else) counts as absent. */
-export function indexedDbDpopKeyStore(records: IndexedDbRecords): DpopKeyStore {
+/** How long a key pair is kept in IndexedDB at most (a grant older than that signs in again). */
+export const DPOP_KEY_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * Key pairs in IndexedDB records; a record that is not a key pair (written by something else) counts as absent. Each
+ * pair is stored with the time it was made, and writing a new one sweeps pairs older than `maxAgeMs`: the grants of a
+ * tab that closed without signing out (`webStorage(sessionStorage)`) are gone, but nothing else would ever delete
+ * their keys.
+ */
+export function indexedDbDpopKeyStore(
+  records: IndexedDbRecords,
+  options: { maxAgeMs?: number; now?: () => number } = {},
+): DpopKeyStore {
+  const maxAgeMs = options.maxAgeMs ?? DPOP_KEY_MAX_AGE_MS;
+  const now = options.now ?? (() => Date.now());
+  const sweep = async (): Promise<void> => {
+    const cutoff = now() - maxAgeMs;
+    for (const key of await records.keys()) {
+      const value = await records.get(key);
+      const createdAt = (value as { createdAt?: unknown } | null | undefined)?.createdAt;
+      if (typeof createdAt === 'number' && createdAt < cutoff) await records.delete(key);
+    }
+  };
   return {
     get: async (thumbprint) => {
       const value = await records.get(thumbprint);
-      return isKeyPair(value) ? value : undefined;
+      return isKeyPair(value) ? { privateKey: value.privateKey, publicKey: value.publicKey } : undefined;
     },
-    set: (thumbprint, keyPair) =>
-      records.put(thumbprint, { privateKey: keyPair.privateKey, publicKey: keyPair.publicKey }),
+    set: async (thumbprint, keyPair) => {
+      await records.put(thumbprint, {
+        privateKey: keyPair.privateKey,
+        publicKey: keyPair.publicKey,
+        createdAt: now(),
+      });
+      // Housekeeping only: a failed sweep is retried at the next key.
+      await sweep().catch(() => undefined);
+    },
     delete: (thumbprint) => records.delete(thumbprint),
   };
 }

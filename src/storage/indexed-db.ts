@@ -104,6 +104,8 @@ export interface IndexedDbRecords {
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Every key of the store. */
+  keys(): Promise<string[]>;
 }
 
 /**
@@ -207,6 +209,14 @@ export function indexedDbRecords(
         'deleting an entry',
         (store) => store.delete(key),
         () => undefined,
+      ),
+    keys: () =>
+      run(
+        'readonly',
+        'listing the entries',
+        (store) => store.getAllKeys(),
+        (result) =>
+          Array.isArray(result) ? result.filter((key): key is string => typeof key === 'string') : [],
       ),
   };
 }

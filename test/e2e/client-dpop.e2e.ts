@@ -120,7 +120,7 @@ test.describe('same origin: the mock with DPoP in the Vite dev server', () => {
   });
 });
 
-test.describe('full-page redirect: the callback page proves the key the sign-in started with', () => {
+test.describe('full-page redirect: the callback page makes the key and proves it; the start page uses it', () => {
   let server: HarnessServer;
   let served: PluginMock;
 
@@ -133,7 +133,7 @@ test.describe('full-page redirect: the callback page proves the key the sign-in 
     await server?.close();
   });
 
-  test('redeems the code on the callback page with a proof of the stored key, then connects from storage', async ({
+  test('redeems the code on the callback page with a proof of a new stored key, then connects from storage', async ({
     page,
   }) => {
     await openHarness(page, server.url);
@@ -160,8 +160,10 @@ test.describe('full-page redirect: the callback page proves the key the sign-in 
       .toEqual([200]);
     await page.waitForURL(`${server.url}/`);
     await waitForHarness(page);
-    const authorize = mock.control.requests().find((entry) => entry.endpoint === 'authorize');
-    expect(authorize?.query['dpop_jkt']).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The key was made at redemption, on the callback page, and kept where every page of the origin finds it.
+    expect((await storedKeys(page, 'mcp-authed-client-dpop-keys', 'dpop-keys')).privateExtractable).toEqual([
+      false,
+    ]);
 
     mock.control.clearRequests();
     const id = ok(

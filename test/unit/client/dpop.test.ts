@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuthorizationServer } from 'oauth4webapi';
 import { createAuthedMcpClient, McpAuthError, memoryStorage } from '../../../src/index.js';
 import { bindsGrantAt, DpopBindings } from '../../../src/dpop/binding.js';
-import { memoryDpopKeyStore } from '../../../src/dpop/key-store.js';
+import { indexedDbDpopKeyStore, memoryDpopKeyStore } from '../../../src/dpop/key-store.js';
 import type { DpopKeyPair } from '../../../src/dpop/key-store.js';
 import type { HttpContext } from '../../../src/http.js';
 import { AuthStateStore } from '../../../src/storage/auth-state.js';
@@ -130,6 +130,55 @@ describe('DpopBindings: key pairs by thumbprint', () => {
     await bindings.forget(jkt);
     expect(await store.get(jkt)).toBeUndefined();
     expect(await bindings.find(jkt)).toBeUndefined();
+  });
+});
+
+describe('the IndexedDB key store: pairs with their age, swept when a new one is written', () => {
+  /** Records as IndexedDB keeps them (structured clone aside), in a Map. */
+  function mapRecords() {
+    const map = new Map<string, unknown>();
+    return {
+      map,
+      records: {
+        get: async (key: string) => map.get(key),
+        put: async (key: string, value: unknown) => void map.set(key, value),
+        delete: async (key: string) => void map.delete(key),
+        keys: async () => [...map.keys()],
+      },
+    };
+  }
+
+  it('keeps a pair with the time it was made, reads back only key pairs, and sweeps the old ones at the next write', async () => {
+    let time = Date.UTC(2026, 0, 1);
+    const { map, records } = mapRecords();
+    const store = indexedDbDpopKeyStore(records, { maxAgeMs: 1000, now: () => time });
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as DpopKeyPair;
+    await store.set('old', pair);
+    expect(map.get('old')).toMatchObject({ createdAt: time });
+    expect(await store.get('old')).toEqual({ privateKey: pair.privateKey, publicKey: pair.publicKey });
+    map.set('foreign', 'not a key pair');
+    expect(await store.get('foreign')).toBeUndefined();
+
+    time += 1001;
+    await store.set('new', pair);
+    expect([...map.keys()].sort()).toEqual(['foreign', 'new']);
+  });
+
+  it('still writes the pair when the sweep fails', async () => {
+    const { map, records } = mapRecords();
+    const store = indexedDbDpopKeyStore({
+      ...records,
+      keys: () => Promise.reject(new Error('InvalidStateError')),
+    });
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as DpopKeyPair;
+    await store.set('k', pair);
+    expect(map.has('k')).toBe(true);
   });
 });
 
