@@ -2,6 +2,8 @@
  * Compact JWS for the mock's assertions (RFC 7515/7519): decoding, verifying against public JWKs, and signing with
  * the mock's own ES256 keys — WebCrypto alone, so the mock runs in browsers and workers too.
  */
+import { parseCompactJws } from '../http/compact-jws.js';
+import type { CompactJws } from '../http/compact-jws.js';
 import { base64url } from '../http/crypto.js';
 
 /** The algorithms the mock verifies assertions with. */
@@ -9,12 +11,7 @@ export const JWT_ALGORITHMS = ['ES256', 'RS256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** A compact JWS taken apart; nothing in it is checked yet. */
-export interface DecodedJwt {
-  readonly header: Readonly<Record<string, unknown>>;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly signingInput: Uint8Array<ArrayBuffer>;
-  readonly signature: Uint8Array<ArrayBuffer>;
-}
+export type DecodedJwt = CompactJws;
 
 const WEBCRYPTO: Record<
   JwtAlgorithm,
@@ -33,21 +30,7 @@ const WEBCRYPTO: Record<
 };
 
 /** The parts of a compact JWS whose header and payload are JSON objects; undefined for anything else. Pure. */
-export function decodeJwt(text: string): DecodedJwt | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 3) return undefined;
-  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = jsonPart(encodedHeader);
-  const payload = jsonPart(encodedPayload);
-  const signature = decodeBase64Url(encodedSignature);
-  if (!header || !payload || !signature) return undefined;
-  return {
-    header,
-    payload,
-    signingInput: new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`),
-    signature,
-  };
-}
+export const decodeJwt = parseCompactJws;
 
 export function isJwtAlgorithm(value: unknown): value is JwtAlgorithm {
   return (JWT_ALGORITHMS as readonly unknown[]).includes(value);
@@ -70,7 +53,7 @@ export async function verifiesWithAnyKey(jwt: DecodedJwt, keys: readonly JsonWeb
         Object.entries({ kty, crv, x, y, n, e }).filter(([, value]) => value !== undefined),
       ) as JsonWebKey;
       const key = await crypto.subtle.importKey('jwk', publicJwk, WEBCRYPTO[alg].import, false, ['verify']);
-      if (await crypto.subtle.verify(WEBCRYPTO[alg].sign, key, jwt.signature, jwt.signingInput)) return true;
+      if (await crypto.subtle.verify(WEBCRYPTO[alg].sign, key, jwt.signature, jwt.signed)) return true;
     } catch {
       // A malformed key verifies nothing; the next one may.
     }
@@ -92,24 +75,4 @@ export async function signJwt(
     new TextEncoder().encode(signingInput),
   );
   return `${signingInput}.${base64url(new Uint8Array(signature))}`;
-}
-
-function jsonPart(part: string): Record<string, unknown> | undefined {
-  const bytes = decodeBase64Url(part);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

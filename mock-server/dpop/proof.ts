@@ -4,7 +4,7 @@
  * key binding are the callers' (they need state); this needs none.
  */
 import { DPOP_ALGORITHMS, publicKeyProblem, verifySignature, type DpopAlgorithm } from './algorithms.js';
-import { parseCompactJws } from './compact-jws.js';
+import { parseCompactJws } from '../http/compact-jws.js';
 import { accessTokenHash, jwkThumbprint } from './thumbprint.js';
 
 /** How far `iat` may be from the server's clock, either way (seconds). */

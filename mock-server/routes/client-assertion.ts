@@ -3,6 +3,7 @@
  * `jwks` with WebCrypto alone (the mock runs in browsers and workers too). Each `jti` is accepted once while its
  * assertion is alive, per provider (so per mock).
  */
+import { parseCompactJws } from '../http/compact-jws.js';
 import { AgeOrderedMap } from '../provider/age-ordered-map.js';
 import { nowSeconds } from '../provider/clock.js';
 import type { ClientInformation } from '../settings.js';
@@ -52,14 +53,9 @@ export async function checkClientAssertion(
     return { ok: false, message: `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}` };
   }
   if (!assertion) return { ok: false, message: 'Missing client_assertion' };
-  const parts = assertion.split('.');
-  if (parts.length !== 3) return { ok: false, message: 'client_assertion is not a signed JWT' };
-  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = decodeJsonPart(encodedHeader);
-  const payload = decodeJsonPart(encodedPayload);
-  const signature = decodeBase64Url(encodedSignature);
-  if (!header || !payload || !signature)
-    return { ok: false, message: 'client_assertion is not a signed JWT' };
+  const jws = parseCompactJws(assertion);
+  if (!jws) return { ok: false, message: 'client_assertion is not a signed JWT' };
+  const { header, payload, signature, signed } = jws;
   const alg = header['alg'];
   if (!isAssertionAlgorithm(alg)) {
     return {
@@ -70,7 +66,6 @@ export async function checkClientAssertion(
   const keys = candidateKeys(client, alg, header['kid']);
   if (keys.length === 0)
     return { ok: false, message: 'No registered key of the client matches the assertion' };
-  const signed = new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`);
   if (!(await verifiesWithAny(keys, alg, signature, signed))) {
     return { ok: false, message: 'client_assertion signature does not verify' };
   }
@@ -184,26 +179,4 @@ async function verifiesWithAny(
     }
   }
   return false;
-}
-
-function decodeJsonPart(part: string): Record<string, unknown> | undefined {
-  const bytes = decodeBase64Url(part);
-  if (!bytes) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

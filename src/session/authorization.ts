@@ -18,8 +18,8 @@ import { resolveOptions } from '../options.js';
 import type { McpAuthorizationOptions, ResolvedOptions } from '../options.js';
 import { eitherSignal } from '../signals.js';
 import { AuthStateStore } from '../storage/auth-state.js';
+import { perStorage } from '../storage/per-storage.js';
 import { memoryStorage } from '../storage/storage.js';
-import type { AuthStorage } from '../storage/storage.js';
 import { inProcessLocks } from '../tokens/single-flight.js';
 import type { Locks } from '../tokens/single-flight.js';
 import { createAuthedFetch } from './authed-fetch.js';
@@ -232,15 +232,7 @@ export function createAuthorizationSession(
  * The in-process locks of a storage: clients and authorizations of this realm that share a storage object share its
  * locks by default, so they refresh one at a time and never send the same refresh token twice.
  */
-const LOCKS_BY_STORAGE = new WeakMap<AuthStorage, Locks>();
-function locksOf(storage: AuthStorage): Locks {
-  let locks = LOCKS_BY_STORAGE.get(storage);
-  if (!locks) {
-    locks = inProcessLocks();
-    LOCKS_BY_STORAGE.set(storage, locks);
-  }
-  return locks;
-}
+const locksOf = perStorage<Locks>(inProcessLocks);
 
 function parseMcpUrl(url: string | URL): URL {
   let mcpUrl: URL;

@@ -11,6 +11,7 @@ import type { TokenSet } from '../tokens/token-set.js';
 import { isJsonObject, isStringArray } from '../json.js';
 import { memoryDpopKeyStore } from '../dpop/key-store.js';
 import type { DpopKeyStore } from '../dpop/key-store.js';
+import { perStorage } from './per-storage.js';
 import { memoryStorage } from './storage.js';
 import type { AuthStorage } from './storage.js';
 
@@ -294,15 +295,7 @@ export class AuthStateStore {
  * For a storage without a key store of its own: an in-memory one, shared by every client of this realm given the same
  * storage object (as the grants are), so one client's DPoP-bound grant is usable by the next.
  */
-const KEYS_BY_STORAGE = new WeakMap<AuthStorage, DpopKeyStore>();
-function sharedMemoryKeys(storage: AuthStorage): DpopKeyStore {
-  let keys = KEYS_BY_STORAGE.get(storage);
-  if (!keys) {
-    keys = memoryDpopKeyStore();
-    KEYS_BY_STORAGE.set(storage, keys);
-  }
-  return keys;
-}
+const sharedMemoryKeys = perStorage<DpopKeyStore>(memoryDpopKeyStore);
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 

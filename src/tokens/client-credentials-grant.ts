@@ -3,12 +3,12 @@
  * step. Coordination (one request at a time per grant) is the caller's.
  */
 import type { FlowEventEmitter } from '../events.js';
-import { postRequest } from '../events.js';
 import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
 import type { HttpContext } from '../http.js';
 import type { MachineTokenRequest } from '../identity/machine-client.js';
 import { clientCredentialsTokens } from './token-requests.js';
 import type { TokenSet } from './token-set.js';
+import { accessTokenReceived, accessTokenRequested } from './token-events.js';
 
 /** Requests tokens for `identity` itself at `as`; emits `token` `started` and `succeeded`. */
 export async function clientCredentialsGrant(
@@ -24,29 +24,21 @@ export async function clientCredentialsGrant(
         supported: as.token_endpoint_auth_methods_supported,
         hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
       });
-  events.emit({
-    step: 'token',
-    status: 'started',
-    message: input.renewal
-      ? 'requesting a new access token (client_credentials)'
-      : 'requesting an access token (client_credentials)',
-    ...postRequest(as.token_endpoint),
-    detail: { grant_type: 'client_credentials', token_endpoint_auth_method: method },
-  });
+  events.emit(
+    accessTokenRequested({
+      as,
+      renewal: input.renewal,
+      grant: 'client_credentials',
+      method,
+      with: '(client_credentials)',
+    }),
+  );
   const tokens = await clientCredentialsTokens(ctx, {
     as,
     identity,
     scopes: input.scopes,
     resource: input.resource,
   });
-  events.emit({
-    step: 'token',
-    status: 'succeeded',
-    message: 'access token received',
-    detail: {
-      scopes: tokens.scopes,
-      ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
-    },
-  });
+  events.emit(accessTokenReceived(tokens));
   return tokens;
 }

@@ -5,12 +5,12 @@
  * other grant is tried.
  */
 import type { FlowEventEmitter } from '../events.js';
-import { postRequest } from '../events.js';
 import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
 import type { HttpContext } from '../http.js';
 import type { MachineTokenRequest } from '../identity/machine-client.js';
 import { jwtBearerTokens } from './token-requests.js';
 import type { TokenSet } from './token-set.js';
+import { accessTokenReceived, accessTokenRequested } from './token-events.js';
 
 /** Redeems `assertion` at `request.as`; emits `token` `started` and `succeeded`. */
 export async function jwtBearerGrant(
@@ -28,13 +28,15 @@ export async function jwtBearerGrant(
     supported: as.token_endpoint_auth_methods_supported,
     hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
   });
-  events.emit({
-    step: 'token',
-    status: 'started',
-    message: `${request.renewal ? 'requesting a new access token' : 'requesting an access token'} with the ${request.assertionKind} (jwt-bearer)`,
-    ...postRequest(as.token_endpoint),
-    detail: { grant_type: 'jwt-bearer', token_endpoint_auth_method: method },
-  });
+  events.emit(
+    accessTokenRequested({
+      as,
+      renewal: request.renewal,
+      grant: 'jwt-bearer',
+      method,
+      with: `with the ${request.assertionKind} (jwt-bearer)`,
+    }),
+  );
   const tokens = await jwtBearerTokens(ctx, {
     as,
     identity,
@@ -42,14 +44,6 @@ export async function jwtBearerGrant(
     scopes: request.scopes,
     resource: request.resource,
   });
-  events.emit({
-    step: 'token',
-    status: 'succeeded',
-    message: 'access token received',
-    detail: {
-      scopes: tokens.scopes,
-      ...(tokens.expiresAt !== undefined ? { expires_at: tokens.expiresAt } : {}),
-    },
-  });
+  events.emit(accessTokenReceived(tokens));
   return tokens;
 }

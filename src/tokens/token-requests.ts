@@ -17,7 +17,7 @@ import {
   isDPoPNonceError,
   validateAuthResponse,
 } from 'oauth4webapi';
-import type { AuthorizationServer, Client, ClientAuth } from 'oauth4webapi';
+import type { AuthorizationServer, Client, ClientAuth, TokenEndpointResponse } from 'oauth4webapi';
 import { McpAuthError, TokenError } from '../errors.js';
 import { clientAuthentication } from '../flow/token-endpoint-auth.js';
 import { networkError, oauthRequestOptions, readJsonObject } from '../http.js';
@@ -118,13 +118,7 @@ export async function exchangeCode(
       ),
     async (response) => processAuthorizationCodeResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(
-    body.token_type,
-    'token',
-    [body.access_token, body.refresh_token, ...(ctx.secrets ?? [])],
-    ctx.dpop !== undefined,
-  );
-  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.requestedScopes));
+  return usableTokens(ctx, body, 'token', input.requestedScopes);
 }
 
 /** Redeems a refresh token. Throws typed errors; `invalid_grant` is told apart from everything else. */
@@ -162,14 +156,8 @@ export async function refreshTokens(
       ),
     async (response) => processRefreshTokenResponse(as, client, await withUsableLifetime(response)),
   );
-  refuseUnsupportedTokenType(
-    body.token_type,
-    'refresh',
-    [body.access_token, body.refresh_token, ...(ctx.secrets ?? [])],
-    ctx.dpop !== undefined,
-  );
   // Refresh cannot widen scope: without a `scope` in the answer the old grant's scopes stand.
-  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), tokens.scopes, tokens.refreshToken));
+  return usableTokens(ctx, body, 'refresh', tokens.scopes, tokens.refreshToken);
 }
 
 /**
@@ -201,17 +189,44 @@ export async function clientCredentialsTokens(
     async (response) => processClientCredentialsResponse(as, client, await withUsableLifetime(response)),
     'client_credentials token request',
   );
-  refuseUnsupportedTokenType(
-    body.token_type,
-    'token',
-    [body.access_token, ...(ctx.secrets ?? [])],
-    ctx.dpop !== undefined,
-  );
-  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.scopes));
+  return usableTokens(ctx, body, 'token', input.scopes);
 }
 
 /** The JWT bearer authorization grant (RFC 7523 §2.1). */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** One request of an extension grant (RFC 6749 §4.5) at `as`'s token endpoint, answered through `process`. */
+async function genericGrant(
+  ctx: HttpContext,
+  input: {
+    as: AuthorizationServer;
+    identity: ClientIdentity;
+    grantType: string;
+    parameters: URLSearchParams;
+    /** What the request is, for messages. */
+    request: string;
+    process: (response: Response, client: Client) => Promise<TokenEndpointResponse>;
+  },
+): Promise<TokenEndpointResponse> {
+  const { as, identity } = input;
+  const client = oauthClient(identity);
+  return callEndpoint(
+    ctx,
+    'token',
+    tokenEndpoint(as, 'token'),
+    () =>
+      genericTokenEndpointRequest(
+        as,
+        client,
+        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
+        input.grantType,
+        input.parameters,
+        oauthRequestOptions(ctx, 'token', 'token endpoint'),
+      ),
+    (response) => input.process(response, client),
+    input.request,
+  );
+}
+
 /** The token exchange grant (RFC 8693 §2.1). */
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
@@ -232,33 +247,18 @@ export async function jwtBearerTokens(
   const { as, identity } = input;
   ctx.secrets?.add(input.assertion);
   ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
-  const endpoint = tokenEndpoint(as, 'token');
-  const client = oauthClient(identity);
   const parameters = new URLSearchParams({ assertion: input.assertion, resource: input.resource });
   if (input.scopes.length > 0) parameters.set('scope', input.scopes.join(' '));
-  const body = await callEndpoint(
-    ctx,
-    'token',
-    endpoint,
-    () =>
-      genericTokenEndpointRequest(
-        as,
-        client,
-        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
-        JWT_BEARER_GRANT_TYPE,
-        parameters,
-        oauthRequestOptions(ctx, 'token', 'token endpoint'),
-      ),
-    async (response) => processGenericTokenEndpointResponse(as, client, await withUsableLifetime(response)),
-    'JWT bearer token request',
-  );
-  refuseUnsupportedTokenType(
-    body.token_type,
-    'token',
-    [body.access_token, ...(ctx.secrets ?? [])],
-    ctx.dpop !== undefined,
-  );
-  return withBinding(ctx, body, tokenSetFromResponse(body, Date.now(), input.scopes));
+  const body = await genericGrant(ctx, {
+    as,
+    identity,
+    grantType: JWT_BEARER_GRANT_TYPE,
+    parameters,
+    request: 'JWT bearer token request',
+    process: async (response, client) =>
+      processGenericTokenEndpointResponse(as, client, await withUsableLifetime(response)),
+  });
+  return usableTokens(ctx, body, 'token', input.scopes);
 }
 
 /**
@@ -284,8 +284,6 @@ export async function exchangeToken(
   const plain: HttpContext = { ...ctx, dpop: undefined };
   ctx.secrets?.add(input.subjectToken);
   ctx.secrets?.addClient(identity.clientId, identity.clientSecret);
-  const endpoint = tokenEndpoint(as, 'token');
-  const client = oauthClient(identity);
   const parameters = new URLSearchParams({
     requested_token_type: input.requestedTokenType,
     subject_token: input.subjectToken,
@@ -294,26 +292,18 @@ export async function exchangeToken(
     resource: input.resource,
   });
   if (input.scopes.length > 0) parameters.set('scope', input.scopes.join(' '));
-  const body = await callEndpoint(
-    plain,
-    'token',
-    endpoint,
-    () =>
-      genericTokenEndpointRequest(
-        as,
-        client,
-        clientAuthentication(identity, as.token_endpoint_auth_methods_supported, ctx.secrets),
-        TOKEN_EXCHANGE_GRANT_TYPE,
-        parameters,
-        oauthRequestOptions(plain, 'token', 'token endpoint'),
-      ),
+  const body = await genericGrant(plain, {
+    as,
+    identity,
+    grantType: TOKEN_EXCHANGE_GRANT_TYPE,
+    parameters,
+    request: 'token exchange',
     // RFC 8693 §2.2.1: a token that is no access token comes with the token type "N_A".
-    (response) =>
+    process: (response, client) =>
       processGenericTokenEndpointResponse(as, client, response, {
         recognizedTokenTypes: { n_a: () => undefined },
       }),
-    'token exchange',
-  );
+  });
   ctx.secrets?.add(body.access_token);
   if (body['issued_token_type'] !== input.requestedTokenType) {
     throw new McpAuthError({
@@ -323,6 +313,30 @@ export async function exchangeToken(
     });
   }
   return body.access_token;
+}
+
+/**
+ * The token set of an answer, once its type is one this client can use (the answer's own tokens are scrubbed from
+ * the message when it is not), bound to the key the request proved, if any.
+ */
+function usableTokens(
+  ctx: HttpContext,
+  body: TokenEndpointResponse,
+  step: 'token' | 'refresh',
+  requestedScopes: readonly string[],
+  previousRefreshToken?: string,
+): TokenSet {
+  refuseUnsupportedTokenType(
+    body.token_type,
+    step,
+    [body.access_token, body.refresh_token, ...(ctx.secrets ?? [])],
+    ctx.dpop !== undefined,
+  );
+  return withBinding(
+    ctx,
+    body,
+    tokenSetFromResponse(body, Date.now(), requestedScopes, previousRefreshToken),
+  );
 }
 
 /**

@@ -65,7 +65,7 @@ function storedKeys(page: Page, database: string, store: string): Promise<Stored
   );
 }
 
-test.describe('same origin: the mock with DPoP in the Vite dev server', () => {
+test.describe('same origin: the mock with DPoP in the Vite dev server (popup and full-page redirect)', () => {
   let server: HarnessServer;
   let served: PluginMock;
 
@@ -118,26 +118,13 @@ test.describe('same origin: the mock with DPoP in the Vite dev server', () => {
     );
     expect((await storedKeys(page, 'dpop-reload', 'auth-dpop-keys')).count).toBe(1);
   });
-});
-
-test.describe('full-page redirect: the callback page makes the key and proves it; the start page uses it', () => {
-  let server: HarnessServer;
-  let served: PluginMock;
-
-  test.beforeAll(async () => {
-    served = pluginMock({ beyondFastMcp: { dpop: true } });
-    server = await serveHarness([served.plugin]);
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-  });
 
   test('redeems the code on the callback page with a proof of a new stored key, then connects from storage', async ({
     page,
   }) => {
     await openHarness(page, server.url);
     const mock = served.mock();
+    mock.control.clearRequests();
     const storage = { kind: 'session' } as const;
     // The page navigates away during the evaluation, which is then cut short.
     await page.evaluate((s) => void (window.harness as Harness).connect(s), {

@@ -20,12 +20,8 @@ interface SentRequest {
   dpop: string | null;
 }
 
-/** The mock with DPoP on (and, when asked, its nonces), plus a record of what the client sent. */
-function dpopWorld(
-  dpop: MockAuthServerSettings['dpop'] = {},
-  settings: Partial<MockAuthServerSettings> = {},
-) {
-  const world = createMockWorld({ beyondFastMcp: { dpop: true }, dpop, ...settings });
+/** `fetch` onto `world`, recording what the client sent. */
+function recording(world: MockWorld) {
   const sent: SentRequest[] = [];
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
@@ -39,7 +35,16 @@ function dpopWorld(
   };
   const toMcp = (): SentRequest[] => sent.filter((request) => new URL(request.url).pathname === '/mcp');
   const toToken = (): SentRequest[] => sent.filter((request) => new URL(request.url).pathname === '/token');
-  return { world, sent, fetch, toMcp, toToken };
+  return { sent, fetch, toMcp, toToken };
+}
+
+/** The mock with DPoP on (and, when asked, its nonces), plus a record of what the client sent. */
+function dpopWorld(
+  dpop: MockAuthServerSettings['dpop'] = {},
+  settings: Partial<MockAuthServerSettings> = {},
+) {
+  const world = createMockWorld({ beyondFastMcp: { dpop: true }, dpop, ...settings });
+  return { world, ...recording(world) };
 }
 
 function connect(
@@ -174,17 +179,7 @@ describe('DPoP: the client binds its tokens to a key (RFC 9449)', () => {
         },
       ],
     });
-    const sent: SentRequest[] = [];
-    const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const request = new Request(input, init);
-      sent.push({
-        method: request.method,
-        url: request.url,
-        authorization: request.headers.get('authorization'),
-        dpop: request.headers.get('dpop'),
-      });
-      return world.fetch(request);
-    };
+    const { fetch, toMcp, toToken } = recording(world);
     const client = await createAuthedMcpClient(MCP_URL, {
       fetch,
       dpop: true,
@@ -197,16 +192,14 @@ describe('DPoP: the client binds its tokens to a key (RFC 9449)', () => {
     world.mock.control.expireAllTokens('access');
     await client.callTool({ name: 'whoami', arguments: {} });
 
-    const tokenRequests = sent.filter((request) => new URL(request.url).pathname === '/token');
+    const tokenRequests = toToken();
     expect(tokenRequests).toHaveLength(2);
     const keys = tokenRequests.map((request) =>
       JSON.stringify(decodeJws(String(request.dpop)).header['jwk']),
     );
     expect(new Set(keys).size).toBe(1);
     expect(world.tokenResponses.map((response) => response.body['token_type'])).toEqual(['DPoP', 'DPoP']);
-    const proved = sent.filter(
-      (request) => new URL(request.url).pathname === '/mcp' && request.authorization,
-    );
+    const proved = toMcp().filter((request) => request.authorization);
     expect(
       proved.every((request) => request.authorization?.startsWith('DPoP ') && request.dpop !== null),
     ).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DpopBindings } from '../../../src/dpop/binding.js';
 import { createEventStream } from '../../../src/events.js';
+import type { FetchLike } from '../../../src/http.js';
 import { createAuthedFetch } from '../../../src/session/authed-fetch.js';
 import { Authorizer } from '../../../src/session/authorizer.js';
 import { AuthStateStore } from '../../../src/storage/auth-state.js';
@@ -8,6 +9,23 @@ import { memoryStorage } from '../../../src/storage/storage.js';
 import { inProcessLocks } from '../../../src/tokens/single-flight.js';
 
 const MCP_URL = new URL('https://mcp.example/mcp');
+
+/** An authorizer over `store` that sends with `fetch` and never authorizes (the grant is already there). */
+function authorizerOver(store: AuthStateStore, fetch: FetchLike): Authorizer {
+  return new Authorizer({
+    mcpUrl: MCP_URL,
+    ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
+    events: createEventStream(),
+    store,
+    locks: inProcessLocks(),
+    handler: undefined,
+    identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
+    extraScopes: [],
+    interactive: true,
+    authorizationTimeoutMs: 1_000,
+    refreshSkewMs: 0,
+  });
+}
 
 /** An authed fetch over a store that already holds a grant, recording what goes out. */
 async function setup() {
@@ -25,19 +43,7 @@ async function setup() {
     sent.push({ url: request.url, authorization: request.headers.get('authorization') });
     return new Response('{}', { status: 200 });
   };
-  const authorizer = new Authorizer({
-    mcpUrl: MCP_URL,
-    ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
-    events: createEventStream(),
-    store,
-    locks: inProcessLocks(),
-    handler: undefined,
-    identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
-    extraScopes: [],
-    interactive: true,
-    authorizationTimeoutMs: 1_000,
-    refreshSkewMs: 0,
-  });
+  const authorizer = authorizerOver(store, fetch);
   return {
     sent,
     authedFetch: createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL, maxMessageBytes: 1024 * 1024 }),
@@ -105,19 +111,7 @@ describe('createAuthedFetch with a DPoP-bound grant', () => {
         ? new Response(null, { status: 307, headers: { location: '/mcp/next?x=1' } })
         : new Response('{}', { status: 200 });
     };
-    const authorizer = new Authorizer({
-      mcpUrl: MCP_URL,
-      ctx: { fetch, timeoutMs: 1_000, allowInsecureHttp: false, maxResponseBytes: 1024 * 1024 },
-      events: createEventStream(),
-      store,
-      locks: inProcessLocks(),
-      handler: undefined,
-      identity: { redirectUri: 'http://127.0.0.1/callback', clientName: 'unit' },
-      extraScopes: [],
-      interactive: true,
-      authorizationTimeoutMs: 1_000,
-      refreshSkewMs: 0,
-    });
+    const authorizer = authorizerOver(store, fetch);
     const authedFetch = createAuthedFetch({ authorizer, fetch, mcpUrl: MCP_URL });
     expect((await authedFetch(MCP_URL.href, { method: 'POST', body: '{}' })).status).toBe(200);
     expect(sent.map(({ url, authorization, htu, htm }) => ({ url, authorization, htu, htm }))).toEqual([

@@ -1,4 +1,7 @@
-/** Splitting a JWS in compact serialization (RFC 7515 §7.1) into its decoded parts, refusing anything malformed. */
+/**
+ * Splitting a JWS in compact serialization (RFC 7515 §7.1) into its decoded parts, refusing anything malformed: the one
+ * decoder behind the mock's DPoP proofs, `private_key_jwt` client assertions and JWT bearer grants. Pure.
+ */
 
 export interface CompactJws {
   readonly header: Record<string, unknown>;
