@@ -55,8 +55,17 @@ class ConnectionAbortSource implements ConnectionAbort {
     this.reason = new DOMException('This operation was aborted', 'AbortError');
     const listeners = this.#listeners;
     this.#listeners = [];
-    // undici's listener reads `this.reason`, as it would on an EventTarget dispatching the event.
-    for (const listener of listeners) listener.call(this);
+    // undici's listener reads `this.reason`, as it would on an EventTarget dispatching the event. As an EventTarget,
+    // one listener that throws neither stops the others nor breaks the caller: its error is reported on its own.
+    for (const listener of listeners) {
+      try {
+        listener.call(this);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }
 

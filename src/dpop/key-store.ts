@@ -42,14 +42,16 @@ export function memoryDpopKeyStore(): DpopKeyStore {
   };
 }
 
-/** How long a key pair is kept in IndexedDB at most (a grant older than that signs in again). */
-export const DPOP_KEY_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long a key pair unused is kept in IndexedDB (a grant left that long signs in again). */
+export const DPOP_KEY_MAX_AGE_MS = 90 * DAY_MS;
 
 /**
  * Key pairs in IndexedDB records; a record that is not a key pair (written by something else) counts as absent. Each
- * pair is stored with the time it was made, and writing a new one sweeps pairs older than `maxAgeMs`: the grants of a
- * tab that closed without signing out (`webStorage(sessionStorage)`) are gone, but nothing else would ever delete
- * their keys.
+ * pair is stored with the time it was last used (written again at most once a day), and writing a new one sweeps the
+ * pairs unused for `maxAgeMs`: the grants of a tab that closed without signing out (`webStorage(sessionStorage)`) are
+ * gone, but nothing else would ever delete their keys.
  */
 export function indexedDbDpopKeyStore(
   records: IndexedDbRecords,
@@ -60,21 +62,27 @@ export function indexedDbDpopKeyStore(
   const sweep = async (): Promise<void> => {
     const cutoff = now() - maxAgeMs;
     for (const key of await records.keys()) {
-      const value = await records.get(key);
-      const createdAt = (value as { createdAt?: unknown } | null | undefined)?.createdAt;
-      if (typeof createdAt === 'number' && createdAt < cutoff) await records.delete(key);
+      const usedAt = (await records.get(key)) as { usedAt?: unknown } | null | undefined;
+      if (typeof usedAt?.usedAt === 'number' && usedAt.usedAt < cutoff) await records.delete(key);
     }
   };
   return {
     get: async (thumbprint) => {
       const value = await records.get(thumbprint);
-      return isKeyPair(value) ? { privateKey: value.privateKey, publicKey: value.publicKey } : undefined;
+      if (!isKeyPair(value)) return undefined;
+      const pair = { privateKey: value.privateKey, publicKey: value.publicKey };
+      const usedAt = (value as { usedAt?: unknown }).usedAt;
+      if (typeof usedAt !== 'number' || usedAt < now() - DAY_MS) {
+        // A key in use is not swept: its age counts from its last use. A failed write only brings the sweep closer.
+        await records.put(thumbprint, { ...pair, usedAt: now() }).catch(() => undefined);
+      }
+      return pair;
     },
     set: async (thumbprint, keyPair) => {
       await records.put(thumbprint, {
         privateKey: keyPair.privateKey,
         publicKey: keyPair.publicKey,
-        createdAt: now(),
+        usedAt: now(),
       });
       // Housekeeping only: a failed sweep is retried at the next key.
       await sweep().catch(() => undefined);

@@ -108,7 +108,9 @@ export class Authorizer {
     this.#dpopBindings = new DpopBindings(config.store.dpopKeys);
     this.#refresh = new RefreshCoordinator(config.store, config.locks, {
       renewWithoutRefreshToken: () => this.#machine !== undefined,
-      onGrantDropped: (grant) => this.#forgetReplacedKey(grant),
+      // Called under the grant's refresh lock: the key is forgotten without taking it again.
+      onGrantDropped: (grant) => this.#forgetKeyUnlessCurrent(grant),
+      refusedForGood: (error) => this.#refusedMachineCredential(error),
     });
   }
 
@@ -168,14 +170,39 @@ export class Authorizer {
 
   /**
    * After a new grant replaced `replaced`: the key the old grant was bound to is forgotten, unless the stored grant
-   * still names it (nothing else can use it; a key left behind would only pile up in the key store).
+   * still names it (nothing else can use it; a key left behind would only pile up in the key store). Under the
+   * grant's refresh lock, so a refresh of the old grant that another context saves meanwhile is seen first.
    */
   async #forgetReplacedKey(replaced: StoredGrant | undefined): Promise<void> {
-    const old = replaced?.tokens.dpopJkt;
+    if (replaced?.tokens.dpopJkt === undefined) return;
+    await this.#config.locks.withLock(refreshLockName(this.#key), () =>
+      this.#forgetKeyUnlessCurrent(replaced),
+    );
+  }
+
+  async #forgetKeyUnlessCurrent(grant: StoredGrant | undefined): Promise<void> {
+    const old = grant?.tokens.dpopJkt;
     if (old === undefined) return;
     const current = await this.#config.store.loadGrant(this.#key);
     if (current?.tokens.dpopJkt === old) return;
     await this.#dpopBindings.forget(old).catch(() => undefined);
+  }
+
+  /**
+   * A new key for a new grant, made when it is about to be used. One the key store could not keep would be lost at
+   * the next page load, which would then drop the grant and sign in again every time: a bearer token instead.
+   */
+  async #newGrantKey(): Promise<DpopBinding | undefined> {
+    const created = await this.#dpopBindings.create();
+    if (created.persisted) return created;
+    await this.#dpopBindings.forget(created.jkt).catch(() => undefined);
+    this.#config.events.emit({
+      step: 'token',
+      status: 'skipped',
+      message: 'the storage cannot keep a DPoP key, so the token is requested unbound (a bearer token)',
+      detail: { code: 'dpop_key_missing' },
+    });
+    return undefined;
   }
 
   /**
@@ -187,9 +214,8 @@ export class Authorizer {
     if (!bindsGrantAt(this.#config.dpop, as)) return this.#config.ctx;
     const held = renewing?.tokens.dpopJkt;
     const dpop =
-      (held === undefined ? undefined : await this.#dpopBindings.find(held)) ??
-      (await this.#dpopBindings.create());
-    return { ...this.#config.ctx, dpop };
+      (held === undefined ? undefined : await this.#dpopBindings.find(held)) ?? (await this.#newGrantKey());
+    return dpop ? { ...this.#config.ctx, dpop } : this.#config.ctx;
   }
 
   /**
@@ -544,17 +570,21 @@ export class Authorizer {
         message: `using ${machine.grant} client`,
         detail: { client_id: identity.clientId, source: identity.source, issuer: identity.issuer },
       });
-      const tokens = await machine.requestTokens(
-        await this.#machineContext(discovery.authorizationServer, undefined),
-        events,
-        {
+      const tokenContext = await this.#machineContext(discovery.authorizationServer, undefined);
+      const tokens = await machine
+        .requestTokens(tokenContext, events, {
           as: discovery.authorizationServer,
           identity,
           scopes,
           resource: discovery.resource,
           renewal: false,
-        },
-      );
+        })
+        .catch(async (error: unknown) => {
+          // Nothing is bound to the new key: it would only be left behind.
+          if (tokenContext.dpop)
+            await this.#dpopBindings.forget(tokenContext.dpop.jkt).catch(() => undefined);
+          throw error;
+        });
       await store.saveGrant(this.#key, {
         issuer: discovery.issuer,
         clientId: identity.clientId,
@@ -633,18 +663,18 @@ export class Authorizer {
       if (redeemedElsewhere) {
         await this.#acceptGrantRedeemedElsewhere();
       } else {
+        // A new key for the new grant, made only now that there is a code to redeem with it.
+        const key = dpop ? await this.#newGrantKey() : undefined;
         try {
-          // A new key for the new grant, made only now that there is a code to redeem with it.
-          const redemption = dpop
-            ? { ...env, ctx: { ...ctx, dpop: await this.#dpopBindings.create() } }
-            : env;
-          await redeemAuthorizationCode(redemption, {
+          await redeemAuthorizationCode(key ? { ...env, ctx: { ...ctx, dpop: key } } : env, {
             pending,
             callback,
             identity,
             maxAgeMs: this.#config.authorizationTimeoutMs,
           });
         } catch (error) {
+          // Nothing is bound to the key: it would only be left behind.
+          if (key) await this.#dpopBindings.forget(key.jkt).catch(() => undefined);
           await this.#forgetRefusedRegistration(identity, error);
           throw error;
         }

@@ -29,6 +29,7 @@ export class RefreshCoordinator {
 
   readonly #renewWithoutRefreshToken: () => boolean;
   readonly #onGrantDropped: ((grant: StoredGrant) => Promise<void>) | undefined;
+  readonly #refusedForGood: (error: McpAuthError) => boolean;
 
   /**
    * `renewWithoutRefreshToken`: the request renews grants that hold no refresh token (a machine client asks for a
@@ -41,12 +42,18 @@ export class RefreshCoordinator {
       renewWithoutRefreshToken?: () => boolean;
       /** Called once a refused grant was dropped (to forget what only it used, such as its DPoP key). */
       onGrantDropped?: (grant: StoredGrant) => Promise<void>;
+      /**
+       * Refusals that drop the grant besides `invalid_grant` and `dpop_key_missing` (a machine client's renewal is its
+       * authorization: whatever the server refused in it, the grant cannot be renewed as it stands).
+       */
+      refusedForGood?: (error: McpAuthError) => boolean;
     } = {},
   ) {
     this.#store = store;
     this.#locks = locks;
     this.#renewWithoutRefreshToken = options.renewWithoutRefreshToken ?? (() => false);
     this.#onGrantDropped = options.onGrantDropped;
+    this.#refusedForGood = options.refusedForGood ?? (() => false);
   }
 
   /**
@@ -80,7 +87,9 @@ export class RefreshCoordinator {
           // Refused for good: the grant is gone, or it is DPoP-bound to a key no longer held (nothing can use it).
           if (
             error instanceof McpAuthError &&
-            (error.code === 'invalid_grant' || error.code === 'dpop_key_missing')
+            (error.code === 'invalid_grant' ||
+              error.code === 'dpop_key_missing' ||
+              this.#refusedForGood(error))
           ) {
             const current = await this.#store.loadGrant(key);
             if (current?.tokens.refreshToken === grant.tokens.refreshToken) {

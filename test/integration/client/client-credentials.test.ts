@@ -73,6 +73,33 @@ const CASES: Array<[string, () => ClientCredentials, string]> = [
 ];
 
 describe('createAuthedMcpClient with clientCredentials', () => {
+  it('drops a grant whose renewal the server refuses, so the next call authorizes afresh instead of failing forever', async () => {
+    const world = machineWorld();
+    const storage = memoryStorage();
+    const client = await connect(world, { clientId: 'basic-machine', clientSecret: SECRET }, { storage });
+    // The stored grant asks for a scope the server no longer grants this client (an operator changed it).
+    const key = `mcp-authed-client/v1/grant/${MCP_URL}`;
+    const stored = JSON.parse(String(await storage.get(key))) as { requestedScopes: string[] };
+    await storage.set(
+      key,
+      JSON.stringify({ ...stored, requestedScopes: [...stored.requestedScopes, 'legacy'] }),
+    );
+    world.mock.control.expireAllTokens('access');
+
+    const refused = await failure(client.callTool({ name: 'whoami', arguments: {} }));
+    expect(refused.serverError).toBe('invalid_scope');
+    expect(toolJson(await client.callTool({ name: 'whoami', arguments: {} }))).toMatchObject({
+      client_id: 'basic-machine',
+    });
+    expect(toolJson(await client.callTool({ name: 'whoami', arguments: {} }))).toMatchObject({
+      client_id: 'basic-machine',
+    });
+    // One refused renewal, then one new token; the refused scope is never asked for again.
+    const scopes = world.requestsTo('token').map((entry) => entry.form['scope'] ?? '');
+    expect(scopes.filter((scope) => scope.split(' ').includes('legacy'))).toHaveLength(1);
+    await client.close();
+  });
+
   it.each(CASES)(
     'connects with %s: no user, no registration, one client_credentials request',
     async (_name, credentials, clientId) => {

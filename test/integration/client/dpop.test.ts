@@ -147,6 +147,21 @@ describe('DPoP: the client binds its tokens to a key (RFC 9449)', () => {
     await client.close();
   });
 
+  it("keeps the authorization server's and the MCP server's nonces apart on one origin: a refresh meets no new challenge", async () => {
+    const { world, fetch } = dpopWorld({ nonce: 'both' });
+    const client = await connect(world, fetch);
+    await client.callTool({ name: 'whoami', arguments: {} });
+    world.mock.control.clearRequests();
+    world.mock.control.expireAllTokens('access');
+    await client.callTool({ name: 'whoami', arguments: {} });
+    await client.callTool({ name: 'whoami', arguments: {} });
+    // The expired token's 401, one refresh, and the calls: no use_dpop_nonce at either server.
+    const log = world.mock.control.requests().map((entry) => `${entry.endpoint} ${entry.status}`);
+    expect(log.filter((entry) => entry.startsWith('token'))).toEqual(['token 200']);
+    expect(log.filter((entry) => entry === 'mcp 401')).toHaveLength(1);
+    await client.close();
+  });
+
   it('refreshes a bound refresh token with the same key, and keeps presenting DPoP tokens', async () => {
     const { world, fetch, toToken } = dpopWorld();
     const client = await connect(world, fetch);

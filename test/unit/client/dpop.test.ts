@@ -148,23 +148,29 @@ describe('the IndexedDB key store: pairs with their age, swept when a new one is
     };
   }
 
-  it('keeps a pair with the time it was made, reads back only key pairs, and sweeps the old ones at the next write', async () => {
+  it('keeps a pair with the time it was last used, reads back only key pairs, and sweeps the unused ones at the next write', async () => {
+    const day = 24 * 60 * 60 * 1000;
     let time = Date.UTC(2026, 0, 1);
     const { map, records } = mapRecords();
-    const store = indexedDbDpopKeyStore(records, { maxAgeMs: 1000, now: () => time });
+    const store = indexedDbDpopKeyStore(records, { maxAgeMs: 10 * day, now: () => time });
     const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
       'sign',
       'verify',
     ])) as DpopKeyPair;
-    await store.set('old', pair);
-    expect(map.get('old')).toMatchObject({ createdAt: time });
-    expect(await store.get('old')).toEqual({ privateKey: pair.privateKey, publicKey: pair.publicKey });
+    await store.set('unused', pair);
+    await store.set('in-use', pair);
+    expect(map.get('unused')).toMatchObject({ usedAt: time });
+    expect(await store.get('unused')).toEqual({ privateKey: pair.privateKey, publicKey: pair.publicKey });
     map.set('foreign', 'not a key pair');
     expect(await store.get('foreign')).toBeUndefined();
 
-    time += 1001;
+    // Reading a key a day or more after its last recorded use records the use.
+    time += 6 * day;
+    await store.get('in-use');
+    expect(map.get('in-use')).toMatchObject({ usedAt: time });
+    time += 6 * day;
     await store.set('new', pair);
-    expect([...map.keys()].sort()).toEqual(['foreign', 'new']);
+    expect([...map.keys()].sort()).toEqual(['foreign', 'in-use', 'new']);
   });
 
   it('still writes the pair when the sweep fails', async () => {
