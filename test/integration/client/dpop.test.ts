@@ -316,6 +316,30 @@ describe('DPoP: the client binds its tokens to a key (RFC 9449)', () => {
     await second.close();
   });
 
+  it('requests a bearer token, and says so, when the storage cannot keep the new key (a reload would lose it)', async () => {
+    const { world, fetch, toToken } = dpopWorld();
+    const base = memoryStorage();
+    const refusing: AuthStorage = {
+      get: base.get,
+      set: base.set,
+      delete: base.delete,
+      dpopKeys: {
+        get: async () => undefined,
+        set: () => Promise.reject(new Error('QuotaExceededError')),
+        delete: async () => undefined,
+      },
+    };
+    const events: FlowEvent[] = [];
+    const client = await connect(world, fetch, { storage: refusing, onEvent: (event) => events.push(event) });
+    await client.callTool({ name: 'whoami', arguments: {} });
+    expect(await client.grant()).toMatchObject({ tokenType: 'Bearer' });
+    expect(toToken().every((request) => request.dpop === null)).toBe(true);
+    expect(
+      events.some((event) => event.status === 'skipped' && event.detail?.['code'] === 'dpop_key_missing'),
+    ).toBe(true);
+    await client.close();
+  });
+
   it('forgets the key at sign-out', async () => {
     const { world, fetch } = dpopWorld();
     const storage = memoryStorage();
