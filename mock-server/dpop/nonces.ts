@@ -28,3 +28,24 @@ export class NonceSource {
     return typeof nonce === 'string' && (nonce === current || nonce === this.#previous);
   }
 }
+
+/**
+ * Why a proof's `nonce` is refused (`use_dpop_nonce`) by `server`, with the nonce to hand out instead; undefined when it
+ * carries the current or the previous nonce.
+ */
+export function nonceRefusal(
+  nonces: NonceSource,
+  nonce: unknown,
+  now: number,
+  lifetime: number,
+  server: 'Authorization server' | 'Resource server',
+): { description: string; current: string } | undefined {
+  if (nonces.accepts(nonce, now, lifetime)) return undefined;
+  return {
+    description:
+      nonce === undefined
+        ? `${server} requires nonce in DPoP proof`
+        : 'DPoP proof nonce is not the current one',
+    current: nonces.current(now, lifetime),
+  };
+}

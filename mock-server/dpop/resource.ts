@@ -8,6 +8,7 @@ import { proofTimeSeconds } from './proof-time.js';
 import type { AccessToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
 import { checkProof, IAT_WINDOW_SECONDS } from './proof.js';
+import { nonceRefusal } from './nonces.js';
 import { demandsNonce } from './settings.js';
 import { dpopStateOf } from './state.js';
 
@@ -71,15 +72,14 @@ export async function resourceProofRefusal(
   }
   const state = dpopStateOf(provider);
   if (demandsNonce(settings.dpop.nonce, 'rs')) {
-    const lifetime = settings.dpop.nonceLifetimeSeconds;
-    const nonces = state.resourceServerNonces;
-    if (!nonces.accepts(checked.proof.nonce, now, lifetime)) {
-      const description =
-        checked.proof.nonce === undefined
-          ? 'Resource server requires nonce in DPoP proof'
-          : 'DPoP proof nonce is not the current one';
-      return dpopChallenge(settings, 'use_dpop_nonce', description, nonces.current(now, lifetime));
-    }
+    const refusal = nonceRefusal(
+      state.resourceServerNonces,
+      checked.proof.nonce,
+      now,
+      settings.dpop.nonceLifetimeSeconds,
+      'Resource server',
+    );
+    if (refusal) return dpopChallenge(settings, 'use_dpop_nonce', refusal.description, refusal.current);
   }
   if (!state.replay.spend(checked.proof.target, checked.proof.jti, proofNow, 2 * IAT_WINDOW_SECONDS)) {
     return dpopChallenge(settings, 'invalid_dpop_proof', 'DPoP proof jti was already used');

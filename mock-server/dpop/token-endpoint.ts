@@ -8,6 +8,7 @@ import { proofTimeSeconds } from './proof-time.js';
 import { isDpopBindingCapable, type OAuthToken, type RefreshToken } from '../provider/types.js';
 import type { RouteContext } from '../routes/router.js';
 import { clientAuthMethodOf, type ClientInformation } from '../settings.js';
+import { nonceRefusal } from './nonces.js';
 import { checkProof, IAT_WINDOW_SECONDS } from './proof.js';
 import { demandsNonce } from './settings.js';
 import { dpopStateOf } from './state.js';
@@ -45,13 +46,8 @@ export async function checkTokenRequestProof(
   if (demandsNonce(settings.dpop.nonce, 'as')) {
     const lifetime = settings.dpop.nonceLifetimeSeconds;
     const nonces = state.authorizationServerNonces;
-    if (!nonces.accepts(checked.proof.nonce, now, lifetime)) {
-      const description =
-        checked.proof.nonce === undefined
-          ? 'Authorization server requires nonce in DPoP proof'
-          : 'DPoP proof nonce is not the current one';
-      return refused('use_dpop_nonce', description, { 'DPoP-Nonce': nonces.current(now, lifetime) });
-    }
+    const refusal = nonceRefusal(nonces, checked.proof.nonce, now, lifetime, 'Authorization server');
+    if (refusal) return refused('use_dpop_nonce', refusal.description, { 'DPoP-Nonce': refusal.current });
     headers['DPoP-Nonce'] = nonces.current(now, lifetime);
   }
   if (!state.replay.spend(checked.proof.target, checked.proof.jti, proofNow, 2 * IAT_WINDOW_SECONDS)) {

@@ -3,6 +3,8 @@
  * `jwks` with WebCrypto alone (the mock runs in browsers and workers too). Each `jti` is accepted once while its
  * assertion is alive, per provider (so per mock).
  */
+import { isJwtAlgorithm, JWT_ALGORITHMS, verifiesWithAnyKey } from '../assertions/jwt.js';
+import type { JwtAlgorithm } from '../assertions/jwt.js';
 import { parseCompactJws } from '../http/compact-jws.js';
 import { AgeOrderedMap } from '../provider/age-ordered-map.js';
 import { nowSeconds } from '../provider/clock.js';
@@ -12,9 +14,11 @@ import type { RouteContext } from './router.js';
 /** The assertion type RFC 7523 §2.2 defines. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The algorithms the mock verifies (and advertises in `token_endpoint_auth_signing_alg_values_supported`). */
-export const ASSERTION_SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
-type AssertionAlgorithm = (typeof ASSERTION_SIGNING_ALGORITHMS)[number];
+/**
+ * The algorithms the mock verifies (and advertises in `token_endpoint_auth_signing_alg_values_supported`): those of
+ * every JWT it verifies.
+ */
+export const ASSERTION_SIGNING_ALGORITHMS = JWT_ALGORITHMS;
 
 /** Clock leeway for `exp`, `nbf` and `iat`, in seconds. */
 const LEEWAY_SECONDS = 30;
@@ -27,20 +31,6 @@ export type AssertionCheck = { ok: true } | { ok: false; message: string };
 
 /** Used `jti` → the assertion's expiry, per provider. */
 const USED_JTIS = new WeakMap<object, AgeOrderedMap<string, number>>();
-
-const WEBCRYPTO: Record<
-  AssertionAlgorithm,
-  { import: EcKeyImportParams | RsaHashedImportParams; verify: AlgorithmIdentifier | EcdsaParams }
-> = {
-  ES256: {
-    import: { name: 'ECDSA', namedCurve: 'P-256' },
-    verify: { name: 'ECDSA', hash: 'SHA-256' },
-  },
-  RS256: {
-    import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    verify: { name: 'RSASSA-PKCS1-v1_5' },
-  },
-};
 
 /** Checks `assertion` as the authentication of `client` at this mock's token endpoint. */
 export async function checkClientAssertion(
@@ -55,9 +45,9 @@ export async function checkClientAssertion(
   if (!assertion) return { ok: false, message: 'Missing client_assertion' };
   const jws = parseCompactJws(assertion);
   if (!jws) return { ok: false, message: 'client_assertion is not a signed JWT' };
-  const { header, payload, signature, signed } = jws;
+  const { header, payload } = jws;
   const alg = header['alg'];
-  if (!isAssertionAlgorithm(alg)) {
+  if (!isJwtAlgorithm(alg)) {
     return {
       ok: false,
       message: `client_assertion alg must be one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}`,
@@ -66,7 +56,7 @@ export async function checkClientAssertion(
   const keys = candidateKeys(client, alg, header['kid']);
   if (keys.length === 0)
     return { ok: false, message: 'No registered key of the client matches the assertion' };
-  if (!(await verifiesWithAny(keys, alg, signature, signed))) {
+  if (!(await verifiesWithAnyKey(jws, keys))) {
     return { ok: false, message: 'client_assertion signature does not verify' };
   }
   const claims = checkClaims(payload, client.client_id, context);
@@ -137,12 +127,8 @@ function spendJti(jti: string, exp: number, clientId: string, context: RouteCont
   return { ok: true };
 }
 
-function isAssertionAlgorithm(value: unknown): value is AssertionAlgorithm {
-  return (ASSERTION_SIGNING_ALGORITHMS as readonly unknown[]).includes(value);
-}
-
 /** The client's registered public keys that can verify `alg` (the one named by `kid`, when given). */
-function candidateKeys(client: ClientInformation, alg: AssertionAlgorithm, kid: unknown): JsonWebKey[] {
+function candidateKeys(client: ClientInformation, alg: JwtAlgorithm, kid: unknown): JsonWebKey[] {
   const jwks = client.jwks;
   const keys: unknown[] =
     typeof jwks === 'object' && jwks !== null && Array.isArray((jwks as { keys?: unknown }).keys)
@@ -157,26 +143,4 @@ function candidateKeys(client: ClientInformation, alg: AssertionAlgorithm, kid: 
     if (jwk['use'] !== undefined && jwk['use'] !== 'sig') return false;
     return kid === undefined || jwk['kid'] === kid;
   });
-}
-
-async function verifiesWithAny(
-  keys: readonly JsonWebKey[],
-  alg: AssertionAlgorithm,
-  signature: Uint8Array<ArrayBuffer>,
-  signed: Uint8Array<ArrayBuffer>,
-): Promise<boolean> {
-  for (const jwk of keys) {
-    try {
-      // Only the public members: a registered set that (wrongly) holds a private key must not make it a signing key.
-      const { kty, crv, x, y, n, e } = jwk;
-      const publicJwk = Object.fromEntries(
-        Object.entries({ kty, crv, x, y, n, e }).filter(([, value]) => value !== undefined),
-      ) as JsonWebKey;
-      const key = await crypto.subtle.importKey('jwk', publicJwk, WEBCRYPTO[alg].import, false, ['verify']);
-      if (await crypto.subtle.verify(WEBCRYPTO[alg].verify, key, signature, signed)) return true;
-    } catch {
-      // A malformed registered key verifies nothing; the next one may.
-    }
-  }
-  return false;
 }

@@ -43,6 +43,19 @@ export function registrationAuthMethod(supported: readonly string[] | undefined)
   return 'none';
 }
 
+/** The method `identity` authenticates with at a server listing `supported`: its key's, else a secret's or none. */
+export function authMethodOf(
+  identity: ClientIdentity,
+  supported: readonly string[] | undefined,
+): TokenEndpointAuthMethod | 'private_key_jwt' {
+  if (identity.signingKey) return 'private_key_jwt';
+  return selectTokenEndpointAuthMethod({
+    registered: identity.tokenEndpointAuthMethod,
+    supported,
+    hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
+  });
+}
+
 /** The oauth4webapi client authentication for an identity at a server. */
 export function clientAuthentication(
   identity: ClientIdentity,
@@ -57,13 +70,8 @@ export function clientAuthentication(
       secrets?.add(body.get('client_assertion') ?? undefined);
     };
   }
-  const method = selectTokenEndpointAuthMethod({
-    registered: identity.tokenEndpointAuthMethod,
-    supported,
-    hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
-  });
   const secret = identity.clientSecret ?? '';
-  switch (method) {
+  switch (authMethodOf(identity, supported)) {
     case 'client_secret_basic':
       return (_as, client, body, headers) => {
         headers.set('authorization', basicAuthorization(client.client_id, secret));
@@ -72,6 +80,8 @@ export function clientAuthentication(
       };
     case 'client_secret_post':
       return ClientSecretPost(secret);
+    // `private_key_jwt` is unreachable (a signing key is handled above); listed so the switch covers every method.
+    case 'private_key_jwt':
     case 'none':
       return None();
   }

@@ -3,7 +3,7 @@
  * step. Coordination (one request at a time per grant) is the caller's.
  */
 import type { FlowEventEmitter } from '../events.js';
-import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
+import { authMethodOf } from '../flow/token-endpoint-auth.js';
 import type { HttpContext } from '../http.js';
 import type { MachineTokenRequest } from '../identity/machine-client.js';
 import { clientCredentialsTokens } from './token-requests.js';
@@ -17,13 +17,7 @@ export async function clientCredentialsGrant(
   input: MachineTokenRequest,
 ): Promise<TokenSet> {
   const { as, identity } = input;
-  const method = identity.signingKey
-    ? 'private_key_jwt'
-    : selectTokenEndpointAuthMethod({
-        registered: identity.tokenEndpointAuthMethod,
-        supported: as.token_endpoint_auth_methods_supported,
-        hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
-      });
+  const method = authMethodOf(identity, as.token_endpoint_auth_methods_supported);
   events.emit(
     accessTokenRequested({
       as,

@@ -5,7 +5,7 @@
  * other grant is tried.
  */
 import type { FlowEventEmitter } from '../events.js';
-import { selectTokenEndpointAuthMethod } from '../flow/token-endpoint-auth.js';
+import { authMethodOf } from '../flow/token-endpoint-auth.js';
 import type { HttpContext } from '../http.js';
 import type { MachineTokenRequest } from '../identity/machine-client.js';
 import { jwtBearerTokens } from './token-requests.js';
@@ -23,11 +23,7 @@ export async function jwtBearerGrant(
   },
 ): Promise<TokenSet> {
   const { as, identity } = request;
-  const method = selectTokenEndpointAuthMethod({
-    registered: identity.tokenEndpointAuthMethod,
-    supported: as.token_endpoint_auth_methods_supported,
-    hasSecret: identity.clientSecret !== undefined && identity.clientSecret !== '',
-  });
+  const method = authMethodOf(identity, as.token_endpoint_auth_methods_supported);
   events.emit(
     accessTokenRequested({
       as,

@@ -9,7 +9,14 @@ import { createAuthedMcpClient, createMcpAuthorization, memoryStorage } from '..
 import type { AuthStorage, FlowEvent } from '../../../src/index.js';
 import { mintWorkloadJwt } from '../../../mock-server/index.js';
 import type { MockAuthServerSettings } from '../../../mock-server/index.js';
-import { createMockWorld, failure, MCP_URL, REDIRECT_URI, toolJson } from './support/mock-world.js';
+import {
+  createMockWorld,
+  failure,
+  INITIALIZE_REQUEST,
+  MCP_URL,
+  REDIRECT_URI,
+  toolJson,
+} from './support/mock-world.js';
 import type { MockWorld } from './support/mock-world.js';
 import { headlessAuthorize } from '../../../src/index.js';
 
@@ -362,16 +369,7 @@ describe('DPoP: the client binds its tokens to a key (RFC 9449)', () => {
       clientMetadata: { redirectUri: REDIRECT_URI },
       dpop: true,
     });
-    const response = await authorization.fetch('/mcp', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-      }),
-    });
+    const response = await authorization.fetch('/mcp', INITIALIZE_REQUEST);
     expect(response.status).toBe(200);
     const last = toMcp().at(-1);
     expect(last?.authorization).toMatch(/^DPoP /);

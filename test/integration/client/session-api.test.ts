@@ -21,7 +21,14 @@ import type {
   McpAuthorizationOptions,
   SessionEvent,
 } from '../../../src/index.js';
-import { createMockWorld, failure, MCP_URL, REDIRECT_URI, toolJson } from './support/mock-world.js';
+import {
+  createMockWorld,
+  failure,
+  INITIALIZE_REQUEST,
+  MCP_URL,
+  REDIRECT_URI,
+  toolJson,
+} from './support/mock-world.js';
 import type { MockWorld } from './support/mock-world.js';
 
 afterEach(() => {
@@ -50,18 +57,6 @@ function authorizationRequests(world: MockWorld): number {
     0,
   );
 }
-
-/** An `OAuthClientProvider`-free initialize request, as an application's own POST to the MCP endpoint. */
-const INITIALIZE = {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-  body: JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'rest', version: '1' } },
-  }),
-};
 
 /**
  * Storage shared by several "tabs" in one process, telling each the keys the others changed, as localStorage's
@@ -278,14 +273,14 @@ describe('tokens and fetches for the application', () => {
   it('fetch authorizes requests to the MCP server, refreshing after a 401, and resolves relative URLs', async () => {
     const world = createMockWorld();
     const authorization = authorizationFor(world);
-    const first = await authorization.fetch('/mcp', INITIALIZE);
+    const first = await authorization.fetch('/mcp', INITIALIZE_REQUEST);
     expect(first.status).toBe(200);
     expect(first.headers.get('mcp-session-id')).toBeTruthy();
     await first.body?.cancel();
 
     world.mock.control.expireAllTokens('access');
     world.mock.control.clearRequests();
-    const second = await authorization.fetch(new URL(MCP_URL), INITIALIZE);
+    const second = await authorization.fetch(new URL(MCP_URL), INITIALIZE_REQUEST);
     expect(second.status).toBe(200);
     await second.body?.cancel();
     expect(world.requestsTo('mcp').map((entry) => entry.status)).toEqual([401, 200]);
@@ -299,7 +294,7 @@ describe('tokens and fetches for the application', () => {
     const authorization = authorizationFor(world);
     // A request the MCP endpoint refuses after the bearer check: no session for a non-initialize request.
     const refused = await authorization.fetch('/mcp', {
-      ...INITIALIZE,
+      ...INITIALIZE_REQUEST,
       body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
     });
     expect(refused.status).toBeGreaterThanOrEqual(400);

@@ -118,3 +118,15 @@ export async function failure(promise: Promise<unknown>): Promise<McpAuthError> 
   expect(error).toBeInstanceOf(McpAuthError);
   return error as McpAuthError;
 }
+
+/** An `OAuthClientProvider`-free initialize request, as an application's own POST to the MCP endpoint. */
+export const INITIALIZE_REQUEST: RequestInit = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+  body: JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'rest', version: '1' } },
+  }),
+};
